@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'dist-test/', 'dist-vsix/', '.test-output/', '.bench-output/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+    },
+  },
+  {
+    // The pure core runs under plain Node (CLI, unit tests): it must never reach for the editor.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'src/core is pure: no vscode import.' }] },
+      ],
+    },
+  },
+  {
+    // Webview code runs in the browser: it may share only the protocol modules with the host.
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'webviews talk to the host through messages.' }],
+          patterns: [
+            { group: ['**/src/!(protocol)/**', '**/src/*.ts'], message: 'webviews import only src/protocol.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', 'scripts/**', 'bench/**', 'test/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,47 @@
+import { contexts } from './contexts';
+import type { CliIo, Subcommand } from './io';
+import { version } from './version';
+
+const subcommands: Record<string, { run: Subcommand; summary: string }> = {
+  contexts: { run: contexts, summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts' },
+};
+
+const usage = () =>
+  [
+    'hubops — JupyterHub Ops from the command line',
+    '',
+    'usage: hubops <command> [options]',
+    '       hubops --version',
+    '',
+    ...Object.values(subcommands).map((s) => `  ${s.summary}`),
+    '',
+  ].join('\n');
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    io.out(`${version}\n`);
+    return 0;
+  }
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(usage());
+    return command ? 0 : 2;
+  }
+  const sub = subcommands[command];
+  if (!sub) {
+    io.err(`hubops: unknown command '${command}'\n\n${usage()}`);
+    return 2;
+  }
+  return sub.run(rest, io);
+}
+
+if (require.main === module) {
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  main(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      io.err(`hubops: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { ClustersTreeProvider } from './clusters/clustersTreeProvider';
+import { KubeconfigSource } from './clusters/kubeconfigSource';
+import { CommandIds } from './commands/commandIds';
+import { registerNotAvailableYet } from './commands/notAvailableYet';
+
+/** Wiring only: every feature lives in its own module. */
+export function activate(context: vscode.ExtensionContext) {
+  const kubeconfig = new KubeconfigSource();
+  const clusters = new ClustersTreeProvider(kubeconfig);
+  context.subscriptions.push(
+    kubeconfig,
+    clusters,
+    vscode.window.createTreeView('jupyterhubOps.clusters', { treeDataProvider: clusters, showCollapseAll: true }),
+    vscode.commands.registerCommand(CommandIds.refresh, () => clusters.refresh()),
+    registerNotAvailableYet(CommandIds.analyzeHubDb, 'Analyze Hub DB'),
+    registerNotAvailableYet(CommandIds.openHubDbFile, 'Open Hub DB File'),
+    registerNotAvailableYet(CommandIds.startIncident, 'Start Incident'),
+    registerNotAvailableYet(CommandIds.stopIncident, 'Stop Incident'),
+    registerNotAvailableYet(CommandIds.addTimelineNote, 'Add Timeline Note'),
+    registerNotAvailableYet(CommandIds.draftIncidentReport, 'Draft Incident Report'),
+  );
+  return { clusters };
+}
+
+export function deactivate() {}
