@@ -1,17 +1,23 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { kubeconfigFiles, loadKubeconfig, type LoadedKubeconfig } from '../core/kube/kubeconfig';
 import { settings } from '../config/settings';
 
 /**
- * The merged kubeconfig, reloaded when a file it is made of changes (or the setting does), so the
- * tree follows `kubectl config use-context` and new clusters without a manual refresh.
+ * The merged kubeconfig, reloaded when a file it is made of changes (or the setting does), so the tree
+ * follows `kubectl config use-context` and new clusters without a manual refresh. Kubeconfig files live
+ * outside the workspace, where VS Code's file watcher proved unreliable (it missed the second of two files
+ * in one folder), so this watches each folder with Node's fs.watch: that also sees a file being created,
+ * and editors and kubectl that replace the file by renaming.
  */
 export class KubeconfigSource implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LoadedKubeconfig>();
   readonly onDidChange = this.changed.event;
-  private watchers: vscode.Disposable[] = [];
+  private watchers: FSWatcher[] = [];
   private readonly settingsListener: vscode.Disposable;
   private current: LoadedKubeconfig | undefined;
+  private debounce: NodeJS.Timeout | undefined;
 
   constructor() {
     this.settingsListener = settings.onDidChange(() => this.reload());
@@ -30,24 +36,40 @@ export class KubeconfigSource implements vscode.Disposable {
   }
 
   private watch(files: string[]): void {
-    vscode.Disposable.from(...this.watchers).dispose();
-    this.watchers = files.map((file) => {
-      // A RelativePattern on the file's folder also sees a file that does not exist yet being created.
-      const watcher = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(file).with({ path: dirnameOf(file) }), basenameOf(file)),
-      );
-      const onChange = () => this.reload();
-      watcher.onDidChange(onChange);
-      watcher.onDidCreate(onChange);
-      watcher.onDidDelete(onChange);
-      return watcher;
-    });
+    this.closeWatchers();
+    const namesByDir = new Map<string, Set<string>>();
+    for (const file of files) {
+      const names = namesByDir.get(dirname(file)) ?? new Set<string>();
+      names.add(basename(file));
+      namesByDir.set(dirname(file), names);
+    }
+    for (const [dir, names] of namesByDir) {
+      try {
+        const watcher = watch(dir, { persistent: false }, (_event, name) => {
+          if (name && names.has(name.toString())) this.scheduleReload();
+        });
+        watcher.on('error', () => watcher.close()); // the folder went away: the next reload re-watches
+        this.watchers.push(watcher);
+      } catch {
+        // A folder that does not exist: nothing to watch; the error row already says the file is missing.
+      }
+    }
+  }
+
+  /** Writers often touch a file several times in a row: reload once they are done. */
+  private scheduleReload() {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.reload(), 150);
+  }
+
+  private closeWatchers() {
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.watchers, this.settingsListener, this.changed).dispose();
+    clearTimeout(this.debounce);
+    this.closeWatchers();
+    vscode.Disposable.from(this.settingsListener, this.changed).dispose();
   }
 }
-
-const dirnameOf = (file: string) => file.replace(/[/\\][^/\\]*$/, '') || '/';
-const basenameOf = (file: string) => file.replace(/^.*[/\\]/, '');

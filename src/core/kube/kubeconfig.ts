@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { messageOf } from '../result';
 
@@ -63,7 +63,11 @@ export function loadKubeconfig(files: string[]): LoadedKubeconfig {
     }
     const part = new KubeConfig();
     try {
-      part.loadFromFile(file);
+      const text = readFileSync(file, 'utf8');
+      // kubectl reads an empty file as an empty config; client-node's YAML parser rejects it.
+      if (text.trim() === '') continue;
+      part.loadFromString(text);
+      part.makePathsAbsolute(dirname(file)); // what loadFromFile does: relative cert paths are file-relative
     } catch (error) {
       problems.push({ file, message: `Cannot read kubeconfig ${file}: ${firstLine(messageOf(error))}` });
       continue;

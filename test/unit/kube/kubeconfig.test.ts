@@ -60,6 +60,7 @@ describe('kubeconfig loading', () => {
     const empty = join(dir(), 'empty.yaml');
     writeFileSync(empty, '');
     const loaded = loadKubeconfig([empty]);
+    assert.deepEqual(loaded.problems, []);
     assert.deepEqual(loaded.contexts, []);
     assert.equal(loaded.currentContext, undefined);
   });

@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { outputDir } from './toolPaths';
+
+/** Fresh HOME / XDG / VS Code folders for one server, so nothing touches the real home or other runs. */
+export interface IsolatedDirs {
+  root: string;
+  home: string;
+  userDataDir: string;
+  serverDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  logs: string;
+  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  writeSettings(settings: Record<string, unknown>): void;
+  remove(): void;
+}
+
+export function makeIsolatedDirs(name: string): IsolatedDirs {
+  mkdirSync(join(outputDir, 'runs'), { recursive: true });
+  const root = mkdtempSync(join(outputDir, 'runs', `${name}-`));
+  const dirs = {
+    root,
+    home: join(root, 'home'),
+    userDataDir: join(root, 'user-data'),
+    serverDataDir: join(root, 'server-data'),
+    extensionsDir: join(root, 'extensions'),
+    workspace: join(root, 'workspace'),
+    logs: join(root, 'logs'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  return {
+    ...dirs,
+    env(extra = {}) {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        LANG: 'C.UTF-8',
+        TZ: process.env.TZ ?? 'UTC',
+        HOME: dirs.home,
+        XDG_CONFIG_HOME: join(dirs.home, '.config'),
+        XDG_DATA_HOME: join(dirs.home, '.local/share'),
+        XDG_CACHE_HOME: join(dirs.home, '.cache'),
+        ...extra,
+      };
+      return env;
+    },
+    writeSettings(settings) {
+      // The inner VS Code server reads machine settings; code-server reads the user settings file.
+      const json = JSON.stringify({
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        ...settings,
+      });
+      for (const dir of [join(dirs.serverDataDir, 'data/Machine'), join(dirs.userDataDir, 'User')]) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'settings.json'), json);
+      }
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
