@@ -23,7 +23,7 @@ async function waitForRows(api: ExtensionApi, check: (rows: string[]) => boolean
       return check(last) ? last : undefined;
     });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last rows: ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last rows: ${JSON.stringify(last)}`, { cause: error });
   }
 }
 
