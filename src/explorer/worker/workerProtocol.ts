@@ -1,0 +1,53 @@
+/**
+ * Messages between the extension host and the sql.js worker thread. Both ends are this extension's own
+ * code in one process, so these are types only; what comes from the webview was validated before.
+ */
+import type {
+  AnalysisView,
+  Cell,
+  ErrorInfo,
+  HubSchema,
+  PlanNode,
+  ResultInfo,
+  TableInfo,
+} from '../../protocol/explorerProtocol';
+
+/** What the worker is given when it starts (`workerData`). */
+export interface WorkerStart {
+  wasmPath: string;
+}
+
+/** The DB as the explorer shows it after opening. */
+export interface OpenedDb {
+  tables: TableInfo[];
+  hub: HubSchema;
+  secretsRevealed: boolean;
+  notices: string[];
+}
+
+export interface AnalysisOptions {
+  jupyterhubVersion?: string;
+  memoryLimitBytes?: number;
+}
+
+/** Each request by its `op`, with the value a successful reply carries. */
+export interface WorkerOps {
+  open: { request: { bytes: Uint8Array; revealSecrets: boolean }; reply: OpenedDb };
+  setSecretsRevealed: { request: { revealed: boolean }; reply: OpenedDb };
+  query: { request: { sql: string }; reply: ResultInfo };
+  rows: { request: { resultId: number; offset: number; limit: number }; reply: Cell[][] };
+  cell: { request: { resultId: number; row: number; column: number }; reply: string };
+  sort: { request: { resultId: number; column: number; direction: 'asc' | 'desc' | 'none' }; reply: ResultInfo };
+  explain: { request: { sql: string }; reply: PlanNode[] };
+  export: {
+    request: { resultId: number; format: 'csv' | 'json'; path: string };
+    reply: { rows: number; bytes: number };
+  };
+  analyze: { request: AnalysisOptions; reply: AnalysisView };
+}
+export type WorkerOp = keyof WorkerOps;
+
+export type WorkerRequest = { [Op in WorkerOp]: { id: number; op: Op } & WorkerOps[Op]['request'] }[WorkerOp];
+
+export type WorkerResponse =
+  { id: number; ok: true; value: WorkerOps[WorkerOp]['reply'] } | { id: number; ok: false; error: ErrorInfo };
