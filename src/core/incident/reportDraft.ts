@@ -1,0 +1,379 @@
+/**
+ * Drafts an incident report in the shape of 2i2c's: Summary, Impact, Timeline, Resolution, What we
+ * learned, Action items (a checklist), plus evidence. Every sentence comes from the journal; where the
+ * journal has nothing to say, the section says what to write instead of inventing it.
+ */
+import { UserError } from '../result';
+import type { EntryOf, HubRef } from './journalEntry';
+import type { ReplayedIncident } from './journalReplay';
+import { formatBytes, formatCount, formatDuration, formatTimes, plural } from './quantities';
+import { safeText } from './redact';
+import { ReportClock } from './reportClock';
+import { draftEvidence } from './reportEvidence';
+import { gatherFacts, hubHadSymptoms, type HubFacts, type IncidentFacts, type Span } from './reportFacts';
+import { draftTimeline } from './reportTimeline';
+import { checkTimezone, zoned } from './zonedTime';
+
+export const sectionIds = ['summary', 'impact', 'timeline', 'resolution', 'learned', 'actionItems'] as const;
+export type SectionId = (typeof sectionIds)[number];
+
+export const sectionTitles: Record<SectionId, string> = {
+  summary: 'Summary',
+  impact: 'Impact',
+  timeline: 'Timeline',
+  resolution: 'Resolution',
+  learned: 'What we learned',
+  actionItems: 'Action items',
+};
+
+/** What the report's header states; kept apart from the editable sections. */
+export interface ReportMeta {
+  title: string;
+  incidentId: string;
+  hubs: HubRef[];
+  severity: string | null;
+  startedAt: string;
+  /** Null while the incident is still being recorded. */
+  stoppedAt: string | null;
+  /** The last time the journal covers (the stop, else the last entry). */
+  endedAt: string;
+  timezone: string;
+  utc: boolean;
+}
+
+export interface ReportDraft {
+  meta: ReportMeta;
+  /** Markdown body of each section (without its heading). */
+  sections: Record<SectionId, string>;
+  /** Markdown evidence (analyzer table, memory chart), regenerated on every draft; '' when none. */
+  evidence: string;
+  draftedAt: string;
+}
+
+export interface DraftOptions {
+  /** IANA timezone for every time in the report. */
+  timezone: string;
+  now: Date | number;
+  /** Add a UTC column to the timeline. */
+  utc?: boolean;
+}
+
+/** Drafts the report. Throws `UserError` (code `bad-timezone`) for an unknown timezone. */
+export function draftReport(replayed: ReplayedIncident, options: DraftOptions): ReportDraft {
+  const tz = checkTimezone(options.timezone);
+  if (!tz.ok) throw tz.error;
+  const timezone = tz.value;
+  const facts = gatherFacts(replayed);
+  const clock = new ReportClock(timezone, facts.startMs);
+  const multiHub = facts.hubs.length > 1;
+  const { incident } = replayed;
+  const nowMs = typeof options.now === 'number' ? options.now : options.now.getTime();
+  if (Number.isNaN(nowMs)) throw new UserError('The draft time is not a valid date.', 'bad-time');
+
+  return {
+    meta: {
+      title: incident.title,
+      incidentId: incident.id,
+      hubs: incident.hubs,
+      severity: incident.severity ?? null,
+      startedAt: incident.startedAt,
+      stoppedAt: replayed.stoppedAt,
+      endedAt: new Date(facts.endMs).toISOString(),
+      timezone,
+      utc: options.utc ?? false,
+    },
+    sections: {
+      summary: draftSummary(facts, clock),
+      impact: draftImpact(facts, clock),
+      timeline: draftTimeline(incident, facts, { timezone, utc: options.utc ?? false }),
+      resolution: draftResolution(facts, clock),
+      learned: draftLearned(facts),
+      actionItems: draftActionItems(facts),
+    },
+    evidence: draftEvidence(facts.hubs, clock, multiHub),
+    draftedAt: new Date(nowMs).toISOString(),
+  };
+}
+
+const todo = (what: string) => `_${what}_`;
+
+function hubName(h: HubFacts): string {
+  return `**${safeText(h.hub)}**${h.context ? ` (context ${safeText(h.context)})` : ''}`;
+}
+
+/** Symptoms of one hub as clauses: "the hub was OOMKilled 4 times between 14:02 and 14:31 EDT". */
+function symptoms(h: HubFacts, clock: ReportClock): string[] {
+  const c: string[] = [];
+  const when = (s: Span) => clock.between(s.firstMs, s.lastMs);
+  if (h.hubOomKills) c.push(`the hub was OOMKilled ${formatTimes(h.hubOomKills.count)} ${when(h.hubOomKills)}`);
+  if (h.hubOtherRestarts)
+    c.push(`the hub restarted ${formatTimes(h.hubOtherRestarts.count)} for other reasons ${when(h.hubOtherRestarts)}`);
+  if (h.pendingPods) c.push(`${plural(h.pendingPods.count, 'user pod')} went Pending ${when(h.pendingPods)}`);
+  if (h.peakPressure && h.peakPressure.limit !== null && h.peakPressure.pending >= h.peakPressure.limit)
+    c.push(`spawns in progress reached the concurrent spawn limit of ${formatCount(h.peakPressure.limit)}`);
+  if (h.throttled)
+    c.push(
+      `${plural(h.throttled.count, 'spawn request')} ${h.throttled.count === 1 ? 'was' : 'were'} refused with HTTP 429 ${when(h.throttled)}`,
+    );
+  if (h.failedScheduling) {
+    let s = `the scheduler found no room for user pods (${plural(h.failedScheduling.count, 'FailedScheduling event')})`;
+    if (h.nodesArrivedAfterMs !== null)
+      s += ` until new nodes arrived ${formatDuration(h.nodesArrivedAfterMs)} after the autoscaler's first scale-up`;
+    c.push(s);
+  }
+  if (h.scaleUpFailures)
+    c.push(`the cluster autoscaler could not scale up: ${safeText(h.scaleUpFailures.latestMessage)}`);
+  if (h.userOomKills) c.push(`${plural(h.userOomKills.count, 'user pod')} OOMKilled`);
+  if (h.evictions) c.push(`${plural(h.evictions.count, 'pod')} evicted`);
+  return c;
+}
+
+function joinClauses(clauses: string[]): string {
+  if (clauses.length <= 1) return clauses.join('');
+  return `${clauses.slice(0, -1).join('; ')}; and ${clauses[clauses.length - 1]}`;
+}
+
+/** The analyzer's finding as a cause sentence, or null when it has none to offer. */
+function causeSentence(a: EntryOf<'db-analysis'>): string | null {
+  const version = a.jupyterhubVersion ? `JupyterHub ${safeText(a.jupyterhubVersion)}'s` : 'The hub’s';
+  const row = a.table?.find((r) => r.version === a.jupyterhubVersion);
+  const limit = a.limitBytes ? ` against a ${formatBytes(a.limitBytes)} limit` : '';
+  if (a.verdict === 'fits') {
+    const cost = row ? ` (${formatCount(row.rows)} rows ≈ ${formatBytes(row.peakBytes)}${limit})` : '';
+    return `The hub DB analyzer found that ${version.replace(/^The/, 'the')} start-up query fits in memory${cost}: the database is not the cause.`;
+  }
+  const cost = row
+    ? `would fetch ${formatCount(row.rows)} rows ≈ ${formatBytes(row.peakBytes)}${limit}`
+    : a.verdict === 'oom'
+      ? `would not fit in memory${limit}`
+      : `would come close to the memory limit${limit}`;
+  // Name the users who drive the cost, not everyone with a couple of named servers.
+  const top = Math.max(0, ...(a.offenders ?? []).map((o) => o.namedServers));
+  const drivers = (a.offenders ?? [])
+    .filter((o) => o.namedServers >= Math.max(10, top / 10))
+    .sort((x, y) => y.namedServers - x.namedServers)
+    .slice(0, 3);
+  const driven =
+    drivers.length === 0
+      ? ''
+      : `, driven by ${drivers
+          .map((o) => `user ${safeText(o.user)}'s ${formatCount(o.namedServers)} named servers`)
+          .join(' and ')}`;
+  return `${version} start-up query ${cost}${driven}.`;
+}
+
+function doneSentence(facts: IncidentFacts): string | null {
+  const notes = facts.notes.resolution.length > 0 ? facts.notes.resolution : facts.notes.untagged.slice(-1);
+  if (notes.length === 0) return null;
+  return `What was done: ${notes.map((n) => safeText(n.text.trim()).replace(/\.?$/, '.')).join(' ')}`;
+}
+
+function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
+  const day = zoned(facts.startMs, clock.timezone).dayLabel;
+  const paragraphs: string[] = [];
+  const affected = facts.hubs.filter(hubHadSymptoms);
+  for (const h of affected.length > 0 ? affected : facts.hubs) {
+    const clauses = symptoms(h, clock);
+    const sentence =
+      clauses.length > 0
+        ? `On ${day}, on hub ${hubName(h)}, ${joinClauses(clauses)}.`
+        : `On ${day}, hub ${hubName(h)} was watched; no symptoms were journaled.`;
+    const cause = h.analysis ? causeSentence(h.analysis) : null;
+    paragraphs.push(cause ? `${sentence} ${cause}` : sentence);
+  }
+  if (facts.hubs.length === 0)
+    paragraphs.push(`On ${day}: ${todo('no hub was named in the journal; describe what happened.')}`);
+  if (facts.nodeOoms)
+    paragraphs.push(
+      `Nodes ran out of memory ${formatTimes(facts.nodeOoms.count)} ${clock.between(facts.nodeOoms.firstMs, facts.nodeOoms.lastMs)}.`,
+    );
+  for (const n of facts.notes.cause) paragraphs.push(`Cause (operator): ${safeText(n.text)}`);
+  const done = doneSentence(facts);
+  paragraphs.push(done ?? todo('Say what was done to resolve it (notes tagged "resolution" appear here).'));
+  return paragraphs.join('\n\n');
+}
+
+function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
+  const lines: string[] = [];
+  const duration = formatDuration(facts.endMs - facts.startMs);
+  lines.push(
+    facts.ongoing
+      ? `- Journaled ${clock.between(facts.startMs, facts.endMs)} (${duration}); the incident had not been stopped when this was drafted.`
+      : `- Duration: ${clock.fromTo(facts.startMs, facts.endMs)} (${duration}).`,
+  );
+  for (const h of facts.hubs) {
+    const prefix = facts.hubs.length > 1 ? `${safeText(h.hub)}: ` : '';
+    if (h.hubOomKills || h.hubOtherRestarts) {
+      const first = Math.min(h.hubOomKills?.firstMs ?? Infinity, h.hubOtherRestarts?.firstMs ?? Infinity);
+      lines.push(
+        `- ${prefix}While the hub was crash-looping (from ${clock.at(first)}), nobody could log in or start a server; servers already running kept running.`,
+      );
+    }
+    if (h.pendingPods) {
+      const until =
+        h.scheduledPods && h.scheduledPods.lastMs > h.pendingPods.firstMs
+          ? `; the last was scheduled at ${clock.at(h.scheduledPods.lastMs)}`
+          : '';
+      lines.push(
+        `- ${prefix}${plural(h.pendingPods.count, 'user server')} waited in Pending from ${clock.at(h.pendingPods.firstMs)}${until}.`,
+      );
+    }
+    if (h.peakPressure) {
+      const limit =
+        h.peakPressure.limit !== null ? ` (concurrent spawn limit ${formatCount(h.peakPressure.limit)})` : '';
+      lines.push(
+        `- ${prefix}Up to ${plural(h.peakPressure.pending, 'spawn')} in progress at once${limit}, at ${clock.at(h.peakPressure.ms)}.`,
+      );
+    }
+    if (h.throttled)
+      lines.push(
+        `- ${prefix}${plural(h.throttled.count, 'spawn request')} got HTTP 429 ("Too many users trying to log in right now") and had to be retried.`,
+      );
+    if (h.userOomKills)
+      lines.push(`- ${prefix}${plural(h.userOomKills.count, 'user server')} OOMKilled: unsaved work in them was lost.`);
+    if (h.evictions)
+      lines.push(
+        `- ${prefix}${plural(h.evictions.count, 'pod')} evicted: unsaved work in user servers among them was lost.`,
+      );
+    const snap = h.snapshot;
+    if (snap && (typeof snap.users === 'number' || typeof snap.running === 'number')) {
+      const parts = [
+        typeof snap.users === 'number' ? plural(snap.users, 'user') : null,
+        typeof snap.running === 'number' ? plural(snap.running, 'running server') : null,
+      ].filter((p) => p !== null);
+      lines.push(
+        `- ${prefix}The hub database had ${parts.join(' and ')} when it was snapshotted at ${clock.at(Date.parse(snap.time))}.`,
+      );
+    }
+  }
+  if (facts.nodeOoms)
+    lines.push(`- ${plural(facts.nodeOoms.count, 'node OOM kill')}: processes on those nodes were killed.`);
+  if (lines.length === 1)
+    lines.push(`- ${todo('Who was affected, and how? (No user-facing symptoms were journaled.)')}`);
+  return lines.join('\n');
+}
+
+function draftResolution(facts: IncidentFacts, clock: ReportClock): string {
+  const lines: string[] = [];
+  const lastSymptomMs = Math.max(
+    -Infinity,
+    ...facts.hubs.flatMap((h) =>
+      [h.hubOomKills, h.hubOtherRestarts, h.pendingPods, h.throttled, h.failedScheduling, h.evictions, h.userOomKills]
+        .filter((s): s is Span => s !== null)
+        .map((s) => s.lastMs),
+    ),
+  );
+  const notes =
+    facts.notes.resolution.length > 0
+      ? facts.notes.resolution
+      : facts.notes.untagged.filter((n) => Date.parse(n.time) >= lastSymptomMs).slice(-3);
+  for (const n of notes) lines.push(`- ${clock.at(Date.parse(n.time))}: ${safeText(n.text)}`);
+  if (lines.length === 0) lines.push(todo('How was the incident resolved? (Notes tagged "resolution" appear here.)'));
+  lines.push(
+    '',
+    facts.ongoing
+      ? 'The incident had not been stopped when this was drafted.'
+      : `The incident was stopped at ${clock.at(facts.endMs)}.`,
+  );
+  return lines.join('\n');
+}
+
+/** JupyterHub versions as numbers, for the ranges in ../shared facts: 5.0–5.3 quadratic, fixed in 5.4.3. */
+function versionNumber(v: string | undefined): number | null {
+  const m = v ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) : null;
+  return m ? Number(m[1]) * 10_000 + Number(m[2]) * 100 + Number(m[3] ?? 0) : null;
+}
+const quadraticStartup = (n: number | null) => n !== null && n >= 50_000 && n < 50_400;
+const beforeStartupFix = (n: number | null) => n !== null && n >= 50_000 && n < 50_403;
+
+function draftLearned(facts: IncidentFacts): string {
+  const items: string[] = [];
+  for (const h of facts.hubs) {
+    const a = h.analysis;
+    if (a && a.verdict !== 'fits') {
+      const v = versionNumber(a.jupyterhubVersion);
+      const fixed = a.table?.find((r) => (versionNumber(r.version) ?? 0) >= 50_403);
+      if (quadraticStartup(v) || v === null) {
+        const compare = fixed ? ` (${formatCount(fixed.rows)} rows with JupyterHub ${safeText(fixed.version)})` : '';
+        items.push(
+          `JupyterHub 5.0–5.3 load running servers at start-up with a query whose rows grow as running × total servers of each user${compare}. One user with many named servers can make the hub need more memory than its limit every time it starts, so it crash-loops: each restart runs the same query again.`,
+        );
+      } else {
+        items.push(`The hub's start-up needs more memory than its limit allows (analyzer verdict: ${a.verdict}).`);
+      }
+    } else if (h.hubOomKills && !a) {
+      items.push(
+        'The hub ran out of memory, and no hub DB analysis was journaled: snapshot the hub database and analyze it to see whether the start-up query is the cause.',
+      );
+    }
+    if (
+      h.throttled ||
+      (h.peakPressure && h.peakPressure.limit !== null && h.peakPressure.pending >= h.peakPressure.limit)
+    ) {
+      const limit = h.peakPressure?.limit ?? null;
+      items.push(
+        `The concurrent spawn limit${limit !== null ? ` (${formatCount(limit)})` : ''} caps spawns in progress: when a class logs in together, the rest get HTTP 429 and must retry, which reads to users as the hub being down.`,
+      );
+    }
+    if (h.failedScheduling && h.scaleUps)
+      items.push(
+        `There was no spare room for user pods; the cluster autoscaler needed ${h.nodesArrivedAfterMs !== null ? formatDuration(h.nodesArrivedAfterMs) : 'several minutes'} to add nodes. Placeholder pods keep room free so the first users of a rush start at once.`,
+      );
+    if (h.scaleUpFailures)
+      items.push(`The cluster autoscaler could not add nodes: ${safeText(h.scaleUpFailures.latestMessage)}`);
+  }
+  for (const n of facts.notes.learned) items.push(safeText(n.text));
+  if (items.length === 0) return todo('What did we learn? (Notes tagged "learned" appear here.)');
+  return items.map((i) => `- ${i}`).join('\n');
+}
+
+function draftActionItems(facts: IncidentFacts): string {
+  const items: string[] = [];
+  const add = (item: string) => {
+    if (!items.includes(item)) items.push(item);
+  };
+  for (const h of facts.hubs) {
+    const a = h.analysis;
+    const v = versionNumber(a?.jupyterhubVersion);
+    const startupProblem = a !== null && a.verdict !== 'fits';
+    if (startupProblem && (beforeStartupFix(v) || v === null))
+      add('Upgrade to JupyterHub 5.4.3+ (z2jh 4.3.2+), whose start-up query grows only with running servers.');
+    const big = (a?.offenders ?? [])
+      .filter((o) => o.namedServers >= 10)
+      .sort((x, y) => y.namedServers - x.namedServers);
+    if (startupProblem && big.length > 0)
+      add(
+        `Set \`c.JupyterHub.named_server_limit_per_user\` (z2jh: \`hub.config.JupyterHub.named_server_limit_per_user\`); user ${safeText(big[0]!.user)} had ${formatCount(big[0]!.namedServers)} named servers.`,
+      );
+    if (h.hubOomKills || startupProblem) {
+      const limit = a?.limitBytes ?? h.memory.map((m) => m.limitBytes).find((l) => l !== null) ?? null;
+      const peak = a?.table?.find((r) => r.version === a.jupyterhubVersion)?.peakBytes;
+      const now = limit !== null ? `, now ${formatBytes(limit)}` : '';
+      const target = peak ? ` above the start-up peak (≈ ${formatBytes(peak)} plus the hub's own baseline)` : '';
+      add(`Raise the hub memory limit (\`hub.resources.limits.memory\`${now})${target} until the root cause is fixed.`);
+      add('Add an alert on hub pod restarts, so a crash-looping hub pages someone.');
+    }
+    const atLimit = h.peakPressure && h.peakPressure.limit !== null && h.peakPressure.pending >= h.peakPressure.limit;
+    if (h.throttled || atLimit) {
+      const limit = h.peakPressure?.limit ?? null;
+      add(
+        `Raise the concurrent spawn limit (\`hub.concurrentSpawnLimit\`${limit !== null ? `, now ${formatCount(limit)}` : ''}) ahead of class starts, or stagger class logins.`,
+      );
+    }
+    if (h.throttled)
+      add(
+        'Add an alert on HTTP 429s from the hub (`jupyterhub_request_duration_seconds_count{code="429"}` or `jupyterhub_server_spawn_duration_seconds_count{status="throttled"}`).',
+      );
+    if (h.failedScheduling || h.scaleUps)
+      add(
+        'Add user placeholders (`scheduling.userPlaceholder.replicas`) or scale the user node pool up before class starts, so users do not wait for new nodes.',
+      );
+    if (h.scaleUpFailures) add("Raise the user node pool's maximum size, or ask the cloud provider for more quota.");
+    if (h.userOomKills || h.evictions)
+      add('Review user memory limits and guarantees (`singleuser.memory.limit` / `.guarantee`) against node sizes.');
+  }
+  if (facts.nodeOoms) add('Review node sizes and memory guarantees: nodes ran out of memory.');
+  for (const n of facts.notes.action) add(safeText(n.text));
+  if (items.length === 0) return todo('What will we change? (Notes tagged "action" appear here as checklist items.)');
+  return items.map((i) => `- [ ] ${i}`).join('\n');
+}

@@ -1,0 +1,100 @@
+/**
+ * Evidence under the report: the hub DB analyzer's per-version table and a hub-memory-over-time chart as a
+ * Mermaid `xychart-beta` block, which GitHub renders.
+ */
+import type { EntryOf } from './journalEntry';
+import { formatBytes, formatCount, toMiB } from './quantities';
+import { safeText } from './redact';
+import type { HubFacts, MemorySample } from './reportFacts';
+import { ReportClock } from './reportClock';
+import { zoned } from './zonedTime';
+
+export const maxChartPoints = 40;
+
+export function draftEvidence(hubs: HubFacts[], clock: ReportClock, multiHub: boolean): string {
+  const parts: string[] = [];
+  for (const h of hubs) {
+    const name = multiHub ? ` (${safeText(h.hub)})` : '';
+    if (h.analysis)
+      parts.push(`### Start-up query cost by JupyterHub version${name}`, '', analysisTable(h.analysis), '');
+    if (h.memory.length > 0) parts.push(`### Hub memory${name}`, '', memoryChart(h, clock), '');
+  }
+  return parts.join('\n').trimEnd();
+}
+
+export function analysisTable(a: EntryOf<'db-analysis'>): string {
+  const out: string[] = [];
+  const limit = a.limitBytes ? ` against a ${formatBytes(a.limitBytes)} hub memory limit` : '';
+  const version = a.jupyterhubVersion ? ` for JupyterHub ${safeText(a.jupyterhubVersion)}` : '';
+  out.push(`Verdict${version}: **${a.verdict}**${limit}.`);
+  if (a.table && a.table.length > 0) {
+    out.push('', '| JupyterHub | Start-up query rows | Peak memory | CPU |', '| --- | ---: | ---: | ---: |');
+    for (const row of a.table) {
+      const running = row.version === a.jupyterhubVersion ? ' (running)' : '';
+      const over = a.limitBytes && row.peakBytes > a.limitBytes ? ' (over the limit)' : '';
+      out.push(
+        `| ${safeText(row.version)}${running} | ${formatCount(row.rows)} | ${formatBytes(row.peakBytes)}${over} | ${row.seconds.toFixed(1)} s |`,
+      );
+    }
+  }
+  if (a.offenders && a.offenders.length > 0) {
+    out.push('', 'Users with the most named servers:', '');
+    for (const o of a.offenders.slice(0, 10)) {
+      const running = o.running !== undefined ? ` (${formatCount(o.running)} running)` : '';
+      out.push(`- ${safeText(o.user)}: ${formatCount(o.namedServers)} named servers${running}`);
+    }
+  }
+  if (a.remediation && a.remediation.length > 0) {
+    out.push('', "The analyzer's remediation:", '');
+    for (const r of a.remediation) out.push(`- ${safeText(r)}`);
+  }
+  return out.join('\n');
+}
+
+/** Keeps at most `max` points: equal time buckets, each keeping its highest sample (peaks cause OOM kills). */
+export function downsample(samples: readonly MemorySample[], max = maxChartPoints): MemorySample[] {
+  const sorted = [...samples].sort((a, b) => a.ms - b.ms);
+  if (sorted.length <= max) return sorted;
+  const first = sorted[0]!.ms;
+  const span = sorted[sorted.length - 1]!.ms - first || 1;
+  const buckets = new Map<number, MemorySample>();
+  for (const s of sorted) {
+    const i = Math.min(max - 1, Math.floor(((s.ms - first) / span) * max));
+    const kept = buckets.get(i);
+    if (!kept || s.bytes > kept.bytes) buckets.set(i, s);
+  }
+  return [...buckets.values()].sort((a, b) => a.ms - b.ms);
+}
+
+/** Mermaid strings are quoted: keep labels to characters that cannot end the string or the code block. */
+const mermaidLabel = (s: string) => s.replace(/[^A-Za-z0-9 :./+-]/g, '').slice(0, 60);
+
+function memoryChart(h: HubFacts, clock: ReportClock): string {
+  const points = downsample(h.memory);
+  const limits = points.map((p) => p.limitBytes).filter((l): l is number => l !== null);
+  const limit = limits.length > 0 ? limits[limits.length - 1]! : null;
+  const multiDay = new Set(points.map((p) => zoned(p.ms, clock.timezone).date)).size > 1;
+  const label = (ms: number) => {
+    const z = zoned(ms, clock.timezone);
+    return mermaidLabel(multiDay ? `${z.date.slice(5)} ${z.time}` : z.time);
+  };
+  const peak = points.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const top = Math.max(peak.bytes, limit ?? 0) * 1.1;
+  const yMax = Math.ceil(toMiB(top) / 256) * 256 || 256;
+  const zone = mermaidLabel(zoned(points[0]!.ms, clock.timezone).abbreviation);
+  const lines = [
+    '```mermaid',
+    'xychart-beta',
+    `    title "Hub memory ${mermaidLabel(h.hub)} (MiB)"`,
+    `    x-axis "${zone}" [${points.map((p) => `"${label(p.ms)}"`).join(', ')}]`,
+    `    y-axis "MiB" 0 --> ${yMax}`,
+    `    line [${points.map((p) => toMiB(p.bytes)).join(', ')}]`,
+  ];
+  if (limit !== null) lines.push(`    line [${points.map(() => toMiB(limit)).join(', ')}]`);
+  lines.push('```');
+  const caption =
+    `Peak ${formatCount(toMiB(peak.bytes))} MiB at ${clock.at(peak.ms)}` +
+    (limit !== null ? `; the flat line is the ${formatCount(toMiB(limit))} MiB limit` : '') +
+    ` (${formatCount(h.memory.length)} samples${h.memory.length > points.length ? `, ${points.length} shown: the highest in each interval` : ''}).`;
+  return [...lines, '', caption].join('\n');
+}

@@ -1,0 +1,185 @@
+/**
+ * What the journal says happened, as numbers and times per hub: the drafting functions turn these into
+ * sentences. Only entries whose fields check out (`isKind`) are counted.
+ */
+import { countOf, isHubPod, isKind, type EntryOf, type JournalEntry, type NoteTag } from './journalEntry';
+import type { ReplayedIncident } from './journalReplay';
+
+/** A first/last time and how many observations fell between them. */
+export interface Span {
+  count: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+export interface MemorySample {
+  ms: number;
+  bytes: number;
+  limitBytes: number | null;
+}
+
+export interface HubFacts {
+  /** The hub's namespace. */
+  hub: string;
+  context: string | null;
+  hubOomKills: Span | null;
+  /** Hub restarts that were not OOM kills (e.g. "Aborting due to N consecutive spawn failures"). */
+  hubOtherRestarts: Span | null;
+  userOomKills: Span | null;
+  pendingPods: Span | null;
+  scheduledPods: Span | null;
+  failedScheduling: Span | null;
+  scaleUps: Span | null;
+  scaleUpFailures: { span: Span; latestMessage: string } | null;
+  evictions: Span | null;
+  backoffs: Span | null;
+  throttled: Span | null;
+  /** The highest spawn pressure seen, with the limit at that time. */
+  peakPressure: { pending: number; limit: number | null; ms: number } | null;
+  memory: MemorySample[];
+  /** The newest hub DB analysis. */
+  analysis: EntryOf<'db-analysis'> | null;
+  snapshot: EntryOf<'db-snapshot'> | null;
+  /** From the first scale-up to the first pod scheduled after it: how long new nodes took. */
+  nodesArrivedAfterMs: number | null;
+}
+
+export interface IncidentFacts {
+  startMs: number;
+  /** The stop time, else the last entry (still recording, or never stopped). */
+  endMs: number;
+  ongoing: boolean;
+  hubs: HubFacts[];
+  nodeOoms: Span | null;
+  notes: Record<NoteTag | 'untagged', EntryOf<'note'>[]>;
+  /** Entries shown in the timeline (everything visible except memory samples). */
+  timeline: JournalEntry[];
+}
+
+function addTo(span: Span | null, entry: JournalEntry): Span {
+  const first = Date.parse(entry.time);
+  const last = typeof entry.until === 'string' ? Date.parse(entry.until) : first;
+  const n = countOf(entry);
+  if (!span) return { count: n, firstMs: first, lastMs: last };
+  return { count: span.count + n, firstMs: Math.min(span.firstMs, first), lastMs: Math.max(span.lastMs, last) };
+}
+
+function emptyHub(hub: string, context: string | null): HubFacts {
+  return {
+    hub,
+    context,
+    hubOomKills: null,
+    hubOtherRestarts: null,
+    userOomKills: null,
+    pendingPods: null,
+    scheduledPods: null,
+    failedScheduling: null,
+    scaleUps: null,
+    scaleUpFailures: null,
+    evictions: null,
+    backoffs: null,
+    throttled: null,
+    peakPressure: null,
+    memory: [],
+    analysis: null,
+    snapshot: null,
+    nodesArrivedAfterMs: null,
+  };
+}
+
+export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
+  const { incident, entries, stoppedAt } = replayed;
+  const hubs = new Map<string, HubFacts>();
+  for (const h of incident.hubs) if (!hubs.has(h.namespace)) hubs.set(h.namespace, emptyHub(h.namespace, h.context));
+  const hubFor = (name: string) => {
+    let h = hubs.get(name);
+    if (!h) hubs.set(name, (h = emptyHub(name, null)));
+    return h;
+  };
+  const notes: IncidentFacts['notes'] = { resolution: [], learned: [], action: [], cause: [], untagged: [] };
+  let nodeOoms: Span | null = null;
+  const scheduledTimes = new Map<HubFacts, number[]>();
+
+  for (const e of entries) {
+    if (isKind(e, 'note')) {
+      notes[e.tag ?? 'untagged'].push(e);
+      continue;
+    }
+    if (isKind(e, 'node-oom')) {
+      nodeOoms = addTo(nodeOoms, e);
+      continue;
+    }
+    if (e.hub === null) continue;
+    const h = hubFor(e.hub);
+    if (isKind(e, 'pod-oomkilled')) {
+      if (isHubPod(e)) h.hubOomKills = addTo(h.hubOomKills, e);
+      else h.userOomKills = addTo(h.userOomKills, e);
+    } else if (isKind(e, 'pod-restarted')) {
+      // An OOM kill also restarts the pod; count only restarts that had another reason.
+      if (isHubPod(e) && e.reason !== 'OOMKilled' && e.exitCode !== 137)
+        h.hubOtherRestarts = addTo(h.hubOtherRestarts, e);
+    } else if (isKind(e, 'pod-pending')) {
+      if (!isHubPod(e)) h.pendingPods = addTo(h.pendingPods, e);
+    } else if (isKind(e, 'pod-scheduled')) {
+      if (!isHubPod(e)) {
+        h.scheduledPods = addTo(h.scheduledPods, e);
+        scheduledTimes.set(h, [...(scheduledTimes.get(h) ?? []), Date.parse(e.time)]);
+      }
+    } else if (isKind(e, 'failed-scheduling')) h.failedScheduling = addTo(h.failedScheduling, e);
+    else if (isKind(e, 'scale-up')) h.scaleUps = addTo(h.scaleUps, e);
+    else if (isKind(e, 'scale-up-failed'))
+      h.scaleUpFailures = {
+        span: addTo(h.scaleUpFailures?.span ?? null, e),
+        latestMessage: typeof e.latestText === 'string' ? e.latestText : e.message,
+      };
+    else if (isKind(e, 'evicted')) h.evictions = addTo(h.evictions, e);
+    else if (isKind(e, 'backoff')) h.backoffs = addTo(h.backoffs, e);
+    else if (isKind(e, 'spawn-throttled')) h.throttled = addTo(h.throttled, e);
+    else if (isKind(e, 'spawn-pressure')) {
+      if (!h.peakPressure || e.pending > h.peakPressure.pending)
+        h.peakPressure = { pending: e.pending, limit: e.limit ?? null, ms: Date.parse(e.time) };
+    } else if (isKind(e, 'hub-memory'))
+      h.memory.push({ ms: Date.parse(e.time), bytes: e.bytes, limitBytes: e.limitBytes ?? null });
+    else if (isKind(e, 'db-analysis')) h.analysis = e;
+    else if (isKind(e, 'db-snapshot')) h.snapshot = e;
+  }
+
+  for (const h of hubs.values()) {
+    if (h.scaleUps) {
+      const after = (scheduledTimes.get(h) ?? []).filter((t) => t >= h.scaleUps!.firstMs).sort((a, b) => a - b)[0];
+      h.nodesArrivedAfterMs = after !== undefined ? after - h.scaleUps.firstMs : null;
+    }
+  }
+
+  const startMs = Date.parse(incident.startedAt);
+  const lastEntryMs = Math.max(
+    startMs,
+    ...entries.map((e) => Date.parse(typeof e.until === 'string' ? e.until : e.time)),
+  );
+  // An incident never stopped (still recording, or the editor closed) ends, for the report, at its last entry.
+  const endMs = stoppedAt !== null ? Date.parse(stoppedAt) : lastEntryMs;
+  return {
+    startMs,
+    endMs,
+    ongoing: stoppedAt === null,
+    hubs: [...hubs.values()],
+    nodeOoms,
+    notes,
+    timeline: entries.filter((e) => e.kind !== 'hub-memory'),
+  };
+}
+
+/** Whether a hub had anything worth a sentence. */
+export function hubHadSymptoms(h: HubFacts): boolean {
+  return Boolean(
+    h.hubOomKills ||
+    h.hubOtherRestarts ||
+    h.userOomKills ||
+    h.pendingPods ||
+    h.failedScheduling ||
+    h.scaleUpFailures ||
+    h.evictions ||
+    h.throttled ||
+    (h.analysis && h.analysis.verdict !== 'fits'),
+  );
+}

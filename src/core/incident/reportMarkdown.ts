@@ -1,0 +1,34 @@
+/**
+ * The report as a Markdown file. The whole output goes through the redactor last, so a token pasted
+ * into an operator's edit is caught as well as one in a journaled event.
+ */
+import { formatDuration } from './quantities';
+import { redactSecrets, safeText } from './redact';
+import { sectionIds, sectionTitles, type ReportMeta } from './reportDraft';
+import { effectiveText, type ReportDocument } from './reportDocument';
+import { zoned } from './zonedTime';
+
+export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
+  const start = Date.parse(meta.startedAt);
+  const end = Date.parse(meta.endedAt);
+  const when = (ms: number) => {
+    const z = zoned(ms, meta.timezone);
+    const utc = meta.timezone === 'UTC' ? '' : ` (${zoned(ms, 'UTC').time} UTC)`;
+    return `${z.dayLabel} ${z.time} ${z.abbreviation}${utc}`;
+  };
+  const hubs = meta.hubs.map((h) => `${safeText(h.namespace)} (context ${safeText(h.context)})`).join(', ');
+  const lines = [
+    `# ${zoned(start, meta.timezone).date}: ${safeText(meta.title)}`,
+    '',
+    `- **Hubs:** ${hubs || '_none named_'}`,
+    ...(meta.severity ? [`- **Severity:** ${safeText(meta.severity)}`] : []),
+    `- **Started:** ${when(start)}`,
+    meta.stoppedAt !== null
+      ? `- **Ended:** ${when(end)} (${formatDuration(end - start)})`
+      : `- **Ended:** not yet (last entry ${when(end)})`,
+    `- **Drafted:** ${when(Date.parse(doc.draftedAt))} from the JupyterHub Ops incident journal`,
+  ];
+  for (const id of sectionIds) lines.push('', `## ${sectionTitles[id]}`, '', effectiveText(doc.sections[id]).trim());
+  if (doc.evidence.trim() !== '') lines.push('', '## Evidence', '', doc.evidence.trim());
+  return redactSecrets(lines.join('\n')) + '\n';
+}
