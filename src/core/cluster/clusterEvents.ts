@@ -1,0 +1,122 @@
+import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
+import { toIso, toMillis } from './kubeTime';
+import type { EventKind, EventModel } from './model';
+
+/** Both event APIs (core/v1 and events.k8s.io/v1) reduced to the fields the model reads. */
+export interface ClusterEvent {
+  key: string;
+  namespace: string;
+  reason: string;
+  message: string;
+  type: string;
+  object: { kind: string; name: string; namespace: string; uid: string };
+  /** Milliseconds; null when the event carries no time at all. */
+  firstTime: number | null;
+  lastTime: number | null;
+  count: number;
+  /** The node the reporter runs on (kubelet, node-problem-detector), when it says. */
+  host: string | null;
+}
+
+export function normalizeEvent(event: CoreV1Event | EventsV1Event): ClusterEvent {
+  const meta = event.metadata ?? {};
+  const namespace = meta.namespace ?? '';
+  const key = meta.uid || `${namespace}/${meta.name ?? ''}`;
+  if ('regarding' in event || 'note' in event) {
+    const e = event as EventsV1Event;
+    const first = toMillis(e.deprecatedFirstTimestamp) ?? toMillis(e.eventTime);
+    const last = toMillis(e.series?.lastObservedTime) ?? toMillis(e.deprecatedLastTimestamp) ?? first;
+    return {
+      key,
+      namespace,
+      reason: e.reason ?? '',
+      message: e.note ?? '',
+      type: e.type ?? 'Normal',
+      object: {
+        kind: e.regarding?.kind ?? '',
+        name: e.regarding?.name ?? '',
+        namespace: e.regarding?.namespace ?? '',
+        uid: e.regarding?.uid ?? '',
+      },
+      firstTime: first,
+      lastTime: last,
+      count: e.series?.count ?? e.deprecatedCount ?? 1,
+      host: e.deprecatedSource?.host ?? null,
+    };
+  }
+  const e = event as CoreV1Event;
+  const first = toMillis(e.firstTimestamp) ?? toMillis(e.eventTime) ?? toMillis(meta.creationTimestamp);
+  const last = toMillis(e.series?.lastObservedTime) ?? toMillis(e.lastTimestamp) ?? first;
+  return {
+    key,
+    namespace,
+    reason: e.reason ?? '',
+    message: e.message ?? '',
+    type: e.type ?? 'Normal',
+    object: {
+      kind: e.involvedObject?.kind ?? '',
+      name: e.involvedObject?.name ?? '',
+      // Cluster-scoped objects (nodes) have no namespace, though their events live in `default`.
+      namespace: e.involvedObject?.namespace ?? (e.involvedObject?.kind === 'Node' ? '' : namespace),
+      uid: e.involvedObject?.uid ?? '',
+    },
+    firstTime: first,
+    lastTime: last,
+    count: e.series?.count ?? e.count ?? 1,
+    host: e.source?.host ?? null,
+  };
+}
+
+const kindOfReason: Record<string, EventKind> = {
+  OOMKilling: 'oom-killing',
+  SystemOOM: 'system-oom',
+  FailedScheduling: 'failed-scheduling',
+  TriggeredScaleUp: 'triggered-scale-up',
+  NotTriggerScaleUp: 'not-triggered-scale-up',
+  BackOff: 'back-off',
+  Evicted: 'evicted',
+  Unhealthy: 'unhealthy',
+  Preempted: 'preempted',
+};
+
+/** The model's kind for an event, or null for routine Normal events (Scheduled, Pulled, Started, …). */
+export function classifyEvent(event: ClusterEvent): EventKind | null {
+  const kind = kindOfReason[event.reason];
+  if (kind) return kind;
+  // cluster-autoscaler reports ScaleDown, ScaleDownEmpty, ScaleDownFailed… on nodes and pods.
+  if (event.reason.startsWith('ScaleDown')) return 'scale-down';
+  return event.type === 'Warning' ? 'warning' : null;
+}
+
+/** The node an event is about: the object itself, the reporter's host, or "on node X" in the text. */
+export function eventNode(event: ClusterEvent): string | null {
+  if (event.object.kind === 'Node') return event.object.name;
+  const inText = /\bon node (\S+?)[.,]?(?:\s|$)/.exec(event.message);
+  if (inText) return inText[1]!;
+  return event.host;
+}
+
+export function toEventModel(event: ClusterEvent, kind: EventKind): EventModel {
+  const model: EventModel = {
+    kind,
+    reason: event.reason,
+    type: event.type,
+    time: toIso(event.lastTime),
+    firstTime: toIso(event.firstTime),
+    count: event.count,
+    message: event.message,
+    object: { kind: event.object.kind, name: event.object.name, namespace: event.object.namespace },
+    key: event.key,
+  };
+  if (event.object.kind === 'Pod') model.pod = event.object.name;
+  const node = eventNode(event);
+  if (node) model.node = node;
+  return model;
+}
+
+/** The killed process's name in node OOM events, when the text gives it. */
+export function oomVictim(message: string): string | null {
+  return (
+    /Killed process \d+ \(([^)]+)\)/.exec(message)?.[1] ?? /victim process: ([^,]+), pid/.exec(message)?.[1] ?? null
+  );
+}
