@@ -99,6 +99,10 @@ export function escapeMarkdown(text: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/[\\`*_[\]{}#|~!]/g, '\\$&')
+      // GFM turns bare URLs, www. names and e-mail addresses into links: an escape keeps them text.
+      .replace(/:\/\//g, '\\://')
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`)
+      .replace(/@/g, '\\@')
       // Only a marker followed by a space starts a list: "- x", "1. x"; "5.3.0" and "-n" stay as they are.
       .replace(/^(\s*)([-+])(?=\s|$)/, '$1\\$2')
       .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2')

@@ -21,7 +21,8 @@ export class ReportClock {
   between(fromMs: number, toMs: number): string {
     const a = zoned(fromMs, this.timezone);
     const b = zoned(toMs, this.timezone);
-    if (a.date === b.date && a.time === b.time) return `at ${this.at(fromMs)}`;
+    // Compare the zone too: 01:30 EDT and 01:30 EST are an hour apart on the night the clocks go back.
+    if (a.date === b.date && a.time === b.time && a.abbreviation === b.abbreviation) return `at ${this.at(fromMs)}`;
     const from = a.abbreviation === b.abbreviation ? `${this.dayPrefix(fromMs)}${a.time}` : this.at(fromMs);
     return `between ${from} and ${this.at(toMs)}`;
   }

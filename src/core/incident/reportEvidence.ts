@@ -3,7 +3,7 @@
  * Mermaid `xychart-beta` block, which GitHub renders.
  */
 import type { EntryOf } from './journalEntry';
-import { formatBytes, formatCount, toMiB } from './quantities';
+import { formatBytes, formatCount, plural, toMiB } from './quantities';
 import { safeText } from './redact';
 import type { HubFacts, MemorySample } from './reportFacts';
 import { ReportClock } from './reportClock';
@@ -95,6 +95,6 @@ function memoryChart(h: HubFacts, clock: ReportClock): string {
   const caption =
     `Peak ${formatCount(toMiB(peak.bytes))} MiB at ${clock.at(peak.ms)}` +
     (limit !== null ? `; the flat line is the ${formatCount(toMiB(limit))} MiB limit` : '') +
-    ` (${formatCount(h.memory.length)} samples${h.memory.length > points.length ? `, ${points.length} shown: the highest in each interval` : ''}).`;
+    ` (${plural(h.memory.length, 'sample')}${h.memory.length > points.length ? `, ${points.length} shown: the highest in each interval` : ''}).`;
   return [...lines, '', caption].join('\n');
 }

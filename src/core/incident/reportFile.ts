@@ -34,7 +34,11 @@ export function writeFileAtomic(file: string, text: string): Result<void> {
     renameSync(temp, file);
     return ok(undefined);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temp file to clean up.
+    }
     return err(new UserError(`Cannot write ${file}: ${messageOf(error)}.`, 'report-unwritable', { cause: error }));
   }
 }

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { replay } from '../../../src/core/incident/journalReplay';
+import { draftReport } from '../../../src/core/incident/reportDraft';
+import { newReportDocument } from '../../../src/core/incident/reportDocument';
+import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
+import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
+import { useTempDir } from '../../support/tempDir';
+
+const root = resolve(__dirname, '../../..');
+
+/**
+ * Bundles `hubops report` the way scripts/build.mjs bundles dist/cli.js (esbuild, cjs, node), with the
+ * same stdout/stderr/exit-code wiring as src/cli/main.ts, and runs it as a separate Node process.
+ * (Once main.ts dispatches `report`, this can spawn dist/cli.js itself.)
+ */
+describe('hubops report (built, run as a process)', () => {
+  const dir = useTempDir();
+  let bundleDir = '';
+  let cli = '';
+
+  before(async () => {
+    bundleDir = mkdtempSync(join(tmpdir(), 'hubops-cli-'));
+    cli = join(bundleDir, 'report-cli.js');
+    await esbuild.build({
+      stdin: {
+        contents: `
+          import { report } from './src/cli/report';
+          const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+          report(process.argv.slice(2), io).then((code) => (process.exitCode = code));
+        `,
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      keepNames: true,
+      outfile: cli,
+      logLevel: 'warning',
+    });
+  });
+  after(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+  /** `hubops report ARGS…` */
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const withoutDraftedLine = (md: string) => md.replace(/^- \*\*Drafted:\*\* .*$/m, '');
+
+  it('prints the same Markdown the extension exports', () => {
+    const file = writeJournal(dir(), hubOomAfterStressTest());
+    const result = run(file, '--timezone', 'America/New_York');
+    assert.equal(result.stderr, '');
+    assert.equal(result.status, 0);
+    const replayed = replay(file);
+    assert.ok(replayed.ok);
+    const draft = draftReport(replayed.value, { timezone: 'America/New_York', now: new Date() });
+    assert.equal(
+      withoutDraftedLine(result.stdout),
+      withoutDraftedLine(renderMarkdown(newReportDocument(draft), draft.meta)),
+    );
+    assert.match(result.stdout, /the hub was OOMKilled 4 times between 14:02 and 14:31 EDT/);
+  });
+
+  it('writes --out atomically, with a UTC column on --utc', () => {
+    const file = writeJournal(dir(), classStartSpawnStorm());
+    const out = join(dir(), 'reports', 'ds100.md');
+    const result = run(file, '--timezone=Europe/Berlin', '--utc', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, `Wrote ${out}\n`);
+    const md = readFileSync(out, 'utf8');
+    assert.match(md, /\| Time \(CEST\) \| UTC \| Event \|/);
+    assert.match(md, /\| 15:00 \| 13:00 \| 64 pods Pending \|/);
+  });
+
+  it('warns about damaged lines on stderr and still reports', () => {
+    const file = writeJournal(dir(), hubOomAfterStressTest());
+    appendFileSync(file, '{"id":"half');
+    const result = run(file, '--timezone', 'UTC');
+    assert.equal(result.status, 0);
+    assert.match(
+      result.stderr,
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: the last line is incomplete`),
+    );
+    assert.match(result.stdout, /^# 2026-05-14: stress-hub OOMKilled at start-up/);
+  });
+
+  it('exits 2 with a clear message for a missing file, a bad timezone or bad usage', () => {
+    const missing = run(join(dir(), 'nope.jsonl'));
+    assert.equal(missing.status, 2);
+    assert.match(
+      missing.stderr,
+      /^hubops report: Cannot read the incident journal .*nope\.jsonl: there is no such file\.\n$/,
+    );
+    assert.equal(missing.stdout, '');
+
+    const folder = run(dir());
+    assert.equal(folder.status, 2);
+    assert.match(folder.stderr, /it is a folder/);
+
+    const file = writeJournal(dir(), classStartSpawnStorm());
+    const zone = run(file, '--timezone', 'Nowhere/Atlantis');
+    assert.equal(zone.status, 2);
+    assert.match(zone.stderr, /Unknown timezone "Nowhere\/Atlantis"/);
+
+    assert.equal(run().status, 2);
+    const unknown = run(file, '--colour');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown option --colour\nusage: hubops report JOURNAL_FILE/);
+  });
+});
