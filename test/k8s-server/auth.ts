@@ -1,0 +1,69 @@
+/**
+ * Bearer-token authentication and a small RBAC: a token sees all namespaces or only some, may lack
+ * exec or metrics, or be expired. Denials carry the real API server's wording, which operators (and the
+ * extension's error messages) recognise.
+ */
+import type { IncomingMessage } from 'node:http';
+import { failure, unauthorized, type Status } from './status';
+
+export interface TokenSpec {
+  token: string;
+  /** The user name in 403 messages. Default: 'system:serviceaccount:hubops:viewer'. */
+  user?: string;
+  /** Namespaces this token may read; undefined = all (and cluster-scoped resources). */
+  namespaces?: string[];
+  /** true: every request gets 401, as an expired token does. */
+  expired?: true;
+  /** false: pods/exec is forbidden. */
+  exec?: false;
+  /** false: metrics.k8s.io is forbidden. */
+  metrics?: false;
+  /** false: services/proxy is forbidden (no hub metrics). */
+  proxy?: false;
+}
+
+export interface Access {
+  verb: 'get' | 'list' | 'watch' | 'create';
+  /** Plural resource, with '/subresource' for log, exec, proxy. */
+  resource: string;
+  group: string;
+  namespace?: string;
+  name?: string;
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const m = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return m ? m[1]!.trim() : undefined;
+}
+
+/** The token's spec, or a 401 Status for a missing, unknown or expired token. */
+export function authenticate(req: IncomingMessage, tokens: TokenSpec[]): TokenSpec | Status {
+  const token = bearerToken(req);
+  const spec = token === undefined ? undefined : tokens.find((t) => t.token === token);
+  if (!spec || spec.expired) return unauthorized();
+  return spec;
+}
+
+/** undefined when allowed, else the 403 Status the real API server returns. */
+export function authorize(spec: TokenSpec, access: Access): Status | undefined {
+  const [resource, subresource] = access.resource.split('/') as [string, string | undefined];
+  const allowedNamespace =
+    spec.namespaces === undefined || (access.namespace !== undefined && spec.namespaces.includes(access.namespace));
+  const denied =
+    !allowedNamespace ||
+    (subresource === 'exec' && spec.exec === false) ||
+    (subresource === 'proxy' && spec.proxy === false) ||
+    (access.group === 'metrics.k8s.io' && spec.metrics === false);
+  if (!denied) return undefined;
+  const user = spec.user ?? 'system:serviceaccount:hubops:viewer';
+  const qualified = access.group ? `${resource}.${access.group}` : resource;
+  const subject = access.name ? `${qualified} "${access.name}"` : qualified;
+  const scope = access.namespace ? `in the namespace "${access.namespace}"` : 'at the cluster scope';
+  return failure(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${user}" cannot ${access.verb} resource "${access.resource}" in API group "${access.group}" ${scope}`,
+    { ...(access.name ? { name: access.name } : {}), ...(access.group ? { group: access.group } : {}), kind: resource },
+  );
+}
