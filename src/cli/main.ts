@@ -1,9 +1,14 @@
 import { contexts } from './contexts';
+import { report } from './report';
 import type { CliIo, Subcommand } from './io';
 import { version } from './version';
 
 const subcommands: Record<string, { run: Subcommand; summary: string }> = {
   contexts: { run: contexts, summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts' },
+  report: {
+    run: report,
+    summary: 'report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE]   draft an incident report',
+  },
 };
 
 const usage = () =>

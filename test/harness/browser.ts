@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { outputDir } from './toolPaths';
+import { tmpdir } from 'node:os';
 
 /** Debian's Chromium (never a downloaded browser), headless, with a fresh profile. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = mkdtempSync(join(outputDir, 'chromium-'));
+  const profile = mkdtempSync(join(tmpdir(), 'hubops-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { outputDir } from './toolPaths';
 
 /** Fresh HOME / XDG / VS Code folders for one server, so nothing touches the real home or other runs. */
 export interface IsolatedDirs {
@@ -17,8 +17,8 @@ export interface IsolatedDirs {
 }
 
 export function makeIsolatedDirs(name: string): IsolatedDirs {
-  mkdirSync(join(outputDir, 'runs'), { recursive: true });
-  const root = mkdtempSync(join(outputDir, 'runs', `${name}-`));
+  // Outside the repository, so the workbench does not offer to open the project's own git repository.
+  const root = mkdtempSync(join(tmpdir(), `hubops-${name}-`));
   const dirs = {
     root,
     home: join(root, 'home'),

@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium, openWorkbench } from '../../harness/browser';
+import { makeIsolatedDirs, type IsolatedDirs } from '../../harness/isolatedDirs';
+import { installVsix, startCodeServer, type RunningServer } from '../../harness/vscodeServers';
+import { outputDir, repoRoot } from '../../harness/toolPaths';
+
+export const vsixPath = join(repoRoot, 'dist-vsix/jupyterhub-ops.vsix');
+export const screenshotDir = join(outputDir, 'screenshots');
+
+export interface Workbench {
+  page: Page;
+  dirs: IsolatedDirs;
+  server: RunningServer;
+  /** CSP violations reported inside any frame (webviews included), as `directive: blocked URI`. */
+  cspViolations: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * code-server 4.139.1 with the packaged VSIX installed, as an operator would run it, opened in Debian's
+ * Chromium. `prepare` writes files into the isolated HOME (e.g. ~/.kube/config) before the server starts.
+ */
+export async function openInstalledWorkbench(
+  options: {
+    name: string;
+    env?: NodeJS.ProcessEnv;
+    settings?: Record<string, unknown>;
+    prepare?(dirs: IsolatedDirs): void;
+  } = {
+    name: 'ui',
+  },
+): Promise<Workbench> {
+  if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run npm run package first`);
+  const dirs = makeIsolatedDirs(options.name);
+  options.prepare?.(dirs);
+  dirs.writeSettings({ 'workbench.colorTheme': 'Default Dark Modern', ...options.settings });
+  await installVsix(dirs, vsixPath);
+  const server = await startCodeServer(dirs, { env: options.env });
+  const browser = await launchChromium();
+  const cspViolations: string[] = [];
+  await browser.context.exposeBinding('__hubopsCspViolation', (_source, text: string) => cspViolations.push(text));
+  await browser.context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (globalThis as unknown as { __hubopsCspViolation?(t: string): void }).__hubopsCspViolation?.(
+        `${e.violatedDirective}: ${e.blockedURI}`,
+      );
+    });
+  });
+  const page = await openWorkbench(browser.context, `${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
+  mkdirSync(screenshotDir, { recursive: true });
+  // The chat side bar opens on first start whatever the settings say; close it so screenshots show our views.
+  if (await page.locator('.part.auxiliarybar').isVisible()) {
+    await runFromPalette(page, 'View: Toggle Secondary Side Bar Visibility');
+    await page.locator('.part.auxiliarybar').waitFor({ state: 'hidden' });
+  }
+  return {
+    page,
+    dirs,
+    server,
+    cspViolations,
+    async screenshot(name) {
+      const file = join(screenshotDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+      if (!process.env.HUBOPS_KEEP_RUN) dirs.remove();
+    },
+  };
+}
+
+/** Opens the JupyterHub Ops container in the activity bar. */
+export async function openSidebar(page: Page): Promise<void> {
+  await page.locator('.activitybar [aria-label^="JupyterHub Ops"]').first().click();
+  await page.locator('.pane-header[aria-label^="Clusters"]').first().waitFor();
+}
+
+/** Runs a command from the command palette by its title, as a person types it. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The rows of one view of the sidebar as `label | description`, as a person reads them. */
+export async function treeRows(page: Page, viewName: string): Promise<string[]> {
+  const pane = page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${viewName}"]`) });
+  return pane.locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const label = row.querySelector('.label-name')?.textContent ?? '';
+      const description = row.querySelector('.label-description')?.textContent ?? '';
+      return description ? `${label} | ${description}` : label;
+    }),
+  );
+}
