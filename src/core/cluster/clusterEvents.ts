@@ -120,3 +120,10 @@ export function oomVictim(message: string): string | null {
     /Killed process \d+ \(([^)]+)\)/.exec(message)?.[1] ?? /victim process: ([^,]+), pid/.exec(message)?.[1] ?? null
   );
 }
+
+/** The same event can come from two scopes (its namespace and `default`): keep one per uid. */
+export function dedupeEvents<T extends CoreV1Event | EventsV1Event>(events: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const e of events) seen.set(e.metadata?.uid ?? `${e.metadata?.namespace}/${e.metadata?.name}`, e);
+  return [...seen.values()];
+}

@@ -1,0 +1,116 @@
+import { formatAgo } from '../core/cluster/kubeTime';
+import { listContext } from '../core/cluster/listPass';
+import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
+import { formatMemory } from '../core/cluster/quantity';
+import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { parseArgs, table, type CliIo, type Subcommand } from './io';
+
+/**
+ * `hubops cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]`: one list pass
+ * over a context (no watch), the same model the Clusters view shows, as a table per hub or as JSON.
+ */
+export const cluster: Subcommand = async (args, io) => {
+  const { options, positional, unknown } = parseArgs(args, {
+    values: ['kubeconfig', 'context', 'namespace'],
+    switches: ['json'],
+  });
+  if (unknown.length || positional.length) {
+    io.err(`hubops cluster: unknown option ${[...unknown, ...positional].join(', ')}\n`);
+    return 2;
+  }
+  const value = (name: string) => {
+    const v = options.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const loaded = loadKubeconfig(kubeconfigFiles(value('kubeconfig')));
+  for (const problem of loaded.problems) io.err(`${problem.message}\n`);
+  const context = value('context') ?? loaded.currentContext;
+  if (!context) {
+    io.err('hubops cluster: no current context in the kubeconfig; pass --context NAME.\n');
+    return 1;
+  }
+  if (!loaded.contexts.some((c) => c.name === context)) {
+    io.err(`hubops cluster: no context "${printable(context)}" in ${loaded.files.join(', ')}.\n`);
+    return 1;
+  }
+  const namespaces = (value('namespace') ?? '')
+    .split(',')
+    .map((ns) => ns.trim())
+    .filter(Boolean);
+  const model = await listContext(loaded.kubeConfig, context, { namespaces });
+  if (options.has('json')) {
+    const json: ClusterModel = { contexts: [model] };
+    io.out(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    printContext(model, io);
+  }
+  if (model.status === 'error') {
+    io.err(`hubops cluster: ${printable(model.error?.message ?? 'the context cannot be read')}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+function printContext(model: ContextModel, io: CliIo): void {
+  const now = Date.parse(model.builtAt);
+  for (const warning of model.warnings) io.err(`warning: ${printable(warning)}\n`);
+  if (model.status === 'error') return;
+  if (model.hubs.length === 0) {
+    io.out(`No JupyterHub pods in context ${printable(model.name)}.\n`);
+    return;
+  }
+  io.out(model.hubs.map((hub) => hubSection(hub, now)).join('\n\n') + '\n');
+}
+
+function hubSection(hub: HubModel, now: number): string {
+  const version = hub.jupyterhubVersion ? `JupyterHub ${hub.jupyterhubVersion}` : 'JupyterHub version unknown';
+  const lines = [
+    `${hub.namespace}/${hub.release} — ${version} (${hub.versionDetail})`,
+    `  health: ${hub.health}${hub.healthReasons.length ? ` — ${hub.healthReasons.join('; ')}` : ''}`,
+    `  spawn pressure: ${hub.spawnPressure.level}, ${hub.spawnPressure.pendingSpawns} pending of limit ${hub.spawnPressure.concurrentSpawnLimit} (${hub.spawnPressure.limitDetail})`,
+  ];
+  for (const reason of hub.spawnPressure.reasons) lines.push(`    ${reason}`);
+  const rows = hub.pods.map((pod) => podRow(pod, now));
+  lines.push(
+    table(['POD', 'ROLE', 'STATUS', 'READY', 'MEMORY', 'RESTARTS', 'LAST TERMINATION', 'PENDING'], rows)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
+  if (hub.events.length) {
+    lines.push('  recent events:');
+    for (const e of hub.events.slice(0, 8)) {
+      const count = e.count > 1 ? ` (×${e.count})` : '';
+      lines.push(
+        `    ${formatAgo(e.time, now)}  ${e.reason}${count}  ${e.object.name}: ${printable(e.message).slice(0, 160)}`,
+      );
+    }
+    const more = hub.events.length - 8 + hub.eventsOmitted;
+    if (more > 0) lines.push(`    … ${more} more`);
+  }
+  return lines.join('\n');
+}
+
+function podRow(pod: PodModel, now: number): string[] {
+  const t = pod.lastTermination;
+  const termination = t
+    ? `${t.cause === 'spawn-failures' ? `${t.consecutiveFailures} spawn failures` : t.reason} (${t.exitCode}) ${formatAgo(t.finishedAt, now)}`
+    : '';
+  const name = pod.user ? `${pod.name} [${pod.user.name}${pod.user.server ? `/${pod.user.server}` : ''}]` : pod.name;
+  return [
+    printable(name),
+    pod.role,
+    pod.status,
+    pod.ready ? 'yes' : 'no',
+    formatMemory(pod.memory),
+    String(pod.restarts),
+    printable(termination),
+    printable(pod.pending?.reason ?? ''),
+  ];
+}
+
+/** Cluster text (event messages, user names) may hold terminal escapes: show them, never run them. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

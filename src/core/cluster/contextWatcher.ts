@@ -1,0 +1,338 @@
+import type { CoreV1Event, KubeConfig, KubernetesObject, PodMetric, V1Node, V1Pod } from '@kubernetes/client-node';
+import { messageOf } from '../result';
+import { buildHubsWithEvents, groupHubs, hubKey, type HubExtras } from './buildModel';
+import { dedupeEvents, normalizeEvent } from './clusterEvents';
+import { ContextClient, z2jhPodSelector } from './contextClient';
+import type { HubConfigRead } from './hubConfig';
+import type { HubMetricsReading } from './hubMetrics';
+import type { KubeProblem } from './kubeErrors';
+import type { ContextModel, HubModel } from './model';
+import { ObservationMemory, type Observation } from './observations';
+import { ResilientInformer, type Backoff } from './resilientInformer';
+import { podRole } from './z2jhLabels';
+import { lastTermination } from './podTermination';
+import { mainContainer } from './podMemory';
+
+export interface ContextWatcherOptions {
+  namespaces: string[];
+  backoff: Backoff;
+  debounceMs: number;
+  metricsIntervalMs: number;
+  now: () => number;
+  onModel: (model: ContextModel) => void;
+  onObservations: (observations: Observation[]) => void;
+}
+
+/** Lines of a terminated hub's previous log to read: the consecutive-failures line is near the end. */
+const previousLogTail = 50;
+/** Hub metrics read per metrics tick at most (only hubs with spawns pending are read). */
+const hubMetricsPerTick = 8;
+
+interface Slot<T extends KubernetesObject> {
+  informer: ResilientInformer<T>;
+  problem: KubeProblem | null;
+}
+
+/**
+ * Watches one kubeconfig context: pods and events per scope (the configured namespaces, or the whole
+ * cluster), nodes, pod metrics on an interval, and per hub its config, metrics and a terminated hub's
+ * previous log. Rebuilds the context's model (debounced) when anything changes.
+ */
+export class ContextWatcher {
+  private readonly client: ContextClient | null;
+  private readonly setupError: { code: string; message: string } | null = null;
+  private readonly pods: Slot<V1Pod>[] = [];
+  private readonly events: Slot<CoreV1Event>[] = [];
+  private nodes: Slot<V1Node> | null = null;
+  private podMetrics: PodMetric[] | null = null;
+  private metricsProblem: string | null = null;
+  private readonly hubConfigs = new Map<string, { hubPodUid: string; config: HubConfigRead | null }>();
+  private readonly hubMetrics = new Map<string, { current: HubMetricsReading; previous?: HubMetricsReading }>();
+  private readonly hubMetricsProblems = new Map<string, string>();
+  private readonly previousLogs = new Map<string, string>();
+  private readonly logsRead = new Set<string>();
+  private readonly memory = new ObservationMemory();
+  private lastHubs: HubModel[] = [];
+  private current: ContextModel;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private metricsPaused = false;
+  private metricsInFlight = false;
+  private disposed = false;
+
+  constructor(
+    base: KubeConfig,
+    readonly name: string,
+    private readonly options: ContextWatcherOptions,
+  ) {
+    let client: ContextClient | null = null;
+    try {
+      client = new ContextClient(base, name);
+    } catch (error) {
+      this.setupError = { code: 'bad-context', message: messageOf(error) };
+    }
+    this.client = client;
+    this.current = {
+      name,
+      status: this.setupError ? 'error' : 'ok',
+      ...(this.setupError ? { error: this.setupError } : {}),
+      warnings: [],
+      hubs: [],
+      builtAt: new Date(options.now()).toISOString(),
+    };
+  }
+
+  get model(): ContextModel {
+    return this.current;
+  }
+
+  get contextClient(): ContextClient | null {
+    return this.client;
+  }
+
+  start(): void {
+    const client = this.client;
+    if (!client || this.disposed) {
+      this.options.onModel(this.current);
+      return;
+    }
+    const slot = <T extends KubernetesObject>(
+      path: string,
+      list: () => Promise<{ items: T[]; resourceVersion: string }>,
+      action: string,
+      namespace: string | undefined,
+      labelSelector?: string,
+    ): Slot<T> => {
+      const clusterScoped = path === '/api/v1/nodes';
+      const created: Slot<T> = { problem: null } as Slot<T>;
+      created.informer = new ResilientInformer<T>(
+        client.kubeConfig,
+        path,
+        list,
+        {
+          onChange: () => this.schedule(),
+          onHealthy: () => {
+            if (created.problem) {
+              created.problem = null;
+              this.schedule();
+            }
+          },
+          onProblem: (error: unknown) => {
+            created.problem = client.problem(error, action, namespace, clusterScoped);
+            this.schedule();
+          },
+        },
+        this.options.backoff,
+        labelSelector ? { labelSelector } : {},
+      );
+      return created;
+    };
+    const scopes: (string | undefined)[] = this.options.namespaces.length ? this.options.namespaces : [undefined];
+    for (const namespace of scopes) {
+      const base = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}` : '/api/v1';
+      this.pods.push(slot(`${base}/pods`, () => client.listPods(namespace), 'list pods', namespace, z2jhPodSelector));
+      this.events.push(slot(`${base}/events`, () => client.listEvents(namespace), 'list events', namespace));
+    }
+    if (this.options.namespaces.length && !this.options.namespaces.includes('default')) {
+      // Node OOM events (OOMKilling, SystemOOM) live in `default`; a namespace-limited token may not see them.
+      this.events.push(
+        slot('/api/v1/namespaces/default/events', () => client.listEvents('default'), 'list node events', 'default'),
+      );
+    }
+    const nodeSlot = slot('/api/v1/nodes', () => client.listNodes(), 'list nodes', undefined);
+    this.nodes = nodeSlot;
+    for (const slot of [...this.pods, ...this.events, nodeSlot]) slot.informer.start();
+    this.pollMetrics();
+  }
+
+  pauseMetrics(): void {
+    this.metricsPaused = true;
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.metricsTimer = undefined;
+  }
+
+  resumeMetrics(): void {
+    if (!this.metricsPaused) return;
+    this.metricsPaused = false;
+    this.pollMetrics();
+  }
+
+  /** Reads one hub's /hub/metrics now (the tree's "refresh" on a hub), and rebuilds. */
+  async refreshHubMetrics(namespace: string, release: string): Promise<void> {
+    await this.readHubMetrics(hubKey(namespace, release), namespace);
+    this.schedule(0);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    for (const slot of [...this.pods, ...this.events, ...(this.nodes ? [this.nodes] : [])]) slot.informer.dispose();
+    this.client?.dispose();
+  }
+
+  // ---- model -----------------------------------------------------------------------------------------
+
+  private schedule(delay = this.options.debounceMs): void {
+    if (this.disposed || this.debounceTimer) return;
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = undefined;
+      this.rebuild();
+    }, delay);
+  }
+
+  private rebuild(): void {
+    if (this.disposed) return;
+    const now = this.options.now();
+    const warnings: string[] = [];
+    const syncedPods = this.pods.filter((s) => s.informer.synced);
+    const failingPods = this.pods.filter((s) => s.problem);
+    // The context is in error when no pod scope works: nothing the model shows would be current.
+    const contextDown = failingPods.length === this.pods.length || (syncedPods.length === 0 && failingPods.length > 0);
+    if (!contextDown) for (const slot of failingPods) warnings.push(slot.problem!.message);
+    if (syncedPods.length === 0 && failingPods.length === 0) {
+      return; // still listing: no model yet beats an empty one
+    }
+    for (const slot of this.events) if (slot.problem) warnings.push(slot.problem.message);
+    if (this.nodes?.problem) warnings.push(`${this.nodes.problem.message} (scale-up and node OOM details limited)`);
+    if (this.metricsProblem) warnings.push(this.metricsProblem);
+
+    let hubs = this.lastHubs;
+    if (!contextDown || this.lastHubs.length === 0) {
+      const pods = this.pods.flatMap((s) => [...s.informer.list()]);
+      const events = dedupeEvents(this.events.flatMap((s) => [...s.informer.list()]));
+      const nodes = this.nodes?.informer.synced ? [...this.nodes.informer.list()] : null;
+      const hubExtras = new Map<string, HubExtras>();
+      for (const [key, entry] of this.hubConfigs) if (entry.config) hubExtras.set(key, { config: entry.config });
+      for (const [key, reading] of this.hubMetrics) {
+        hubExtras.set(key, {
+          ...hubExtras.get(key),
+          metrics: reading.current,
+          ...(reading.previous ? { previousMetrics: reading.previous } : {}),
+        });
+      }
+      const built = buildHubsWithEvents({
+        pods,
+        events: events.map(normalizeEvent),
+        nodes,
+        podMetrics: this.podMetrics,
+        hubExtras,
+        previousLogs: this.previousLogs,
+        now,
+      });
+      hubs = built.hubs;
+      this.lastHubs = hubs;
+      if (!contextDown) {
+        const observations = this.memory.observe(this.name, hubs, built.allEvents, now);
+        if (observations.length) this.options.onObservations(observations);
+        this.fetchHubExtras(pods);
+      }
+    }
+    for (const [key, problem] of this.hubMetricsProblems) warnings.push(`${key}: ${problem}`);
+    const firstDown = failingPods[0]?.problem;
+    this.current = {
+      name: this.name,
+      status: contextDown ? 'error' : 'ok',
+      ...(contextDown && firstDown ? { error: { code: firstDown.code, message: firstDown.message } } : {}),
+      warnings: [...new Set(warnings)],
+      hubs,
+      builtAt: new Date(now).toISOString(),
+    };
+    this.options.onModel(this.current);
+  }
+
+  // ---- side reads: hub config, previous logs, metrics -------------------------------------------------
+
+  /** Reads what the model needs beyond the informers, once per new fact (new hub pod, new termination). */
+  private fetchHubExtras(pods: V1Pod[]): void {
+    const client = this.client;
+    if (!client) return;
+    for (const group of groupHubs(pods)) {
+      const key = hubKey(group.namespace, group.release);
+      const hubPod = group.pods.find((p) => podRole(p) === 'hub' && !p.metadata?.deletionTimestamp);
+      const uid = hubPod?.metadata?.uid ?? '';
+      const known = this.hubConfigs.get(key);
+      // A helm upgrade rolls the hub pod: read the config again then.
+      if (hubPod && (!known || known.hubPodUid !== uid)) {
+        this.hubConfigs.set(key, { hubPodUid: uid, config: known?.config ?? null });
+        client.readHubConfig(group.namespace, hubPod).then(
+          (config) => {
+            if (this.disposed) return;
+            this.hubConfigs.set(key, { hubPodUid: uid, config });
+            this.schedule();
+          },
+          () => undefined,
+        );
+      }
+      for (const pod of group.pods.filter((p) => podRole(p) === 'hub')) {
+        const t = lastTermination(pod, 'hub');
+        if (!t || t.cause !== 'error' || t.exitCode === 0) continue;
+        const factKey = `${pod.metadata?.uid}/${t.finishedAt}`;
+        if (this.logsRead.has(factKey)) continue;
+        this.logsRead.add(factKey);
+        const container = mainContainer(pod, 'hub')?.name ?? t.container;
+        client
+          .readPodLogs(group.namespace, pod.metadata?.name ?? '', {
+            container,
+            previous: true,
+            tailLines: previousLogTail,
+          })
+          .then(
+            (result) => {
+              if (this.disposed || !result.ok) return;
+              this.previousLogs.set(pod.metadata?.uid ?? '', result.value);
+              this.schedule();
+            },
+            () => undefined,
+          );
+      }
+    }
+  }
+
+  private pollMetrics(): void {
+    if (this.disposed || this.metricsPaused || this.metricsInFlight || !this.client) return;
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.metricsTimer = undefined;
+    this.metricsInFlight = true;
+    this.readMetrics()
+      .catch(() => undefined)
+      .finally(() => {
+        this.metricsInFlight = false;
+        if (this.disposed || this.metricsPaused) return;
+        this.metricsTimer = setTimeout(() => {
+          this.metricsTimer = undefined;
+          this.pollMetrics();
+        }, this.options.metricsIntervalMs);
+        this.schedule();
+      });
+  }
+
+  private async readMetrics(): Promise<void> {
+    const client = this.client!;
+    const scopes: (string | undefined)[] = this.options.namespaces.length ? this.options.namespaces : [undefined];
+    const results = await Promise.all(scopes.map((ns) => client.podMetrics(ns)));
+    const good = results.filter((r) => r.ok);
+    const bad = results.find((r) => !r.ok);
+    this.podMetrics = good.length ? good.flatMap((r) => (r.ok ? r.value : [])) : null;
+    this.metricsProblem = bad && !bad.ok ? bad.error.message : null;
+    // Hub metrics only where spawns are pending: 200 idle hubs need no polling.
+    const pressured = this.lastHubs.filter((h) => h.spawnPressure.pendingSpawns > 0).slice(0, hubMetricsPerTick);
+    await Promise.all(pressured.map((h) => this.readHubMetrics(hubKey(h.namespace, h.release), h.namespace)));
+  }
+
+  private async readHubMetrics(key: string, namespace: string): Promise<void> {
+    const client = this.client;
+    if (!client || this.disposed) return;
+    const config = this.hubConfigs.get(key)?.config;
+    const baseUrl = config?.status === 'read' ? config.baseUrl : null;
+    const result = await client.readHubMetrics(namespace, { baseUrl });
+    if (this.disposed) return;
+    if (result.ok) {
+      const before = this.hubMetrics.get(key);
+      this.hubMetrics.set(key, { current: result.value, ...(before ? { previous: before.current } : {}) });
+      this.hubMetricsProblems.delete(key);
+    } else {
+      this.hubMetricsProblems.set(key, `hub metrics not readable: ${result.error.message}`);
+    }
+  }
+}
