@@ -172,15 +172,16 @@ class TrackedWatch extends Watch {
       return parked;
     }
     let ended = false;
-    let controller: AbortController | undefined;
+    const connection: { controller?: AbortController } = {};
     const onDone = (error: unknown) => {
       ended = true;
-      if (controller) this.owner.untrack(controller);
+      if (connection.controller) this.owner.untrack(connection.controller);
       // ListWatch's done handler is async and nobody awaits it: catch what it throws.
       const pending: unknown = done(error);
       if (pending instanceof Promise) pending.catch((e: unknown) => this.owner.fail(e));
     };
-    controller = await super.watch(path, queryParams, callback, onDone);
+    const controller = await super.watch(path, queryParams, callback, onDone);
+    connection.controller = controller;
     if (!ended) {
       this.owner.track(controller);
       this.owner.healthy();
