@@ -84,7 +84,7 @@ type ObjectOf<S extends Shape> = Flatten<
 const obj = <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
   schema((v, p) => {
     if (!isRecord(v)) return `${p} is not an object`;
-    for (const key of Object.keys(v)) if (!(key in shape)) return `${p}.${key} is not expected`;
+    for (const key of Object.keys(v)) if (!Object.hasOwn(shape, key)) return `${p}.${key} is not expected`;
     for (const [key, field] of Object.entries(shape)) {
       const problem = field.check(v[key], `${p}.${key}`);
       if (problem) return problem;
@@ -96,7 +96,7 @@ const obj = <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
 function messages<S extends Schema<{ type: string }>>(byType: Record<string, S>): Schema<Infer<S>> {
   return schema((v, p) => {
     if (!isRecord(v) || typeof v.type !== 'string') return `${p} has no type`;
-    const chosen = Object.prototype.hasOwnProperty.call(byType, v.type) ? byType[v.type] : undefined;
+    const chosen = Object.hasOwn(byType, v.type) ? byType[v.type] : undefined;
     return chosen ? chosen.check(v, p) : `${p}.type '${v.type.slice(0, 40)}' is unknown`;
   });
 }

@@ -1,0 +1,301 @@
+import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
+import { el, replaceChildren, type Child } from '../shared/dom';
+import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../shared/format';
+import type { HostConnection } from './hostConnection';
+import type { PersistedState } from './persistedState';
+import { planTree } from './planTree';
+import { button, dropdown, setEnabled, textField } from './toolkit';
+
+/** The versions an operator can pick; '' shows every 5.x variant side by side. */
+const VERSION_CHOICES = [
+  { value: '', label: 'Every 5.x variant, side by side' },
+  { value: '4.1.6', label: 'JupyterHub 4.1.6 (z2jh 3.3.8)' },
+  { value: '5.2.1', label: 'JupyterHub 5.2.1 (z2jh 4.0.0, 4.1.0)' },
+  { value: '5.3.0', label: 'JupyterHub 5.3.0 (z2jh 4.2.0)' },
+  { value: '5.4.0', label: 'JupyterHub 5.4.0 (z2jh 4.3.0)' },
+  { value: '5.4.3', label: 'JupyterHub 5.4.3 (z2jh 4.3.2)' },
+  { value: '5.5.0', label: 'JupyterHub 5.5.0 (z2jh 4.4.0)' },
+];
+
+const VERDICT_TEXT: Record<VerdictLevel, string> = {
+  fits: 'Fits',
+  tight: 'Tight',
+  oom: 'Will be OOMKilled',
+  unknown: 'No memory limit to compare with',
+};
+
+/**
+ * The Analysis tab: what JupyterHub's start-up query will cost on this DB, verdict first. The
+ * operator picks the version (or sees every 5.x variant) and the hub's memory limit.
+ */
+export class AnalysisTab {
+  readonly element: HTMLElement;
+  private readonly output = el('div', { className: 'analysis-output', attrs: { 'aria-live': 'polite' } });
+  private readonly limitHint = el('span', { className: 'hint' });
+  private readonly limitField;
+  private readonly versionPicker;
+  private readonly analyzeButton: HTMLElement;
+  private version: string;
+
+  constructor(
+    private readonly connection: HostConnection,
+    private readonly state: PersistedState,
+    private readonly hub: HubSchema,
+  ) {
+    this.version = state.get().analysisVersion;
+    this.versionPicker = dropdown(VERSION_CHOICES, this.version, (v) => this.pickVersion(v), 'JupyterHub version');
+    this.limitField = textField({
+      value: state.get().memoryLimit,
+      placeholder: 'e.g. 2Gi',
+      label: 'Hub memory limit',
+      className: 'limit-field',
+    });
+    this.limitField.addEventListener('input', () => this.onLimitInput());
+    this.analyzeButton = button('Analyze', () => void this.run(), { appearance: 'primary', id: 'run-analysis' });
+    const off = hub.kind === 'foreign';
+    setEnabled(this.analyzeButton, !off);
+    this.element = el(
+      'div',
+      { className: 'analysis-tab' },
+      el('p', { className: `hub-summary hub-${hub.kind}` }, hub.summary),
+      el(
+        'div',
+        { className: 'analysis-controls' },
+        el('label', { className: 'control' }, el('span', {}, 'JupyterHub version'), this.versionPicker),
+        el('div', { className: 'control' }, this.limitField, this.limitHint),
+        this.analyzeButton,
+      ),
+      this.output,
+    );
+    this.onLimitInput();
+    if (off)
+      replaceChildren(
+        this.output,
+        el('p', { className: 'muted' }, 'The start-up analysis needs a JupyterHub database.'),
+      );
+  }
+
+  /** Runs with options from the "Analyze Hub DB" command, or the ones in the form. */
+  async run(options: { jupyterhubVersion?: string; memoryLimitBytes?: number } = {}): Promise<void> {
+    if (this.hub.kind === 'foreign') return;
+    if (options.jupyterhubVersion !== undefined) this.pickVersion(options.jupyterhubVersion);
+    if (options.memoryLimitBytes !== undefined) {
+      this.limitField.value = String(options.memoryLimitBytes);
+      this.onLimitInput();
+    }
+    const limitText = this.limitField.value.trim();
+    const memoryLimitBytes = limitText ? parseMemoryQuantity(limitText) : undefined;
+    if (limitText && memoryLimitBytes === undefined)
+      return this.problem('The memory limit is not a quantity like 2Gi, 1500M or 2147483648.');
+    replaceChildren(this.output, el('p', { className: 'status status-busy' }, 'Analyzing…'));
+    setEnabled(this.analyzeButton, false);
+    const reply = await this.connection.request({
+      type: 'analyze',
+      ...(this.version ? { jupyterhubVersion: this.version } : {}),
+      ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+    });
+    setEnabled(this.analyzeButton, true);
+    if (reply.type === 'analysis') replaceChildren(this.output, ...renderAnalysis(reply.analysis, (t) => this.copy(t)));
+    else if (reply.type === 'failed')
+      this.problem(reply.error.code === 'cancelled' ? 'Cancelled.' : reply.error.message);
+  }
+
+  private pickVersion(version: string): void {
+    this.version = VERSION_CHOICES.some((c) => c.value === version) ? version : version.trim();
+    if (this.versionPicker.value !== this.version && VERSION_CHOICES.some((c) => c.value === this.version))
+      this.versionPicker.value = this.version;
+    this.state.update({ analysisVersion: this.version });
+  }
+
+  private onLimitInput(): void {
+    const text = this.limitField.value.trim();
+    this.state.update({ memoryLimit: text });
+    const bytes = text ? parseMemoryQuantity(text) : undefined;
+    this.limitHint.textContent = !text
+      ? 'no limit: the verdict compares nothing'
+      : bytes === undefined
+        ? 'not a quantity'
+        : `= ${formatBytes(bytes)}`;
+    this.limitHint.className = `hint${text && bytes === undefined ? ' problem' : ''}`;
+  }
+
+  private problem(text: string): void {
+    replaceChildren(this.output, el('p', { className: 'status status-error' }, text));
+  }
+
+  private copy(text: string): void {
+    this.connection.notify({ type: 'copyText', text });
+  }
+}
+
+function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] {
+  const v = a.verdict;
+  const margin =
+    v.marginBytes === null
+      ? null
+      : v.marginBytes >= 0
+        ? `${formatBytes(v.marginBytes)} below the ${formatBytes(v.memoryLimitBytes ?? 0)} limit`
+        : `${formatBytes(-v.marginBytes)} over the ${formatBytes(v.memoryLimitBytes ?? 0)} limit`;
+  return [
+    el(
+      'section',
+      { className: `verdict verdict-${v.level}`, attrs: { id: 'verdict' } },
+      el('h2', {}, `${VERDICT_TEXT[v.level]}${v.version ? ` · JupyterHub ${v.version}` : ''}`),
+      el('p', { className: 'verdict-headline' }, v.headline),
+      v.predictedBytes !== null
+        ? el('p', {}, `Predicted start-up peak: ${formatBytes(v.predictedBytes)}${margin ? ` (${margin})` : ''}.`)
+        : null,
+    ),
+    section('By version', versionsTable(a)),
+    section(
+      'Offenders',
+      a.offenders.length === 0
+        ? el('p', { className: 'muted' }, 'No user stands out.')
+        : table(
+            ['user', 'spawners', 'running', 'named servers', 'start-up rows', 'share'],
+            a.offenders.map((o) => [
+              o.user,
+              formatCount(o.spawners),
+              formatCount(o.running),
+              formatCount(o.namedServers),
+              formatCount(o.mainRows),
+              `${(o.share * 100).toFixed(1)}%`,
+            ]),
+            [false, true, true, true, true, true],
+          ),
+    ),
+    section(
+      `Stale named servers (${formatCount(a.staleServers.length)})`,
+      a.staleServers.length === 0
+        ? el('p', { className: 'muted' }, 'None.')
+        : table(
+            ['user', 'server', 'last activity', 'idle days'],
+            a.staleServers
+              .slice(0, 500)
+              .map((s) => [
+                s.user,
+                s.server,
+                s.lastActivity ?? 'never',
+                s.idleDays === null ? '—' : s.idleDays.toFixed(0),
+              ]),
+            [false, false, false, true],
+          ),
+      a.staleServers.length > 500
+        ? el(
+            'p',
+            { className: 'muted' },
+            `…and ${formatCount(a.staleServers.length - 500)} more (the cleanup script has them all).`,
+          )
+        : null,
+    ),
+    section(
+      'The SQL JupyterHub runs at start-up',
+      ...a.startupQueries.map((q) => startupQuery(q.version, q.label, q.sql, q.plan, copy)),
+    ),
+    section(
+      'Remediation',
+      el('p', {}, a.remediation.upgrade),
+      ...a.remediation.notes.map((n) => el('p', { className: 'muted' }, n)),
+      codeBlock('z2jh values (named_server_limit_per_user)', a.remediation.yaml, copy, 'copy-yaml'),
+      codeBlock('Cleanup script', a.remediation.cleanupScript, copy, 'copy-cleanup'),
+    ),
+    section(
+      'Database health',
+      el(
+        'ul',
+        { className: 'health' },
+        ...a.health.map((h) =>
+          el(
+            'li',
+            { className: `health-${h.severity}` },
+            el('span', { className: 'health-label' }, h.label),
+            ' ',
+            h.value,
+          ),
+        ),
+      ),
+    ),
+    a.notes.length ? section('Notes', el('ul', {}, ...a.notes.map((n) => el('li', {}, n)))) : null,
+  ];
+}
+
+function versionsTable(a: AnalysisView): HTMLElement {
+  return table(
+    [
+      'JupyterHub',
+      'start-up query',
+      'main rows',
+      'total rows',
+      'statements',
+      'predicted memory',
+      'predicted time',
+      'verdict',
+    ],
+    a.versions.map((r) => [
+      r.version,
+      r.form,
+      formatCount(r.mainRows),
+      formatCount(r.totalRows),
+      formatCount(r.statements),
+      formatBytes(r.predictedBytes),
+      formatSeconds(r.predictedSeconds),
+      VERDICT_TEXT[r.verdict],
+    ]),
+    [false, false, true, true, true, true, true, false],
+    a.versions.map((r) => `verdict-row-${r.verdict}`),
+  );
+}
+
+function startupQuery(
+  version: string,
+  label: string,
+  sql: string,
+  plan: PlanNode[],
+  copy: (t: string) => void,
+): HTMLElement {
+  return el(
+    'details',
+    { className: 'startup-query' },
+    el('summary', {}, `${version}: ${label}`),
+    codeBlock('SQL', sql, copy),
+    el('h4', {}, 'EXPLAIN QUERY PLAN'),
+    planTree(plan),
+  );
+}
+
+function codeBlock(title: string, code: string, copy: (t: string) => void, id?: string): HTMLElement {
+  return el(
+    'div',
+    { className: 'code-block' },
+    el(
+      'div',
+      { className: 'code-title' },
+      el('span', {}, title),
+      button('Copy', () => copy(code), { id }),
+    ),
+    el('pre', { className: 'mono' }, code),
+  );
+}
+
+function section(title: string, ...content: Child[]): HTMLElement {
+  return el('section', { className: 'analysis-section' }, el('h3', {}, title), ...content);
+}
+
+function table(header: string[], rows: string[][], numeric: boolean[], rowClasses: string[] = []): HTMLElement {
+  return el(
+    'table',
+    { className: 'data-table' },
+    el('thead', {}, el('tr', {}, ...header.map((h, i) => el('th', { className: numeric[i] ? 'num' : '' }, h)))),
+    el(
+      'tbody',
+      {},
+      ...rows.map((cells, r) =>
+        el(
+          'tr',
+          { className: rowClasses[r] ?? '' },
+          ...cells.map((c, i) => el('td', { className: numeric[i] ? 'num' : '' }, c)),
+        ),
+      ),
+    ),
+  );
+}

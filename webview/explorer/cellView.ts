@@ -1,0 +1,19 @@
+import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
+import { formatBytes } from '../shared/format';
+
+/** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */
+export function cellView(cell: Cell): { text: string; kind: string } {
+  if (cell === null) return { text: 'NULL', kind: 'null' };
+  if (typeof cell === 'number') return { text: String(cell), kind: 'number' };
+  if (typeof cell === 'string')
+    return cell === REDACTED ? { text: cell, kind: 'redacted' } : { text: cell, kind: 'text' };
+  if (cell.kind === 'blob')
+    return {
+      text: `‹blob ${formatBytes(cell.bytes)}› ${cell.hexPrefix}${cell.bytes > cell.hexPrefix.length / 2 ? '…' : ''}`,
+      kind: 'blob',
+    };
+  return { text: `${cell.preview}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
+}
+
+/** True when what the grid holds is not the whole value (copying fetches it from the worker). */
+export const isPartial = (cell: Cell): boolean => typeof cell === 'object' && cell !== null;

@@ -1,0 +1,62 @@
+import { parseToWebview, type ToHost, type ToWebview } from '../../src/protocol/explorerProtocol';
+
+/** What `acquireVsCodeApi()` gives a webview page. */
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+type Request = Extract<ToHost, { requestId: number }>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+export type RequestMessage = WithoutId<Request>;
+/** Messages that need no answer. */
+export type Notification = Exclude<ToHost, Request>;
+
+/**
+ * The page's side of the conversation: requests get a fresh id and a promise of the reply carrying it;
+ * everything else (opened, openFailed, showAnalysis) goes to the listeners. Every incoming message is
+ * validated; one that does not fit is dropped with the reason in the console.
+ */
+export class HostConnection {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: ToWebview) => void>();
+  private readonly listeners = new Set<(message: ToWebview) => void>();
+
+  constructor(private readonly api: VsCodeApi) {
+    window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
+  }
+
+  request(message: RequestMessage): Promise<ToWebview> {
+    const requestId = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(requestId, resolve);
+      this.api.postMessage({ ...message, requestId });
+    });
+  }
+
+  notify(message: Notification): void {
+    this.api.postMessage(message);
+  }
+
+  listen(listener: (message: ToWebview) => void): void {
+    this.listeners.add(listener);
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parseToWebview(data);
+    if (!parsed.ok) {
+      console.warn(`Explorer: dropped a malformed message from the extension (${parsed.reason}).`);
+      return;
+    }
+    const message = parsed.value;
+    const requestId = 'requestId' in message ? message.requestId : null;
+    const settle = requestId === null ? undefined : this.pending.get(requestId);
+    if (settle) {
+      this.pending.delete(requestId!);
+      settle(message);
+      return;
+    }
+    for (const listener of this.listeners) listener(message);
+  }
+}

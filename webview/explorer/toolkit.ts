@@ -1,0 +1,125 @@
+/**
+ * The only module that knows about @vscode/webview-ui-toolkit (archived upstream): every other file
+ * asks for a button or a text area here, so a swap to @vscode-elements/elements touches one file.
+ * Badges and determinate progress rings are not used: they write inline style attributes the CSP blocks.
+ */
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
+  vsCodeTextArea,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
+import { custom, type Child } from '../shared/dom';
+
+export function registerToolkit(): void {
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(),
+    vsCodeDivider(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodePanels(),
+    vsCodePanelTab(),
+    vsCodePanelView(),
+    vsCodeTextArea(),
+    vsCodeTextField(),
+  );
+}
+
+/** A toolkit element whose `value` the page reads and writes. */
+export type ValueElement = HTMLElement & { value: string };
+
+export function button(
+  label: string,
+  onClick: () => void,
+  options: { appearance?: 'primary' | 'secondary'; title?: string; className?: string; id?: string } = {},
+): HTMLElement {
+  return custom(
+    'vscode-button',
+    {
+      className: options.className,
+      attrs: { appearance: options.appearance ?? 'secondary', title: options.title, id: options.id },
+      on: { click: () => onClick() },
+    },
+    label,
+  );
+}
+
+export function setEnabled(element: HTMLElement, enabled: boolean): void {
+  element.toggleAttribute('disabled', !enabled);
+}
+
+export function textArea(options: {
+  value: string;
+  placeholder: string;
+  label: string;
+  rows: number;
+  className?: string;
+}): ValueElement {
+  const area = custom('vscode-text-area', {
+    className: options.className,
+    attrs: { placeholder: options.placeholder, 'aria-label': options.label, rows: options.rows, resize: 'vertical' },
+  }) as ValueElement;
+  area.value = options.value;
+  return area;
+}
+
+export function textField(options: {
+  value: string;
+  placeholder: string;
+  label: string;
+  className?: string;
+}): ValueElement {
+  const field = custom(
+    'vscode-text-field',
+    { className: options.className, attrs: { placeholder: options.placeholder, 'aria-label': options.label } },
+    options.label,
+  ) as ValueElement;
+  field.value = options.value;
+  return field;
+}
+
+export function dropdown(
+  choices: { value: string; label: string }[],
+  selected: string,
+  onChange: (value: string) => void,
+  label: string,
+): ValueElement {
+  const select = custom(
+    'vscode-dropdown',
+    { attrs: { 'aria-label': label, title: label } },
+    ...choices.map((choice) =>
+      custom('vscode-option', { attrs: { value: choice.value, selected: choice.value === selected } }, choice.label),
+    ),
+  ) as ValueElement;
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
+}
+
+/** Tabs: the toolkit's panels, with one tab and one view per entry. */
+export function tabs(
+  entries: { id: string; label: string; view: Child }[],
+  active: string,
+  onChange: (id: string) => void,
+): HTMLElement & { activeid: string } {
+  const panels = custom(
+    'vscode-panels',
+    { className: 'tabs', attrs: { activeid: `tab-${active}` } },
+    ...entries.map((e) => custom('vscode-panel-tab', { attrs: { id: `tab-${e.id}` } }, e.label)),
+    ...entries.map((e) => custom('vscode-panel-view', { attrs: { id: `view-${e.id}` } }, e.view)),
+  ) as HTMLElement & { activeid: string };
+  panels.addEventListener('change', () => {
+    const id = panels.activeid?.replace(/^tab-/, '');
+    if (id) onChange(id);
+  });
+  return panels;
+}
+
+export function divider(): HTMLElement {
+  return custom('vscode-divider');
+}
