@@ -1,0 +1,37 @@
+/** The start-up cost analyzer (see analyzeHubDb.ts for the whole, costModel.ts for the model). */
+export { analyzeHubDb, type AnalyzeOptions, type HubDbAnalysis, type StartupQuery } from './analyzeHubDb';
+export {
+  calibrationReport,
+  CALIBRATION_CASES,
+  calibrationStats,
+  type CalibrationReport,
+  type CalibrationRow,
+} from './calibration';
+export { Z2JH_CHARTS, jupyterhubForChart, smallestChartFor } from './chartVersions';
+export { bashCleanupScript, bashQuote, encodePathSegment, pythonCleanupScript, pythonQuote } from './cleanupScript';
+export * as costModel from './costModel';
+export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';
+export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
+export { formatBytes, formatSeconds, parseMemoryQuantity } from './memoryLimit';
+export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';
+export { explainQueryPlan, explainQueryPlanRows, type PlanNode } from './queryPlan';
+export { remediationPlan, suggestNamedServerLimit, FIXED_JUPYTERHUB, type RemediationPlan } from './remediation';
+export {
+  HUB_5_COLUMNS,
+  IN_KEYS,
+  schemaColumns,
+  startupStatements,
+  withKeys,
+  type StartupStatement,
+} from './startupSql';
+export { startupModel, type StartupEstimate } from './startupModel';
+export { verdictFor, type Verdict, type VerdictStatus } from './verdict';
+export {
+  VERSION_FAMILIES,
+  familyById,
+  familyForVersion,
+  parseJupyterHubVersion,
+  worstFamilyForSchema,
+  type VersionFamily,
+  type VersionFamilyId,
+} from './versionFamilies';

@@ -1,0 +1,33 @@
+import type { Database } from '../sqlJs';
+import { selectAll } from '../sqlRows';
+
+/** One step of SQLite's plan (EXPLAIN QUERY PLAN), with its children. */
+export interface PlanNode {
+  id: number;
+  parent: number;
+  detail: string;
+  children: PlanNode[];
+}
+
+/** The flat rows as SQLite returns them (id, parent, detail), for views that build their own tree. */
+export function explainQueryPlanRows(db: Database, sql: string): { id: number; parent: number; detail: string }[] {
+  return selectAll(db, `EXPLAIN QUERY PLAN ${sql}`).map((r) => ({
+    id: Number(r[0]),
+    parent: Number(r[1]),
+    detail: String(r[3]),
+  }));
+}
+
+/** SQLite's plan for one statement as a tree (roots in order). Throws SQLite's error for invalid SQL. */
+export function explainQueryPlan(db: Database, sql: string): PlanNode[] {
+  const nodes = new Map<number, PlanNode>();
+  const roots: PlanNode[] = [];
+  for (const row of explainQueryPlanRows(db, sql)) {
+    const node: PlanNode = { ...row, children: [] };
+    nodes.set(node.id, node);
+    const parent = nodes.get(node.parent);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}

@@ -1,0 +1,144 @@
+import { smallestChartFor } from './chartVersions';
+import { bashCleanupScript, pythonCleanupScript } from './cleanupScript';
+import type { UserLoad } from './dbStats';
+import { formatBytes } from './memoryLimit';
+import type { StaleServers } from './offenders';
+import type { StartupEstimate } from './startupModel';
+import type { Verdict } from './verdict';
+
+/** What to do about the start-up cost. Advice and scripts only: nothing here writes the DB. */
+export interface RemediationPlan {
+  upgrade: {
+    /** Whether the family the verdict is for runs the O(N²) join or the 5.4.0–5.4.2 bug. */
+    needed: boolean;
+    targetJupyterHub: string | null;
+    targetChart: string | null;
+    text: string;
+  };
+  namedServerLimit: {
+    suggested: number;
+    /** jupyterhub_config.py line. */
+    python: string;
+    /** z2jh values.yaml fragment. */
+    yaml: string;
+    text: string;
+  };
+  cleanup: {
+    staleServers: number;
+    /** Servers in the scripts (at most the analysis' stale list). */
+    scripted: number;
+    bash: string;
+    python: string;
+    text: string;
+  };
+  /** The plan in order, as sentences. */
+  steps: string[];
+}
+
+/** The first release whose start-up is linear and keeps stopped named servers (issue 5211 fixed). */
+export const FIXED_JUPYTERHUB = '5.4.3';
+
+/** "Twice what 90% of the people with named servers use", at least 5 and at most 50, as a round number. */
+export function suggestNamedServerLimit(perUser: readonly UserLoad[]): number {
+  const named = perUser
+    .map((u) => u.namedServers)
+    .filter((n) => n > 0)
+    .sort((a, b) => a - b);
+  if (named.length === 0) return 5;
+  const p90 = named[Math.min(named.length - 1, Math.floor(named.length * 0.9))]!;
+  const limit = Math.min(50, Math.max(5, 2 * p90));
+  return limit <= 10 ? limit : Math.ceil(limit / 5) * 5;
+}
+
+export function remediationPlan(input: {
+  selected: StartupEstimate;
+  /** The 5.4.3+ estimate (what upgrading gives). */
+  fixed: StartupEstimate;
+  /** The 5.0–5.3 estimate (what the versions to avoid would cost). */
+  quadratic: StartupEstimate;
+  verdict: Verdict;
+  perUser: readonly UserLoad[];
+  stale: StaleServers;
+  snapshotTime?: string;
+}): RemediationPlan {
+  const { selected, fixed, verdict, stale } = input;
+  const chart = smallestChartFor(FIXED_JUPYTERHUB);
+  const target = chart
+    ? `JupyterHub ${FIXED_JUPYTERHUB} with z2jh chart ${chart.chart}`
+    : `JupyterHub ${FIXED_JUPYTERHUB}`;
+
+  let needed = false;
+  let upgradeText: string;
+  switch (selected.family) {
+    case '5.0-5.3':
+      needed = true;
+      upgradeText =
+        `Upgrade to ${target} or later: its start-up loads ${fixed.rows.toLocaleString('en-US')} rows instead of ` +
+        `${selected.rows.toLocaleString('en-US')} (${formatBytes(fixed.peakBytes)} instead of ${formatBytes(selected.peakBytes)}). ` +
+        "Skip 5.4.0–5.4.2 (charts 4.3.0 and 4.3.1): they are linear too but drop stopped named servers from users' lists (JupyterHub issue 5211).";
+      break;
+    case '5.4.0-5.4.2':
+      needed = true;
+      upgradeText = `Start-up is linear already; upgrade to ${target} to fix JupyterHub issue 5211 (stopped named servers missing from users' lists).`;
+      break;
+    case '4.x':
+      upgradeText =
+        `JupyterHub 4.x starts linearly (one statement per running server). When you upgrade, go straight to ${target} or later: ` +
+        `5.0–5.3 (charts 4.0.0–4.2.0) would need ${formatBytes(input.quadratic.peakBytes)} on this DB.`;
+      break;
+    default:
+      upgradeText = `JupyterHub ${selected.jupyterhub} starts linearly: no upgrade is needed for start-up cost.`;
+  }
+
+  const suggested = suggestNamedServerLimit(input.perUser);
+  const python = `c.JupyterHub.named_server_limit_per_user = ${suggested}`;
+  const yaml = ['hub:', '  config:', '    JupyterHub:', `      named_server_limit_per_user: ${suggested}`, ''].join(
+    '\n',
+  );
+  const maxNamed = Math.max(0, ...input.perUser.map((u) => u.namedServers));
+  const limitText =
+    `Cap named servers per user at ${suggested} (twice what 90% of the people with named servers use): ` +
+    `the most anyone has now is ${maxNamed}. The limit stops new servers beyond it; it does not remove existing ones.`;
+
+  const servers = stale.servers;
+  const options = { days: stale.days, ...(input.snapshotTime ? { snapshotTime: input.snapshotTime } : {}) };
+  const cleanupText =
+    stale.count === 0
+      ? `No stopped named servers idle for more than ${stale.days} days.`
+      : `${stale.count.toLocaleString('en-US')} stopped named servers have been idle for more than ${stale.days} days` +
+        (stale.byUser[0] ? ` (${stale.byUser[0].user} owns ${stale.byUser[0].stale.toLocaleString('en-US')})` : '') +
+        ". The scripts remove them through the hub's REST API (dry run unless --apply; token from JUPYTERHUB_API_TOKEN)" +
+        (servers.length < stale.count
+          ? `; they list the ${servers.length.toLocaleString('en-US')} oldest: run again after.`
+          : '.');
+
+  const steps: string[] = ['Keep this snapshot: it is the evidence, and the scripts were made from it.'];
+  if (verdict.status === 'oom' && needed)
+    steps.push(
+      `Do not restart the hub on ${selected.jupyterhub} with this DB: it cannot come up to serve the API. ` +
+        `Upgrade first, to ${target}; if you cannot, raise the hub's memory limit above ${formatBytes(selected.peakBytes * 1.2)} for the restart.`,
+    );
+  else if (needed) steps.push(upgradeText);
+  if (stale.count > 0)
+    steps.push('With the hub up, run the cleanup script as a dry run, read the list, then run it with --apply.');
+  steps.push(`Set ${python} (z2jh: hub.config.JupyterHub.named_server_limit_per_user) so it does not grow back.`);
+  if (verdict.status === 'oom' && needed) steps.push(upgradeText);
+
+  return {
+    upgrade: {
+      needed,
+      targetJupyterHub: needed ? FIXED_JUPYTERHUB : null,
+      targetChart: needed ? (chart?.chart ?? null) : null,
+      text: upgradeText,
+    },
+    namedServerLimit: { suggested, python, yaml, text: limitText },
+    cleanup: {
+      staleServers: stale.count,
+      scripted: servers.length,
+      bash: bashCleanupScript(servers, options),
+      python: pythonCleanupScript(servers, options),
+      text: cleanupText,
+    },
+    steps,
+  };
+}

@@ -1,0 +1,72 @@
+import type { BindParams, Database, Statement } from 'sql.js';
+
+/** A value read from SQLite: integers beyond 2^53 stay exact as bigint, blobs are bytes. */
+export type SqlCell = null | number | bigint | string | Uint8Array;
+
+// sql.js supports `get(params, { useBigInt: true })`; its type definitions predate the option.
+type GetWithConfig = (params?: BindParams, config?: { useBigInt?: boolean }) => unknown[];
+
+function readRow(statement: Statement): SqlCell[] {
+  const row = (statement.get as unknown as GetWithConfig).call(statement, undefined, { useBigInt: true });
+  return row.map((value) =>
+    typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : (value as SqlCell),
+  );
+}
+
+/** Every row of one statement (for small, bounded results: aggregates, catalog queries). */
+export function selectAll(db: Database, sql: string, params?: BindParams): SqlCell[][] {
+  const statement = db.prepare(sql);
+  try {
+    if (params) statement.bind(params);
+    const rows: SqlCell[][] = [];
+    while (statement.step()) rows.push(readRow(statement));
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+/** The first column of the first row, or null. */
+export function selectValue(db: Database, sql: string, params?: BindParams): SqlCell {
+  return selectAll(db, sql, params)[0]?.[0] ?? null;
+}
+
+/** A number from a COUNT/SUM-like query (NULL → 0). */
+export function selectNumber(db: Database, sql: string, params?: BindParams): number {
+  const value = selectValue(db, sql, params);
+  return typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(value ?? 0) || 0;
+}
+
+/**
+ * Rows one at a time, for results too big to hold (exports). The statement is freed when the loop ends,
+ * breaks or throws.
+ */
+export function* iterateRows(db: Database, sql: string, params?: BindParams): Generator<SqlCell[], void, undefined> {
+  const statement = db.prepare(sql);
+  try {
+    if (params) statement.bind(params);
+    while (statement.step()) yield readRow(statement);
+  } finally {
+    statement.free();
+  }
+}
+
+/** The result column names of one statement, without running it. */
+export function columnNames(db: Database, sql: string): string[] {
+  const statement = db.prepare(sql);
+  try {
+    return statement.getColumnNames();
+  } finally {
+    statement.free();
+  }
+}
+
+/** Quotes an identifier for SQL text ("a""b"). */
+export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The columns of a table, in order (empty when the table does not exist). */
+export function tableColumns(db: Database, table: string): string[] {
+  return selectAll(db, `PRAGMA table_info(${quoteIdentifier(table)})`).map((r) => String(r[1]));
+}
