@@ -1,0 +1,110 @@
+/**
+ * Activation time of the production bundle (what the VSIX ships, built by `npm run package`) in the real
+ * VS Code 1.139.1 extension host, against a peer measured the same way: an empty extension generated here
+ * that only registers one command. Each round starts a fresh host for each (the test host loads one
+ * development extension), so every activation is cold.
+ * Also prints the VSIX size. Figures only, no assertions.
+ *   npm run package && npx tsx bench/activation.bench.ts [--runs 5]
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { stopAllSync } from '../test/harness/processes';
+import { runInHost } from '../test/harness/runInHost';
+import { repoRoot } from '../test/harness/toolPaths';
+
+const vsix = join(repoRoot, 'dist-vsix/jupyterhub-ops.vsix');
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+
+/** Runs inside the host: activates the extension named by HUBOPS_BENCH_ID, cold, and writes the time. */
+const probeSource = `
+const vscode = require('vscode');
+const { writeFileSync } = require('node:fs');
+exports.run = async function () {
+  const id = process.env.HUBOPS_BENCH_ID;
+  const ext = vscode.extensions.getExtension(id);
+  if (!ext) throw new Error(id + ' not loaded');
+  if (ext.isActive) throw new Error(id + ' was already active');
+  const t0 = performance.now();
+  await ext.activate();
+  writeFileSync(process.env.HUBOPS_BENCH_OUT, String(performance.now() - t0));
+};
+`;
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'hubops-bench-activation-'));
+  const peerDir = join(work, 'empty-extension');
+  mkdirSync(peerDir);
+  writeFileSync(
+    join(peerDir, 'package.json'),
+    JSON.stringify({
+      name: 'empty-extension',
+      publisher: 'hubops-bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.139.0' },
+      main: './extension.js',
+      activationEvents: [],
+      contributes: { commands: [{ command: 'hubopsBench.hello', title: 'Hello' }] },
+    }),
+  );
+  writeFileSync(
+    join(peerDir, 'extension.js'),
+    "const vscode = require('vscode');\nexports.activate = (c) => c.subscriptions.push(vscode.commands.registerCommand('hubopsBench.hello', () => 1));\n",
+  );
+  const probe = join(work, 'probe.js');
+  await build({
+    stdin: { contents: probeSource, loader: 'js' },
+    outfile: probe,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    bundle: true,
+  });
+
+  const peer: number[] = [];
+  const ours: number[] = [];
+  const activate = async (id: string, developmentExtension: string): Promise<number> => {
+    const out = join(work, 'activation.txt');
+    const run = await runInHost({
+      name: 'bench-activation',
+      testModule: probe,
+      developmentExtension,
+      env: () => ({ HUBOPS_BENCH_OUT: out, HUBOPS_BENCH_ID: id }),
+      timeoutMs: 120_000,
+    });
+    if (run.exitCode !== 0) throw new Error(`activating ${id} failed (exit ${run.exitCode})`);
+    return Number(readFileSync(out, 'utf8'));
+  };
+  for (let i = 0; i < runs; i++) {
+    peer.push(await activate('hubops-bench.empty-extension', peerDir));
+    ours.push(await activate('jupyterhub-ops.jupyterhub-ops', repoRoot));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const bundle = statSync(join(repoRoot, 'dist/extension.js')).size;
+  const vsixBytes = statSync(vsix).size;
+  console.log(`activation (real VS Code 1.139.1 host, ${runs} cold runs, median):`);
+  console.log(
+    `  jupyterhub-ops     ${median(ours).toFixed(1)} ms   (runs: ${ours.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `  empty extension    ${median(peer).toFixed(1)} ms   (runs: ${peer.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  console.log(`  ratio              ${(median(ours) / median(peer)).toFixed(1)}x the empty extension`);
+  console.log(`dist/extension.js    ${(bundle / 1024).toFixed(0)} KiB`);
+  console.log(`VSIX                 ${(vsixBytes / 1024).toFixed(0)} KiB (dist-vsix/jupyterhub-ops.vsix)`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().then(
+  () => {
+    stopAllSync();
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(error);
+    stopAllSync();
+    process.exit(1);
+  },
+);
