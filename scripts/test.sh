@@ -10,15 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 
-paths=$(bash scripts/bootstrap.sh) || { echo "bootstrap failed" >&2; exit 1; }
-while IFS='=' read -r key value; do export "HUBOPS_$key=$value"; done <<<"$paths"
-export PATH="$HUBOPS_NODE24_BIN:$PATH"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "== npm ci"
-  npm ci --loglevel=error || exit 1
-fi
+source scripts/env.sh
 
 log=$(mktemp -d)/layers
 mkdir -p "$log"

@@ -63,7 +63,8 @@ process.once('exit', stopAllSync);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     stopAllSync();
-    process.exit(130);
+    // A script with its own handler (the demo) finishes its clean-up itself; otherwise stop here.
+    if (process.listenerCount(signal) === 0) process.exit(130);
   });
 }
 
