@@ -1,3 +1,4 @@
+import { cluster } from './cluster';
 import { contexts } from './contexts';
 import { report } from './report';
 import type { CliIo, Subcommand } from './io';
@@ -5,6 +6,10 @@ import { version } from './version';
 
 const subcommands: Record<string, { run: Subcommand; summary: string }> = {
   contexts: { run: contexts, summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts' },
+  cluster: {
+    run: cluster,
+    summary: 'cluster [--kubeconfig FILE] [--context NAME] [--json]   hubs, pods and events, as the tree shows them',
+  },
   report: {
     run: report,
     summary: 'report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE]   draft an incident report',
