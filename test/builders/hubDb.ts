@@ -49,7 +49,7 @@ export interface UserSpec {
 export interface HubDbSpec {
   /** Schema series; default '5.x'. */
   version?: HubDbVersion;
-  /** Stamp another alembic revision (e.g. an unknown, newer one). */
+  /** Stamp another alembic revision (e.g. an unknown, newer one); null leaves out the alembic_version table. */
   alembicRevision?: string | null;
   users: UserSpec[];
   /** Extra user API tokens (besides the server tokens), e.g. expired ones. */
@@ -182,8 +182,9 @@ function fill(db: Database, spec: HubDbSpec): void {
 
   db.run('BEGIN');
   for (const ddl of hubSchemaDdl(version)) db.run(ddl);
-  if (spec.alembicRevision !== null)
-    db.run('INSERT INTO alembic_version (version_num) VALUES (?)', [spec.alembicRevision ?? ALEMBIC_HEADS[version]]);
+  // null: no alembic_version table at all (as before JupyterHub 0.8 or in a hand-made DB).
+  if (spec.alembicRevision === null) db.run('DROP TABLE alembic_version');
+  else db.run('INSERT INTO alembic_version (version_num) VALUES (?)', [spec.alembicRevision ?? ALEMBIC_HEADS[version]]);
 
   const managed = v5 ? ', managed_by_auth' : '';
   const managedValue = v5 ? ', 0' : '';

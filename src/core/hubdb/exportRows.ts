@@ -9,7 +9,7 @@
 /** The part of a Node writable stream an export needs. */
 export interface RowSink {
   write(chunk: string): boolean;
-  once(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
+  on(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
   removeListener(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
 }
 
@@ -23,31 +23,42 @@ export interface CsvOptions {
   spreadsheetSafe?: boolean;
 }
 
-/** Writes `chunk`, waiting for 'drain' when the stream's buffer is full. */
-async function put(sink: RowSink, chunk: string): Promise<void> {
-  if (sink.write(chunk)) return;
-  await new Promise<void>((resolve, reject) => {
-    const cleanup = () => {
-      sink.removeListener('drain', onDrain);
-      sink.removeListener('error', onError);
-      sink.removeListener('close', onClose);
-    };
-    const onDrain = () => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: unknown) => {
-      cleanup();
-      reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('The export file was closed before the export finished.'));
-    };
-    sink.once('drain', onDrain);
-    sink.once('error', onError);
-    sink.once('close', onClose);
-  });
+type Put = (chunk: string) => Promise<void>;
+
+/**
+ * Runs an export against a sink: `put` writes a chunk and, when the stream's buffer is full, waits for
+ * 'drain'. The sink's 'error' and 'close' are watched for the whole export (not only while waiting), so
+ * a failing disk rejects the export instead of crashing the process with an unhandled 'error' event.
+ */
+async function withSink<T>(sink: RowSink, body: (put: Put) => Promise<T>): Promise<T> {
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onError = (error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    wake?.();
+  };
+  const onClose = () => {
+    failure ??= new Error('The export file was closed before the export finished.');
+    wake?.();
+  };
+  const onDrain = () => wake?.();
+  sink.on('error', onError);
+  sink.on('close', onClose);
+  sink.on('drain', onDrain);
+  const put: Put = async (chunk) => {
+    if (failure) throw failure;
+    if (sink.write(chunk)) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    if (failure) throw failure;
+  };
+  try {
+    return await body(put);
+  } finally {
+    sink.removeListener('error', onError);
+    sink.removeListener('close', onClose);
+    sink.removeListener('drain', onDrain);
+  }
 }
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -74,19 +85,21 @@ export function csvField(value: unknown, options: CsvOptions = {}): string {
 }
 
 /** CSV with a header line and CRLF line ends (RFC 4180). Returns the number of rows written. */
-export async function exportCsv(
+export function exportCsv(
   rows: Rows,
   columns: readonly string[],
   sink: RowSink,
   options: CsvOptions = {},
 ): Promise<number> {
-  await put(sink, columns.map((c) => csvField(c)).join(',') + '\r\n');
-  let count = 0;
-  for await (const row of rows) {
-    await put(sink, row.map((v) => csvField(v, options)).join(',') + '\r\n');
-    count += 1;
-  }
-  return count;
+  return withSink(sink, async (put) => {
+    await put(columns.map((c) => csvField(c)).join(',') + '\r\n');
+    let count = 0;
+    for await (const row of rows) {
+      await put(row.map((v) => csvField(v, options)).join(',') + '\r\n');
+      count += 1;
+    }
+    return count;
+  });
 }
 
 export function jsonValue(value: unknown): string {
@@ -111,15 +124,17 @@ export function uniqueKeys(columns: readonly string[]): string[] {
 }
 
 /** A JSON array of objects, one per row, one row per line. Returns the number of rows written. */
-export async function exportJson(rows: Rows, columns: readonly string[], sink: RowSink): Promise<number> {
+export function exportJson(rows: Rows, columns: readonly string[], sink: RowSink): Promise<number> {
   const keys = uniqueKeys(columns).map((k) => JSON.stringify(k));
-  await put(sink, '[');
-  let count = 0;
-  for await (const row of rows) {
-    const fields = keys.map((key, i) => `${key}:${jsonValue(row[i])}`).join(',');
-    await put(sink, `${count === 0 ? '\n' : ',\n'}{${fields}}`);
-    count += 1;
-  }
-  await put(sink, count === 0 ? ']\n' : '\n]\n');
-  return count;
+  return withSink(sink, async (put) => {
+    await put('[');
+    let count = 0;
+    for await (const row of rows) {
+      const fields = keys.map((key, i) => `${key}:${jsonValue(row[i])}`).join(',');
+      await put(`${count === 0 ? '\n' : ',\n'}{${fields}}`);
+      count += 1;
+    }
+    await put(count === 0 ? ']\n' : '\n]\n');
+    return count;
+  });
 }

@@ -24,17 +24,18 @@ export function encodePathSegment(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** A bash ANSI-C quoted word ($'…') that yields exactly `text`; everything outside printable ASCII is escaped. */
+/**
+ * A bash ANSI-C quoted word ($'…') that yields exactly `text`. Everything outside printable ASCII is
+ * written as its UTF-8 bytes (\xHH), which bash reproduces whatever the locale (its \u escapes depend
+ * on it), and which keeps bidi and control characters visible to whoever reviews the script.
+ */
 export function bashQuote(text: string): string {
   let out = "$'";
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (char === '\\') out += '\\\\';
-    else if (char === "'") out += "\\'";
-    else if (code >= 0x20 && code < 0x7f) out += char;
-    else if (code < 0x100) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  for (const byte of new TextEncoder().encode(text)) {
+    if (byte === 0x5c) out += '\\\\';
+    else if (byte === 0x27) out += "\\'";
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
   }
   return `${out}'`;
 }
@@ -71,7 +72,6 @@ export function bashCleanupScript(servers: readonly StaleServer[], options: Clea
     "# be allowed to delete servers (admin:servers, e.g. an admin user's token); it is read from the",
     '# environment only. Needs curl and jq. Servers started again since the snapshot are skipped.',
     'set -euo pipefail',
-    'if [ "${BASH_VERSINFO[0]}" -lt 4 ]; then echo "needs bash 4 or later (macOS: brew install bash), or use the Python script" >&2; exit 2; fi',
     'HUB_URL="${1:-}"',
     'MODE="${2:-}"',
     'if [ -z "$HUB_URL" ]; then echo "usage: $0 HUB_URL [--apply]" >&2; exit 2; fi',

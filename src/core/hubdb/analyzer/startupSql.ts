@@ -63,7 +63,12 @@ export function schemaColumns(db: Database): SchemaColumns {
 const id = (name: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 const select = (alias: string, columns: string[]) => columns.map((c) => `${alias}.${id(c)} AS ${id(`${alias}_${c}`)}`);
 
-function sideStatements(c: SchemaColumns): StartupStatement[] {
+/**
+ * The selectin loads 5.x adds for every loaded user and group. A DB from before 5.0 has no `shares`
+ * table yet: the hub's --upgrade-db creates it (empty) before these run, so they use 5.x's columns.
+ */
+function sideStatements(columns: SchemaColumns): StartupStatement[] {
+  const c = { ...columns, shares: columns.shares.length ? columns.shares : HUB_5_COLUMNS.shares };
   const statements: StartupStatement[] = [
     {
       label: 'User.roles (selectin)',
@@ -76,23 +81,21 @@ function sideStatements(c: SchemaColumns): StartupStatement[] {
       keys: 'running-users',
     },
   ];
-  if (c.shares.length > 0)
-    statements.push({
-      label: 'User.shared_with_me (selectin)',
-      sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.user_id ${IN_KEYS}`,
-      keys: 'running-users',
-    });
+  statements.push({
+    label: 'User.shared_with_me (selectin)',
+    sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.user_id ${IN_KEYS}`,
+    keys: 'running-users',
+  });
   statements.push({
     label: 'Group.roles (selectin)',
     sql: `SELECT groups_1.id AS groups_1_id, ${select('roles', c.roles).join(', ')} FROM groups AS groups_1 JOIN group_role_map AS group_role_map_1 ON groups_1.id = group_role_map_1.group_id JOIN roles ON roles.id = group_role_map_1.role_id WHERE groups_1.id ${IN_KEYS}`,
     keys: 'loaded-groups',
   });
-  if (c.shares.length > 0)
-    statements.push({
-      label: 'Group.shared_with_me (selectin)',
-      sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.group_id ${IN_KEYS}`,
-      keys: 'loaded-groups',
-    });
+  statements.push({
+    label: 'Group.shared_with_me (selectin)',
+    sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.group_id ${IN_KEYS}`,
+    keys: 'loaded-groups',
+  });
   return statements;
 }
 

@@ -1,0 +1,199 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { messageOf } from '../core/result';
+import {
+  analyzeHubDb,
+  formatBytes,
+  formatSeconds,
+  openHubDb,
+  parseMemoryQuantity,
+  type HubDbAnalysis,
+} from '../core/hubdb';
+import { parseArgs, table, type Subcommand } from './io';
+
+const USAGE =
+  'usage: hubops analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json]\n' +
+  '                           [--cleanup-script bash|python]\n';
+
+/** The bundle ships sql.js's wasm beside itself (dist/sql-wasm.wasm); under tsx sql.js finds its own. */
+function bundledWasm(): string | undefined {
+  const beside = join(__dirname, 'sql-wasm.wasm');
+  return existsSync(beside) ? beside : undefined;
+}
+
+/**
+ * `hubops analyze FILE`: what restarting the hub on this DB would cost (rows, memory, time) per
+ * JupyterHub version, the verdict against the hub's memory limit, who causes it and the safe fix.
+ * Exit 0 when analysed, 2 for bad arguments or a file that is not a readable JupyterHub DB.
+ */
+export const analyze: Subcommand = async (args, io) => {
+  const { options, positional, unknown } = parseArgs(args, {
+    values: ['jupyterhub-version', 'memory-limit', 'stale-days', 'cleanup-script', 'wal'],
+    switches: ['json'],
+  });
+  if (unknown.length || positional.length !== 1) {
+    io.err(`hubops analyze: ${unknown.length ? `unknown option ${unknown.join(', ')}` : 'give one DB file'}\n${USAGE}`);
+    return 2;
+  }
+  const file = positional[0]!;
+  const text = (name: string) => {
+    const value = options.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+
+  const limitText = text('memory-limit');
+  const memoryLimitBytes = limitText === undefined ? null : parseMemoryQuantity(limitText);
+  if (limitText !== undefined && memoryLimitBytes === null) {
+    io.err(`hubops analyze: --memory-limit '${limitText}' is not a memory quantity (e.g. 2Gi, 1500Mi, 2147483648)\n`);
+    return 2;
+  }
+  const daysText = text('stale-days');
+  const staleDays = daysText === undefined ? 30 : Number(daysText);
+  if (!Number.isFinite(staleDays) || staleDays < 0) {
+    io.err(`hubops analyze: --stale-days '${daysText}' is not a number of days\n`);
+    return 2;
+  }
+  const script = text('cleanup-script');
+  if (script !== undefined && script !== 'bash' && script !== 'python') {
+    io.err(`hubops analyze: --cleanup-script is bash or python, not '${script}'\n`);
+    return 2;
+  }
+
+  let bytes: Uint8Array;
+  let walBytes: Uint8Array | undefined;
+  let modified: Date;
+  try {
+    bytes = readFileSync(file);
+    modified = statSync(file).mtime;
+    const wal = text('wal') ?? `${file}-wal`;
+    if (existsSync(wal)) walBytes = readFileSync(wal);
+  } catch (error) {
+    io.err(`hubops analyze: cannot read ${file}: ${messageOf(error)}\n`);
+    return 2;
+  }
+
+  const wasmPath = bundledWasm();
+  const opened = await openHubDb(bytes, { ...(walBytes ? { walBytes } : {}), ...(wasmPath ? { wasmPath } : {}) });
+  if (!opened.ok) {
+    io.err(`hubops analyze: ${file}: ${opened.error.userMessage}\n`);
+    return 2;
+  }
+  try {
+    const version = text('jupyterhub-version');
+    const result = analyzeHubDb(opened.value, {
+      ...(version !== undefined ? { jupyterhubVersion: version } : {}),
+      memoryLimitBytes,
+      staleDays,
+      snapshotTime: modified.toISOString(),
+    });
+    if (!result.ok) {
+      io.err(`hubops analyze: ${file}: ${result.error.userMessage}\n`);
+      return 2;
+    }
+    const analysis = result.value;
+    if (script === 'bash') io.out(analysis.remediation.cleanup.bash);
+    else if (script === 'python') io.out(analysis.remediation.cleanup.python);
+    else if (options.has('json')) io.out(JSON.stringify(analysis, null, 2) + '\n');
+    else io.out(report(file, analysis));
+    return 0;
+  } finally {
+    opened.value.close();
+  }
+};
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The readable report: verdict first, then the numbers behind it, then what to do. */
+export function report(file: string, a: HubDbAnalysis): string {
+  const out: string[] = [];
+  out.push(a.verdict.headline, '');
+  out.push(`${file}: ${a.schema.summary}`);
+  const c = a.counts;
+  out.push(
+    `${count(c.users)} users, ${count(c.spawners)} spawners (${count(c.namedServers)} named), ${count(c.running)} running ` +
+      `for ${count(c.usersWithRunning)} users; Σ running × spawners = ${count(c.sumRunningTimesSpawners)}.`,
+    '',
+    'Start-up query (init_spawners) by JupyterHub version:',
+  );
+  out.push(
+    table(
+      ['JUPYTERHUB', 'MAIN ROWS', 'ALL ROWS', 'STATEMENTS', 'PEAK MEMORY', 'QUERY TIME'],
+      a.startup.map((s) => [
+        `${s.jupyterhub}${a.verdict.family === s.family ? ' *' : ''}`,
+        count(s.rows),
+        count(s.totalRows),
+        count(s.statements),
+        formatBytes(s.peakBytes),
+        formatSeconds(s.seconds),
+      ]),
+    ),
+  );
+  out.push(
+    `* the verdict's version. Peak memory includes a hub baseline of ${formatBytes(a.model.hubBaselineBytes)}.`,
+    '',
+  );
+
+  const offenders = a.offenders.filter((o) => o.rows > 0).slice(0, 10);
+  if (offenders.length) {
+    out.push('Who makes the 5.0–5.3 join big:');
+    out.push(
+      table(
+        ['USER', 'SPAWNERS', 'RUNNING', 'ROWS', 'SHARE'],
+        offenders.map((o) => [
+          printable(o.user),
+          count(o.spawners),
+          count(o.running),
+          count(o.rows),
+          `${(o.share * 100).toFixed(1)}%`,
+        ]),
+      ),
+      '',
+    );
+  }
+  out.push(a.remediation.cleanup.text, '', 'What to do:');
+  a.remediation.steps.forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
+  out.push(
+    '',
+    'z2jh values.yaml:',
+    ...a.remediation.namedServerLimit.yaml
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
+  );
+  if (a.stale.count > 0)
+    out.push('', 'Cleanup script: hubops analyze FILE --cleanup-script bash (or python) > remove-stale-servers.sh');
+  const problems = a.health.items.filter((i) => i.severity === 'warning' || i.severity === 'error');
+  if (problems.length) {
+    out.push('', 'DB health:');
+    for (const item of problems) out.push(`  ${item.label}: ${item.value}`);
+  }
+  if (a.notes.length) {
+    out.push('', 'Notes:');
+    for (const note of a.notes) out.push(`  - ${note}`);
+  }
+  return terminalSafe(out.join('\n')) + '\n';
+}
+
+/** Control, zero-width and bidi characters (from names in the DB) are written as escapes. */
+function unsafe(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+const terminalSafe = (text: string) =>
+  Array.from(text, (c) => (unsafe(c.charCodeAt(0)) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join(
+    '',
+  );
+
+/** A name for a table cell: one line, at most 60 characters. */
+const printable = (text: string) => {
+  const line = text.replace(/\n/g, '\\n');
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+};
