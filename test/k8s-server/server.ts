@@ -126,6 +126,7 @@ class TestServerImpl implements TestServer {
   private listening = false;
   private closed = false;
   private backTimer: NodeJS.Timeout | undefined;
+  private endOutage: (() => void) | undefined;
 
   constructor(
     private readonly dir: string,
@@ -200,8 +201,11 @@ class TestServerImpl implements TestServer {
     const stopped = this.stopListening();
     return new Promise((resolve, reject) => {
       stopped.then(() => {
+        if (this.closed) return resolve();
+        this.endOutage = resolve;
         this.backTimer = setTimeout(() => {
           this.backTimer = undefined;
+          this.endOutage = undefined;
           if (this.closed) return resolve();
           this.listen().then(resolve, reject);
         }, ms);
@@ -213,6 +217,7 @@ class TestServerImpl implements TestServer {
     if (this.closed) return;
     this.closed = true;
     if (this.backTimer) clearTimeout(this.backTimer);
+    this.endOutage?.(); // close() during an outage: the outage is over, for good
     await this.stopListening();
     this.execSessions.killAll();
     await this.execSessions.whenIdle();
