@@ -5,3 +5,5 @@ export type { ClusterState, HubMetrics } from './cluster';
 export type { ContainerFs, ContainerFsOptions } from './containerFs';
 export type { KubeconfigOptions } from './kubeconfig';
 export type { FaultOptions } from './faults';
+export { useTestServer } from './useTestServer';
+export { findScenario, scenarios, Timeline, type Scenario, type ScenarioOptions } from './scenarios';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { ApiException, CoreV1Api, Metrics } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, EventsV1Api, Metrics } from '@kubernetes/client-node';
 import {
+  event,
   hubPod,
   hubService,
   namespace,
@@ -123,6 +124,44 @@ describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
     assert.match(String(all.body), /at the cluster scope/);
     assert.equal((await apiError(api.listNode())).code, 403);
     assert.equal((await apiError(api.listNamespace())).code, 403);
+  });
+
+  it('serves events as core/v1 and events.k8s.io/v1, with field selectors on both', async () => {
+    fill();
+    const s = server();
+    const hub = hubPod({ namespace: 'hub-a', node: 'gke-core-1' });
+    s.cluster.applyAll([
+      event({
+        involved: hub,
+        reason: 'BackOff',
+        type: 'Warning',
+        container: 'hub',
+        host: 'gke-core-1',
+        count: 3,
+        message: 'Back-off restarting failed container hub',
+      }),
+      event({
+        involved: node({ name: 'gke-core-1', pool: 'core' }),
+        reason: 'OOMKilling',
+        type: 'Warning',
+        source: 'kernel-monitor',
+        message: 'Killed process 1 (jupyterhub)',
+      }),
+    ]);
+    const kc = s.kubeConfig();
+    const core = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({
+      namespace: 'hub-a',
+      fieldSelector: `involvedObject.name=${hub.metadata.name},type=Warning`,
+    });
+    assert.deepEqual(
+      core.items.map((e) => [e.reason, e.count, e.involvedObject.fieldPath]),
+      [['BackOff', 3, 'spec.containers{hub}']],
+    );
+    const v1 = await kc.makeApiClient(EventsV1Api).listEventForAllNamespaces({ fieldSelector: 'reason=OOMKilling' });
+    assert.deepEqual(
+      v1.items.map((e) => [e.metadata?.namespace, e.regarding?.kind, e.note, e.deprecatedSource?.component]),
+      [['default', 'Node', 'Killed process 1 (jupyterhub)', 'kernel-monitor']],
+    );
   });
 
   it('serves the metrics API, and 404 without metrics-server', async () => {
