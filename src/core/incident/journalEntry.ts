@@ -89,7 +89,7 @@ export interface VersionCost {
   version: string;
   /** Rows the start-up query's main statement returns. */
   rows: number;
-  /** Peak memory of the start-up query in bytes (on top of the hub's own baseline). */
+  /** Peak memory in bytes: the hub process at the start-up query's peak, as the analyzer compares it with the limit. */
   peakBytes: number;
   /** CPU seconds of the start-up query. */
   seconds: number;
@@ -102,7 +102,11 @@ export interface Offender {
   running?: number;
 }
 
-export type Verdict = 'fits' | 'tight' | 'oom';
+/** The analyzer's verdict against the hub's memory limit; `unknown` when no limit was known (z2jh 4.x sets none). */
+export type Verdict = 'fits' | 'tight' | 'oom' | 'unknown';
+
+/** A verdict that says the start-up query does not fit comfortably (unknown says nothing either way). */
+export const startupProblem = (verdict: Verdict): boolean => verdict === 'tight' || verdict === 'oom';
 
 /** Kind-specific fields this code reads, by kind. Producers may add more. */
 export interface KindFields {
@@ -192,7 +196,7 @@ const kindChecks: { [K in KnownKind]: (e: JournalEntry) => boolean } = {
   'hub-memory': (e) => isCount(e.bytes) && optional(isCount)(e.limitBytes),
   'db-snapshot': () => true,
   'db-analysis': (e) =>
-    (e.verdict === 'fits' || e.verdict === 'tight' || e.verdict === 'oom') &&
+    (e.verdict === 'fits' || e.verdict === 'tight' || e.verdict === 'oom' || e.verdict === 'unknown') &&
     optional(isCount)(e.limitBytes) &&
     optional(arrayOf(isVersionCost))(e.table) &&
     optional(arrayOf(isOffender))(e.offenders) &&

@@ -3,6 +3,7 @@
  * (analyzer verdict, hub OOM kills, spawn throttling, scheduling waits) and the operator's tagged notes;
  * versions and settings are those of ../shared facts (5.0–5.3 quadratic start-up, fixed in 5.4.3 / z2jh 4.3.2).
  */
+import { startupProblem } from './journalEntry';
 import { formatBytes, formatCount, formatDuration } from './quantities';
 import { safeText } from './redact';
 import type { IncidentFacts } from './reportFacts';
@@ -22,7 +23,7 @@ export function draftLearned(facts: IncidentFacts): string {
   const items: string[] = [];
   for (const h of facts.hubs) {
     const a = h.analysis;
-    if (a && a.verdict !== 'fits') {
+    if (a && startupProblem(a.verdict)) {
       const v = versionNumber(a.jupyterhubVersion);
       const fixed = a.table?.find((r) => (versionNumber(r.version) ?? 0) >= 50_403);
       if (quadraticStartup(v) || v === null) {
@@ -67,17 +68,17 @@ export function draftActionItems(facts: IncidentFacts): string {
   for (const h of facts.hubs) {
     const a = h.analysis;
     const v = versionNumber(a?.jupyterhubVersion);
-    const startupProblem = a !== null && a.verdict !== 'fits';
-    if (startupProblem && (beforeStartupFix(v) || v === null))
+    const startupTooBig = a !== null && startupProblem(a.verdict);
+    if (startupTooBig && (beforeStartupFix(v) || v === null))
       add('Upgrade to JupyterHub 5.4.3+ (z2jh 4.3.2+), whose start-up query grows only with running servers.');
     const big = (a?.offenders ?? [])
       .filter((o) => o.namedServers >= 10)
       .sort((x, y) => y.namedServers - x.namedServers);
-    if (startupProblem && big.length > 0)
+    if (startupTooBig && big.length > 0)
       add(
         `Set \`c.JupyterHub.named_server_limit_per_user\` (z2jh: \`hub.config.JupyterHub.named_server_limit_per_user\`); user ${safeText(big[0]!.user)} had ${formatCount(big[0]!.namedServers)} named servers.`,
       );
-    if (h.hubOomKills || startupProblem) {
+    if (h.hubOomKills || startupTooBig) {
       const limit = a?.limitBytes ?? h.memory.map((m) => m.limitBytes).find((l) => l !== null) ?? null;
       const peak = a?.table?.find((r) => r.version === a.jupyterhubVersion)?.peakBytes;
       const now = limit !== null ? `, now ${formatBytes(limit)}` : '';

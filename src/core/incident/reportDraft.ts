@@ -145,7 +145,9 @@ function causeSentence(a: EntryOf<'db-analysis'>): string | null {
     ? `would fetch ${formatCount(row.rows)} rows ≈ ${formatBytes(row.peakBytes)}${limit}`
     : a.verdict === 'oom'
       ? `would not fit in memory${limit}`
-      : `would come close to the memory limit${limit}`;
+      : a.verdict === 'unknown'
+        ? 'could not be compared with a memory limit (none was known)'
+        : `would come close to the memory limit${limit}`;
   // Name the users who drive the cost, not everyone with a couple of named servers.
   const top = Math.max(0, ...(a.offenders ?? []).map((o) => o.namedServers));
   const drivers = (a.offenders ?? [])

@@ -2,7 +2,15 @@
  * What the journal says happened, as numbers and times per hub: the drafting functions turn these into
  * sentences. Only entries whose fields check out (`isKind`) are counted.
  */
-import { countOf, isHubPod, isKind, type EntryOf, type JournalEntry, type NoteTag } from './journalEntry';
+import {
+  countOf,
+  isHubPod,
+  isKind,
+  startupProblem,
+  type EntryOf,
+  type JournalEntry,
+  type NoteTag,
+} from './journalEntry';
 import type { ReplayedIncident } from './journalReplay';
 
 /** A first/last time and how many observations fell between them. */
@@ -180,6 +188,6 @@ export function hubHadSymptoms(h: HubFacts): boolean {
     h.scaleUpFailures ||
     h.evictions ||
     h.throttled ||
-    (h.analysis && h.analysis.verdict !== 'fits'),
+    (h.analysis && startupProblem(h.analysis.verdict)),
   );
 }
