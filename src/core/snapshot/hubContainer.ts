@@ -35,7 +35,7 @@ export function containerProblem(pod: V1Pod, where: ContainerWhere): UserError |
 
 function notRunningSentence(where: ContainerWhere, status: V1ContainerStatus | undefined): string {
   const subject = `The ${where.container} container of ${where.pod} (${where.namespace}) is not running`;
-  if (!status) return `${subject} yet (the pod is ${'not started'}). Wait for the container to start, then retry.`;
+  if (!status) return `${subject} yet (it has no container status). Wait for the container to start, then retry.`;
   const waiting = status.state?.waiting?.reason;
   const last = status.lastState?.terminated;
   const lastRun = last
