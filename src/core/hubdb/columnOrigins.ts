@@ -1,3 +1,4 @@
+import { restoreReadOnly } from './readOnly';
 import type { Database } from './sqlJs';
 import { quoteIdentifier, selectAll, type SqlCell } from './sqlRows';
 
@@ -61,7 +62,14 @@ const CONSTANT_P2 = new Set(
 );
 
 function readProgram(db: Database, sql: string): Instruction[] {
-  return selectAll(db, `EXPLAIN ${sql}`).map((r: SqlCell[]) => ({
+  let rows: SqlCell[][];
+  try {
+    rows = selectAll(db, `EXPLAIN ${sql}`);
+  } finally {
+    // Preparing untrusted SQL can switch flag pragmas (query_only) off: see readOnly.ts.
+    restoreReadOnly(db);
+  }
+  return rows.map((r: SqlCell[]) => ({
     opcode: String(r[1]),
     p1: Number(r[2]),
     p2: Number(r[3]),

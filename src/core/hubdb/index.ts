@@ -8,6 +8,7 @@ export { openHubDb, openHubDbWith, type OpenedDb, type OpenHubDbOptions, type Op
 export { classifyHubSchema, KNOWN_REVISIONS, type HubSchemaInfo, type HubSchemaSeries } from './hubSchema';
 export { readSqliteHeader, type SqliteHeader } from './sqliteHeader';
 export { applyWal } from './walFrames';
+export { isReadOnlySql, restoreReadOnly } from './readOnly';
 export { columnNames, iterateRows, quoteIdentifier, selectAll, tableColumns, type SqlCell } from './sqlRows';
 export {
   columnTreatment,

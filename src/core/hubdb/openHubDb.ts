@@ -98,8 +98,9 @@ export function openHubDbWith(
       }. Copy it again (kubectl cp can stop early), or take the snapshot with sqlite3 ".backup".`,
     );
 
-  // Work on a copy: sql.js keeps its own copy anyway, and patching the header must not touch the caller's bytes.
-  let image: Uint8Array = bytes.slice();
+  // sql.js copies the bytes it is given; a second copy is made only when the header must be patched or
+  // the WAL applied (the caller's bytes are never changed). A 300 MB snapshot then costs 300 MB less.
+  let image: Uint8Array = bytes;
   if (options.walBytes && options.walBytes.length > 0) {
     const applied = applyWal(image, options.walBytes, pageSize);
     if (!applied.ok)
@@ -121,8 +122,11 @@ export function openHubDbWith(
     );
   }
   // sql.js reads a WAL-mode file without its log; marking it rollback-mode keeps SQLite from looking for one.
-  image[18] = 1;
-  image[19] = 1;
+  if (image[18] !== 1 || image[19] !== 1) {
+    if (image === bytes) image = bytes.slice();
+    image[18] = 1;
+    image[19] = 1;
+  }
 
   let db: Database | undefined;
   try {

@@ -53,13 +53,16 @@ export function* iterateRows(db: Database, sql: string, params?: BindParams): Ge
   }
 }
 
-/** The result column names of one statement, without running it. */
+/** The result column names of one statement, without running it (the read-only guard stays on). */
 export function columnNames(db: Database, sql: string): string[] {
-  const statement = db.prepare(sql);
+  let statement: Statement | undefined;
   try {
+    statement = db.prepare(sql);
     return statement.getColumnNames();
   } finally {
-    statement.free();
+    statement?.free();
+    // Preparing untrusted SQL can switch flag pragmas (query_only) off: see readOnly.ts.
+    db.run('PRAGMA query_only = 1');
   }
 }
 

@@ -7,6 +7,7 @@ import {
   explainQueryPlan,
   findStaleServers,
   openHubDb,
+  remediationPlan,
   suggestNamedServerLimit,
   type HubDbAnalysis,
   type UserLoad,
@@ -236,6 +237,35 @@ describe('analyzeHubDb', () => {
       assert.ok(!JSON.stringify(a).includes(FAKE_SECRET_MARK));
       assert.equal(a.stale.count, HOSTILE_NAMES.length);
       assert.deepEqual(new Set(a.stale.servers.map((s) => s.user)), new Set(HOSTILE_NAMES));
+    } finally {
+      opened.close();
+    }
+  });
+
+  it('plans for hundreds of thousands of users (no argument-count limits)', async () => {
+    const opened = await openBuilt({ users: [{ name: 'a', servers: [{ name: 'x', running: true }] }] });
+    try {
+      const a = analysed(analyzeHubDb(opened, { now }));
+      const many: UserLoad[] = Array.from({ length: 300_000 }, (_, i) => ({
+        id: i,
+        name: `u${i}`,
+        spawners: 2,
+        running: 1,
+        namedServers: 1 + (i % 4),
+        userBytes: 0,
+        spawnerBytes: 0,
+        runningSpawnerBytes: 0,
+        serverBytes: 0,
+      }));
+      const plan = remediationPlan({
+        selected: a.startup[1]!,
+        fixed: a.startup[3]!,
+        quadratic: a.startup[1]!,
+        verdict: a.verdict,
+        perUser: many,
+        stale: a.stale,
+      });
+      assert.match(plan.namedServerLimit.text, /the most anyone has now is 4\./);
     } finally {
       opened.close();
     }

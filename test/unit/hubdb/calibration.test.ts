@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  calibrationMarkdown,
   CALIBRATION_CASES,
   CALIBRATION_PAYLOAD,
   calibrationReport,
@@ -52,6 +53,16 @@ describe("calibration: the model against the facts' measurements", () => {
     assert.ok(join.predicted.peakDeltaMiB > 5 * 1024);
     assert.ok(join.predicted.cpuSeconds > 40 && join.predicted.cpuSeconds < 70);
     assert.ok(fixed.predicted.peakDeltaMiB < 10 && fixed.predicted.cpuSeconds < 1);
+  });
+
+  it('renders the report as a Markdown table for the README', () => {
+    const markdown = calibrationMarkdown(report);
+    const lines = markdown.trimEnd().split('\n');
+    assert.equal(lines.length, 2 + report.rows.length);
+    assert.match(
+      lines[2]!,
+      /^\| scale-100 \| 5\.3\.0 \| 1\.4 \| 5,059 \(exact\) \| 5,118 \/ 6 \| 0\.175 vs 0\.169 \(\+3\.6%\) \| 25\.1 vs 19 \(\+32\.\d%\) \|$/,
+    );
   });
 
   it('replicates the calibration DBs: same shape, and the payload per row the model was calibrated with', async () => {

@@ -3,7 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openHubDb } from '../../../src/core/hubdb';
+import {
+  columnNames,
+  explainQueryPlan,
+  isReadOnlySql,
+  openHubDb,
+  redactionPlanForQuery,
+} from '../../../src/core/hubdb';
 import { ALEMBIC_HEADS, buildHubDb, hubSchemaTables, seededRandom, type HubDbVersion } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';
 
@@ -119,13 +125,54 @@ describe('opening hub DB files', () => {
   });
 
   it("never writes: the caller's bytes are untouched and ad-hoc writes are refused", async () => {
-    const bytes = await buildHubDb({ ...small, journalMode: 'wal' });
-    const before = Buffer.from(bytes).toString('hex');
-    const opened = await openHubDb(bytes);
+    for (const journalMode of ['delete', 'wal'] as const) {
+      const bytes = await buildHubDb({ ...small, journalMode });
+      const before = Buffer.from(bytes).toString('hex');
+      const opened = await openHubDb(bytes);
+      assert.ok(opened.ok);
+      const { db } = opened.value;
+      assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|query_only|attempt to write/i);
+      opened.value.close();
+      assert.equal(Buffer.from(bytes).toString('hex'), before, journalMode);
+    }
+  });
+
+  it('tells reading statements from writing ones, and keeps the guard on even when a statement tries to lift it', async () => {
+    const opened = await openHubDb(await buildHubDb(small));
     assert.ok(opened.ok);
-    assert.equal(Buffer.from(bytes).toString('hex'), before);
-    assert.throws(() => opened.value.db.run("UPDATE users SET name = 'x'"), /readonly|query_only|attempt to write/i);
-    opened.value.close();
+    const { db } = opened.value;
+    try {
+      for (const sql of [
+        'SELECT * FROM users',
+        'WITH x AS (SELECT 1) SELECT * FROM x',
+        'PRAGMA table_info(users)',
+        'EXPLAIN SELECT 1',
+      ])
+        assert.ok(isReadOnlySql(db, sql), sql);
+      for (const sql of [
+        "UPDATE users SET name = 'x'",
+        'DELETE FROM spawners',
+        'INSERT INTO roles (name) VALUES (1)',
+        'CREATE TABLE x (a)',
+        'DROP TABLE users',
+        'PRAGMA query_only = 0',
+        '/* x */ PRAGMA main.query_only=false',
+        'PRAGMA writable_schema = 1',
+        'VACUUM',
+        'SELECT 1; DELETE FROM users',
+        '',
+      ])
+        assert.ok(!isReadOnlySql(db, sql), sql);
+      // Preparing `PRAGMA query_only = 0` would lift SQLite's guard; the core's helpers put it back.
+      columnNames(db, 'PRAGMA query_only = 0');
+      assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
+      explainQueryPlan(db, 'PRAGMA query_only = 0');
+      assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
+      redactionPlanForQuery(db, 'PRAGMA query_only = 0', []);
+      assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
+    } finally {
+      opened.value.close();
+    }
   });
 
   it('opens a WAL-mode file without its -wal, saying the snapshot may be incomplete', async () => {

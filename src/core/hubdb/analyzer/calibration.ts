@@ -223,3 +223,19 @@ export function calibrationReport(): CalibrationReport {
     maxMemoryErrorLinearMiB: Math.max(...rows.filter((r) => r.form !== '5.3.0').map((r) => Math.abs(r.memoryErrorMiB))),
   };
 }
+
+/** The report as a Markdown table (for the README and incident reports). */
+export function calibrationMarkdown(report: CalibrationReport = calibrationReport()): string {
+  const pct = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`);
+  const lines = [
+    '| case | JupyterHub | SQLAlchemy | main rows | all rows / statements | CPU s (model vs measured) | peak Δ MiB (model vs measured) |',
+    '|---|---|---|---|---|---|---|',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.case} | ${r.form} | ${r.sqlalchemy} | ${r.predicted.mainRows.toLocaleString('en-US')} ${r.predicted.mainRows === r.measured.mainRows ? '(exact)' : `(measured ${r.measured.mainRows})`} ` +
+        `| ${r.predicted.totalRows.toLocaleString('en-US')} / ${r.predicted.statements} | ${r.predicted.cpuSeconds} vs ${r.measured.cpuSeconds} (${pct(r.cpuError)}) ` +
+        `| ${r.predicted.peakDeltaMiB} vs ${r.measured.peakDeltaMiB} (${pct(r.memoryError)}) |`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}

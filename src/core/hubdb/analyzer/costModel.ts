@@ -36,6 +36,10 @@
  * | all four   | 5.4.3       | exact                        | −34% (10 ms) … +0.4%             | 0.5–4.8 vs 0–2 MiB (≤ 3.4 MiB)   |
  * | incident   | 5.4.0/4.1.6 | exact                        | 0% (fitted on this one point)    | 3.7 vs 0 MiB                     |
  *
+ * The 5.4.3+ dict term is fitted on the calibration cases (0.3 µs per entry, as the facts say); the facts'
+ * own extrapolation of "~30 s at 10,000 spawners / 5,000 running" is twice what it gives (15 s), so for
+ * very large Σ running×spawners read the 5.4.3+ time as a lower bound.
+ *
  * Small cases are noisy in absolute terms (RSS grows in arenas), so their relative memory error is
  * large while the absolute one is a few MiB. CPU varies ±10–20% between runs on shared machines.
  */

@@ -20,7 +20,10 @@ export interface UserLoad {
   namedServers: number;
   /** Bytes of the user's own wide columns (name, cookie_id, state, encrypted_auth_state). */
   userBytes: number;
-  /** Bytes of the wide columns of all the user's spawners, of the running ones, and of their servers. */
+  /**
+   * Bytes of the wide columns of all the user's spawners, of the running ones, and of their servers
+   * (measured for users with a running server only: the others carry no start-up rows; 0 for them).
+   */
   spawnerBytes: number;
   runningSpawnerBytes: number;
   serverBytes: number;
@@ -115,10 +118,10 @@ export function gatherStartupStats(db: Database): GatheredStats {
     'display_name',
   ]);
   let spawnersWithoutUser = 0;
-  for (const [userId, count, running, named, all, runningBytes] of selectAll(
+  // Counts per user: the GROUP BY sorts only the key and two small columns.
+  for (const [userId, count, running, named] of selectAll(
     db,
-    `SELECT s.user_id, count(*), sum(s.server_id IS NOT NULL), sum(ifnull(s.name, '') != ''),
-            sum(${spawnerWidth}), sum(CASE WHEN s.server_id IS NOT NULL THEN ${spawnerWidth} ELSE 0 END)
+    `SELECT s.user_id, count(*), sum(s.server_id IS NOT NULL), sum(ifnull(s.name, '') != '')
        FROM spawners s GROUP BY s.user_id`,
   )) {
     const user = userId === null ? undefined : users.get(Number(userId));
@@ -129,6 +132,18 @@ export function gatherStartupStats(db: Database): GatheredStats {
     user.spawners = Number(count);
     user.running = Number(running);
     user.namedServers = Number(named);
+  }
+  // Widths matter only for users with a running server (every payload term has a running factor):
+  // computing them first in a materialised table keeps the wide state text out of the sort.
+  for (const [userId, all, runningBytes] of selectAll(
+    db,
+    `WITH r AS MATERIALIZED (SELECT DISTINCT user_id FROM spawners WHERE server_id IS NOT NULL),
+          w AS MATERIALIZED (SELECT s.user_id AS user_id, s.server_id IS NOT NULL AS running, ${spawnerWidth} AS bytes
+                               FROM spawners s WHERE s.user_id IN r)
+     SELECT user_id, sum(bytes), sum(running * bytes) FROM w GROUP BY user_id`,
+  )) {
+    const user = userId === null ? undefined : users.get(Number(userId));
+    if (!user) continue;
     user.spawnerBytes = Number(all);
     user.runningSpawnerBytes = Number(runningBytes);
   }

@@ -1,6 +1,7 @@
 /** The start-up cost analyzer (see analyzeHubDb.ts for the whole, costModel.ts for the model). */
 export { analyzeHubDb, type AnalyzeOptions, type HubDbAnalysis, type StartupQuery } from './analyzeHubDb';
 export {
+  calibrationMarkdown,
   calibrationReport,
   CALIBRATION_CASES,
   calibrationStats,

@@ -1,4 +1,5 @@
 import type { Database } from '../sqlJs';
+import { restoreReadOnly } from '../readOnly';
 import { selectAll } from '../sqlRows';
 
 /** One step of SQLite's plan (EXPLAIN QUERY PLAN), with its children. */
@@ -11,11 +12,16 @@ export interface PlanNode {
 
 /** The flat rows as SQLite returns them (id, parent, detail), for views that build their own tree. */
 export function explainQueryPlanRows(db: Database, sql: string): { id: number; parent: number; detail: string }[] {
-  return selectAll(db, `EXPLAIN QUERY PLAN ${sql}`).map((r) => ({
-    id: Number(r[0]),
-    parent: Number(r[1]),
-    detail: String(r[3]),
-  }));
+  try {
+    return selectAll(db, `EXPLAIN QUERY PLAN ${sql}`).map((r) => ({
+      id: Number(r[0]),
+      parent: Number(r[1]),
+      detail: String(r[3]),
+    }));
+  } finally {
+    // Preparing untrusted SQL can switch flag pragmas (query_only) off: see readOnly.ts.
+    restoreReadOnly(db);
+  }
 }
 
 /** SQLite's plan for one statement as a tree (roots in order). Throws SQLite's error for invalid SQL. */

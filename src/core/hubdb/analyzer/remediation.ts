@@ -95,7 +95,7 @@ export function remediationPlan(input: {
   const yaml = ['hub:', '  config:', '    JupyterHub:', `      named_server_limit_per_user: ${suggested}`, ''].join(
     '\n',
   );
-  const maxNamed = Math.max(0, ...input.perUser.map((u) => u.namedServers));
+  const maxNamed = input.perUser.reduce((max, u) => Math.max(max, u.namedServers), 0);
   const limitText =
     `Cap named servers per user at ${suggested} (twice what 90% of the people with named servers use): ` +
     `the most anyone has now is ${maxNamed}. The limit stops new servers beyond it; it does not remove existing ones.`;

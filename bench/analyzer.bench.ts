@@ -1,0 +1,181 @@
+/**
+ * The hub DB analyzer's cost against what it predicts, on two DBs generated here (figures only, no
+ * assertions):
+ *  1. the incident-shaped calibration DB (≈ 1,750 spawners, 736 running, 201 users): the analyzer
+ *     (open + analyse, in a fresh process) vs running JupyterHub 5.0–5.3's start-up statement itself in
+ *     the sqlite3 CLI on the same file (every row fetched and printed to /dev/null), with the ratio;
+ *  2. a DB with 1,000,000 spawners and 200,000 users (generated with the sqlite3 CLI): the analyzer's
+ *     time and peak memory, and what it predicts for the 5.0–5.3 join it never runs.
+ *
+ *   npx tsx bench/analyzer.bench.ts [--runs 3] [--skip-large]
+ * Writes .bench-output/analyzer.json too.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeHubDb, formatBytes, openHubDb } from '../src/core/hubdb';
+import { startupStatements } from '../src/core/hubdb/analyzer/startupSql';
+import { buildCalibrationDb, hubSchemaDdl } from '../test/builders/hubDb';
+
+interface ChildResult {
+  openMs: number;
+  analyseMs: number;
+  totalMs: number;
+  maxRssMiB: number;
+  headline: string;
+  predicted: { jupyterhub: string; rows: number; peak: string; seconds: number }[];
+}
+
+/** Child mode: read, open and analyse one file in a fresh process, report times and peak RSS. */
+async function child(file: string, version: string | undefined): Promise<void> {
+  const t0 = performance.now();
+  const bytes = readFileSync(file);
+  const opened = await openHubDb(bytes);
+  if (!opened.ok) throw opened.error;
+  const t1 = performance.now();
+  const result = analyzeHubDb(opened.value, {
+    memoryLimitBytes: 2 * 2 ** 30,
+    ...(version ? { jupyterhubVersion: version } : {}),
+  });
+  if (!result.ok) throw result.error;
+  const t2 = performance.now();
+  const out: ChildResult = {
+    openMs: t1 - t0,
+    analyseMs: t2 - t1,
+    totalMs: t2 - t0,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    headline: result.value.verdict.headline,
+    predicted: result.value.startup.map((s) => ({
+      jupyterhub: s.jupyterhub,
+      rows: s.rows,
+      peak: formatBytes(s.peakBytes),
+      seconds: s.seconds,
+    })),
+  };
+  process.stdout.write(JSON.stringify(out));
+}
+
+function runChild(file: string): ChildResult {
+  const result = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`analyzer child failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as ChildResult;
+}
+
+/** Wall seconds and peak RSS of one command, from GNU time. */
+function timed(command: string[]): { seconds: number; maxRssMiB: number } {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const last = result.stderr.trim().split('\n').at(-1)!;
+  const [seconds, kib] = last.split(' ').map(Number);
+  if (result.status !== 0 || !Number.isFinite(seconds)) throw new Error(`${command[0]} failed: ${result.stderr}`);
+  return { seconds: seconds!, maxRssMiB: kib! / 1024 };
+}
+
+const min = <T>(runs: T[], key: (t: T) => number) => runs.reduce((a, b) => (key(b) < key(a) ? b : a));
+
+/** 1,000,000 spawners for 200,000 users, written by the sqlite3 CLI (seconds, not minutes). */
+function generateLarge(file: string): void {
+  const state = (pod: string) =>
+    `printf('{"pod_name": "%s", "namespace": "jupyterhub-research-computing", "dns_name": "%s.jupyterhub-research-computing.svc.cluster.local"}', ${pod}, ${pod})`;
+  const sql = [
+    'PRAGMA journal_mode = OFF;',
+    'PRAGMA synchronous = OFF;',
+    'BEGIN;',
+    ...hubSchemaDdl('5.x').map((s) => `${s};`),
+    "INSERT INTO alembic_version VALUES ('4621fec11365');",
+    "INSERT INTO roles (id, name, description, scopes, managed_by_auth) VALUES (2, 'user', 'Default user role', '[\"self\"]', 0);",
+    'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)',
+    "INSERT INTO users (id, name, admin, created, last_activity, cookie_id) SELECT i, printf('user-%06d', i), 0, '2024-01-01 00:00:00.000000', '2025-05-01 00:00:00.000000', printf('fake-secret-cookie-%020d', i) FROM n;",
+    'INSERT INTO user_role_map (user_id, role_id, managed_by_auth) SELECT id, 2, 0 FROM users;',
+    // Default servers: one per user, every tenth running.
+    'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)',
+    `INSERT INTO spawners (id, user_id, server_id, state, name, started, last_activity, user_options) SELECT i, i, CASE WHEN i % 10 = 0 THEN i END, ${state("printf('jupyter-user-%06d', i)")}, '', '2025-05-30 08:00:00.000000', '2025-05-31 10:00:00.000000', '{"cpu": 2}' FROM n;`,
+    // One heavy user with 50,000 named servers, 5,000 running.
+    'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)',
+    `INSERT INTO spawners (id, user_id, server_id, state, name, started, last_activity, user_options) SELECT 200000 + i, 1, CASE WHEN i <= 5000 THEN 200000 + i END, ${state("printf('jupyter-user-000001--srv-%05d', i)")}, printf('srv-%05d', i), NULL, '2025-01-01 00:00:00.000000', '{"gpu": 1}' FROM n;`,
+    // 750,000 more named servers spread over everyone else, all stopped.
+    'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 750000)',
+    `INSERT INTO spawners (id, user_id, server_id, state, name, started, last_activity, user_options) SELECT 250000 + i, 2 + i % 199999, NULL, ${state("printf('jupyter-user-%06d--n%d', 2 + i % 199999, i)")}, printf('n%d', i), NULL, '2024-11-01 00:00:00.000000', '{"x": 1}' FROM n;`,
+    "INSERT INTO servers (id, proto, ip, port, base_url, cookie_name) SELECT server_id, 'http', '10.1.2.3', 8888, printf('/user/%d/', user_id), 'jupyterhub-user' FROM spawners WHERE server_id IS NOT NULL;",
+    'COMMIT;',
+  ].join('\n');
+  execFileSync('sqlite3', [file], { input: sql, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1]!, args[2]);
+  if (args[0] === '--generate') return generateLarge(args[1]!);
+  const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+  const work = mkdtempSync(join(tmpdir(), 'hubops-bench-analyzer-'));
+  const report: Record<string, unknown> = {};
+  try {
+    // 1. Incident-shaped DB: analyzer vs the real 5.0–5.3 statement in sqlite3.
+    const incident = join(work, 'incident.sqlite');
+    writeFileSync(incident, await buildCalibrationDb({ stressServers: 1500, stressRunning: 700 }));
+    const analyzer = min(
+      Array.from({ length: runs }, () => runChild(incident)),
+      (r) => r.totalMs,
+    );
+    const join53 = startupStatements('5.0-5.3')[0]!.sql;
+    const sqlite = min(
+      Array.from({ length: runs }, () => timed(['sqlite3', incident, join53])),
+      (r) => r.seconds,
+    );
+    const counted = min(
+      Array.from({ length: runs }, () => timed(['sqlite3', incident, `SELECT count(*) FROM (${join53})`])),
+      (r) => r.seconds,
+    );
+    console.log(`Incident-shaped DB (${formatBytes(statSync(incident).size)}), best of ${runs}:`);
+    console.log(
+      `  analyzer (fresh process: read + open + analyse): ${analyzer.totalMs.toFixed(0)} ms ` +
+        `(open ${analyzer.openMs.toFixed(0)} ms, analyse ${analyzer.analyseMs.toFixed(0)} ms), peak RSS ${analyzer.maxRssMiB.toFixed(0)} MiB`,
+    );
+    console.log(
+      `  sqlite3 CLI running the 5.0–5.3 statement (rows printed to /dev/null): ${sqlite.seconds.toFixed(2)} s, peak RSS ${sqlite.maxRssMiB.toFixed(0)} MiB`,
+    );
+    console.log(`  sqlite3 CLI counting its rows only: ${counted.seconds.toFixed(2)} s`);
+    console.log(
+      `  ratio: the statement itself takes ${((sqlite.seconds * 1000) / analyzer.totalMs).toFixed(1)}× the analyzer's time ` +
+        `(${((sqlite.seconds * 1000) / analyzer.analyseMs).toFixed(0)}× its analysis step); JupyterHub 5.3 itself: ~55 s and 5 GiB (facts)`,
+    );
+    console.log(`  verdict: ${analyzer.headline}`);
+    report.incident = { dbBytes: statSync(incident).size, analyzer, sqlite3: sqlite, sqlite3Count: counted };
+
+    // 2. A million spawners.
+    if (!args.includes('--skip-large')) {
+      const large = join(work, 'large.sqlite');
+      const t0 = performance.now();
+      generateLarge(large);
+      const generateSeconds = (performance.now() - t0) / 1000;
+      const result = runChild(large);
+      console.log(
+        `\n1,000,000 spawners / 200,000 users (${formatBytes(statSync(large).size)}, generated in ${generateSeconds.toFixed(1)} s):`,
+      );
+      console.log(
+        `  analyzer: ${(result.totalMs / 1000).toFixed(2)} s (read + open ${(result.openMs / 1000).toFixed(2)} s, analyse ${(result.analyseMs / 1000).toFixed(2)} s), peak RSS ${result.maxRssMiB.toFixed(0)} MiB`,
+      );
+      for (const p of result.predicted)
+        console.log(
+          `  predicted ${p.jupyterhub.padEnd(12)} ${p.rows.toLocaleString('en-US').padStart(13)} main rows, ${p.peak.padStart(7)}, ${p.seconds} s`,
+        );
+      console.log(`  verdict: ${result.headline}`);
+      report.large = { dbBytes: statSync(large).size, generateSeconds, analyzer: result };
+    }
+    mkdirSync('.bench-output', { recursive: true });
+    writeFileSync('.bench-output/analyzer.json', JSON.stringify(report, null, 2));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
