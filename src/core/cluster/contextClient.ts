@@ -125,12 +125,15 @@ export class ContextClient {
     } catch (error) {
       secretProblem = this.problem(error, `read Secret ${names.secret}`, namespace);
     }
-    try {
-      const configMap = await this.core.readNamespacedConfigMap({ name: names.configMap, namespace });
-      const text = configMap.data?.['values.yaml'];
-      if (text) return parseHubValues(text, `ConfigMap ${names.configMap}`);
-    } catch {
-      // The Secret's problem is the one worth reporting: it is where z2jh keeps the values.
+    // A role that may not read Secrets may still read ConfigMaps, where some setups keep the values.
+    if (secretProblem.code === 'forbidden') {
+      try {
+        const configMap = await this.core.readNamespacedConfigMap({ name: names.configMap, namespace });
+        const text = configMap.data?.['values.yaml'];
+        if (text) return parseHubValues(text, `ConfigMap ${names.configMap}`);
+      } catch {
+        // The Secret's problem is the one worth reporting: it is where z2jh keeps the values.
+      }
     }
     const status = secretProblem.status ? ` (${secretProblem.status})` : '';
     return { status: 'unreadable', reason: `hub config not readable: Secret ${names.secret}${status}` };

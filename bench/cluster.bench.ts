@@ -1,0 +1,210 @@
+/**
+ * The cluster model at scale: 10,000 pods across 200 hubs (hub, proxy and 48 user servers each, a few
+ * Pending), 100 nodes, pod metrics and scheduler events, on the local test API server.
+ *  - time to the first full model: one list pass + model (what `hubops cluster` does), against
+ *    `kubectl get pods -A -o json` on the same server (both parse every pod), and the watcher's first model;
+ *  - time from a watch event to the updated model (the watcher's 250 ms debounce included), and the
+ *    rebuild alone;
+ *  - heap growth of the watcher while it keeps the model current.
+ * The server runs in this process, so it serves both clients under the same load. Figures only.
+ *   npx tsx bench/cluster.bench.ts [--runs 3] [--events 20]
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { buildHubsWithEvents } from '../src/core/cluster/buildModel';
+import { normalizeEvent } from '../src/core/cluster/clusterEvents';
+import { ClusterWatcher } from '../src/core/cluster/clusterWatcher';
+import { ContextClient } from '../src/core/cluster/contextClient';
+import { listContext } from '../src/core/cluster/listPass';
+import type { ClusterModel } from '../src/core/cluster/model';
+import { event, hubPod, namespace, node, podMetrics, proxyPod, userPod } from '../test/k8s-server/objects';
+import { startTestServer } from '../test/k8s-server/server';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) || fallback : fallback;
+};
+const runs = arg('--runs', 3);
+const watchEvents = arg('--events', 20);
+const hubs = 200;
+const usersPerHub = 48;
+const nodes = 100;
+const context = 'bench';
+// Never the sync variant: the test server runs in this process and must keep answering.
+const run = promisify(execFile);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapAfterGc = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'hubops-bench-cluster-'));
+  const server = await startTestServer({ historyLimit: 50_000 });
+  try {
+    const userNode = (i: number) => `gke-user-${i % nodes}`;
+    server.cluster.applyAll(Array.from({ length: nodes }, (_, i) => node({ name: userNode(i), pool: 'user' })));
+    server.cluster.apply(node({ name: 'gke-core-0', pool: 'core' }));
+    for (let h = 0; h < hubs; h++) {
+      const release = { namespace: `hub-${String(h).padStart(3, '0')}`, chart: h % 4 === 0 ? '3.3.8' : '4.2.0' };
+      server.cluster.apply(namespace(release.namespace));
+      const hub = hubPod({ ...release, node: 'gke-core-0', resources: { limits: { memory: '2Gi' } } });
+      server.cluster.applyAll([hub, proxyPod({ ...release, node: 'gke-core-0' })]);
+      server.cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '120m', memory: `${400 + h}Mi` } }));
+      for (let u = 0; u < usersPerHub; u++) {
+        const pending = u >= usersPerHub - 2; // two Pending per hub
+        const pod = userPod({
+          ...release,
+          username: u % 10 === 0 ? `user.${u}@example.org` : `user-${u}`,
+          memoryLimit: '2G',
+          ...(pending ? {} : { node: userNode(h * usersPerHub + u) }),
+        });
+        server.cluster.apply(pod);
+        if (pending) {
+          server.cluster.apply(
+            event({
+              involved: pod,
+              reason: 'FailedScheduling',
+              type: 'Warning',
+              source: 'default-scheduler',
+              message: `0/${nodes + 1} nodes are available: ${nodes} Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector.`,
+            }),
+          );
+        } else {
+          server.cluster.setPodMetrics(podMetrics(pod, { notebook: { cpu: '5m', memory: `${100 + u}Mi` } }));
+        }
+      }
+    }
+    const kubeconfigFile = server.writeKubeconfig(join(work, 'config'), { context });
+    const kubeConfig = server.kubeConfig({ context });
+    console.log(
+      `cluster: ${hubs} hubs, ${hubs * (usersPerHub + 2)} pods, ${nodes + 1} nodes, ${hubs * 2} events, pod metrics for running pods`,
+    );
+
+    // ---- first full model: list pass vs kubectl ---------------------------------------------------------
+    const kubectlTimes: number[] = [];
+    const cacheDir = join(work, 'kubectl-cache');
+    // A first call fills kubectl's discovery cache, as on an operator's machine.
+    await run('kubectl', ['--kubeconfig', kubeconfigFile, '--cache-dir', cacheDir, 'get', 'ns', '-o', 'name']);
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const { stdout } = await run(
+        'kubectl',
+        ['--kubeconfig', kubeconfigFile, '--cache-dir', cacheDir, 'get', 'pods', '-A', '-o', 'json'],
+        { maxBuffer: 1 << 30, encoding: 'buffer' },
+      );
+      kubectlTimes.push(performance.now() - t0);
+      if (i === 0) console.log(`kubectl get pods -A -o json: ${(stdout.length / 1e6).toFixed(1)} MB of JSON`);
+    }
+    const listTimes: number[] = [];
+    const listOnlyTimes: number[] = [];
+    const noConfigTimes: number[] = [];
+    let hubsSeen = 0;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const model = await listContext(kubeConfig, context);
+      listTimes.push(performance.now() - t0);
+      hubsSeen = model.hubs.length;
+      const t2 = performance.now();
+      await listContext(kubeConfig, context, { hubConfig: false });
+      noConfigTimes.push(performance.now() - t2);
+      const client = new ContextClient(kubeConfig, context);
+      const t1 = performance.now();
+      await client.listPods();
+      listOnlyTimes.push(performance.now() - t1);
+      client.dispose();
+    }
+    console.log(
+      `kubectl get pods -A -o json        median ${ms(median(kubectlTimes))}  (runs: ${kubectlTimes.map(ms).join(', ')})`,
+    );
+    console.log(
+      `list pass + model (hubops cluster)  median ${ms(median(listTimes))}  (runs: ${listTimes.map(ms).join(', ')}; ${hubsSeen} hubs)`,
+    );
+    console.log(`  without reading ${hubs} hub configs median ${ms(median(noConfigTimes))}`);
+    console.log(`  listing the pods alone            median ${ms(median(listOnlyTimes))}`);
+    console.log(`  ratio list pass / kubectl: ${(median(listTimes) / median(kubectlTimes)).toFixed(2)}`);
+
+    // ---- the watcher: first model, event → model, heap ---------------------------------------------------
+    const heapBefore = heapAfterGc();
+    const watcher = new ClusterWatcher({ kubeConfig, contexts: [context], metricsIntervalMs: 60_000 });
+    let latest: ClusterModel = watcher.model();
+    let waiting: { check: (m: ClusterModel) => boolean; resolve: () => void } | undefined;
+    watcher.onChange((m) => {
+      latest = m;
+      if (waiting?.check(m)) {
+        waiting.resolve();
+        waiting = undefined;
+      }
+    });
+    const until = (check: (m: ClusterModel) => boolean) =>
+      new Promise<void>((resolve) => {
+        if (check(latest)) resolve();
+        else waiting = { check, resolve };
+      });
+    const tStart = performance.now();
+    watcher.start();
+    await until((m) => m.contexts[0]!.hubs.length === hubs);
+    const firstModelMs = performance.now() - tStart;
+    await new Promise((r) => setTimeout(r, 500)); // hub configs read, first metrics poll
+    const heapSynced = heapAfterGc();
+
+    const eventTimes: number[] = [];
+    for (let i = 0; i < watchEvents; i++) {
+      const ns = `hub-${String((i * 7) % hubs).padStart(3, '0')}`;
+      const name = `bench-${i}`;
+      const t0 = performance.now();
+      server.cluster.apply(userPod({ namespace: ns, username: name }));
+      await until((m) =>
+        m.contexts[0]!.hubs.some((h) => h.namespace === ns && h.pods.some((p) => p.name === `jupyter-${name}`)),
+      );
+      eventTimes.push(performance.now() - t0);
+    }
+    const heapAfterEvents = heapAfterGc();
+
+    // The rebuild alone, from the watcher's caches' worth of objects.
+    const client = new ContextClient(kubeConfig, context);
+    const [pods, events] = await Promise.all([client.listPods(), client.listEvents()]);
+    client.dispose();
+    const rebuildTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      buildHubsWithEvents({
+        pods: pods.items,
+        events: events.items.map(normalizeEvent),
+        nodes: null,
+        podMetrics: null,
+        now: Date.now(),
+      });
+      rebuildTimes.push(performance.now() - t0);
+    }
+    watcher.dispose();
+
+    console.log(`watcher: start → first full model     ${ms(firstModelMs)}`);
+    console.log(
+      `watcher: watch event → updated model  median ${ms(median(eventTimes))}, max ${ms(Math.max(...eventTimes))} (${watchEvents} events; 250 ms debounce included)`,
+    );
+    console.log(`model rebuild alone (10,000 pods)     median ${ms(median(rebuildTimes))}`);
+    console.log(
+      `heap: +${mib(heapSynced - heapBefore)} once synced (informer caches + model), +${mib(heapAfterEvents - heapSynced)} more after ${watchEvents} watch events`,
+    );
+  } finally {
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
