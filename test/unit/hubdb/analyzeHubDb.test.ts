@@ -96,7 +96,7 @@ describe('analyzeHubDb', () => {
     }
   });
 
-  it('refuses a file that is not a hub DB and a version that is not a version', async () => {
+  it('refuses a file that is not a hub DB, a schema without the start-up columns, and a version that is not a version', async () => {
     const file = join(dir(), 'other.sqlite');
     execFileSync('sqlite3', [file, 'CREATE TABLE t (x);']);
     const foreign = await openHubDb(readFileSync(file));
@@ -105,6 +105,19 @@ describe('analyzeHubDb', () => {
     assert.ok(!notHub.ok);
     assert.equal(notHub.error.code, 'hubdb.not-hub');
     foreign.value.close();
+
+    const odd = join(dir(), 'odd.sqlite');
+    execFileSync('sqlite3', [
+      odd,
+      'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE spawners (id INTEGER PRIMARY KEY, user_id INTEGER);',
+    ]);
+    const oddOpened = await openHubDb(readFileSync(odd));
+    assert.ok(oddOpened.ok);
+    const oddResult = analyzeHubDb(oddOpened.value);
+    assert.ok(!oddResult.ok);
+    assert.equal(oddResult.error.code, 'hubdb.schema');
+    assert.match(oddResult.error.userMessage, /cannot read this schema \(no such column: .*server_id\)/);
+    oddOpened.value.close();
 
     const opened = await openBuilt({ users: [] });
     const bad = analyzeHubDb(opened, { jupyterhubVersion: 'latest' });
