@@ -1,16 +1,17 @@
 import { join } from 'node:path';
-import { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
+import { SqlWorkerClient, type SqlWorkerOptions } from '../../../src/explorer/sqlWorkerClient';
 
 const root = join(__dirname, '..', '..', '..');
 
-/** A real sql.js worker thread running the TypeScript entry (tsx's CommonJS hook in the thread). */
-export function startWorkerClient(): SqlWorkerClient {
-  return new SqlWorkerClient({
-    workerPath: join(root, 'src/explorer/sqlWorker.ts'),
-    wasmPath: join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
-    execArgv: ['--require', 'tsx/cjs'],
-  });
-}
+/** The real worker entry in TypeScript, run through tsx's CommonJS hook inside the thread. */
+export const workerOptions = (): SqlWorkerOptions => ({
+  workerPath: join(root, 'src/explorer/sqlWorker.ts'),
+  wasmPath: join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
+  execArgv: ['--require', 'tsx/cjs'],
+});
+
+/** A real sql.js worker thread. */
+export const startWorkerClient = (): SqlWorkerClient => new SqlWorkerClient(workerOptions());
 
 /** A SELECT that yields `count` rows without a table holding them: x, a name and a padded text. */
 export const countingQuery = (count: number) =>
