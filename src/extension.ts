@@ -3,6 +3,7 @@ import { ClustersTreeProvider } from './clusters/clustersTreeProvider';
 import { KubeconfigSource } from './clusters/kubeconfigSource';
 import { CommandIds } from './commands/commandIds';
 import { registerNotAvailableYet } from './commands/notAvailableYet';
+import { registerIncident } from './incident';
 
 /** Wiring only: every feature lives in its own module. */
 export function activate(context: vscode.ExtensionContext) {
@@ -15,12 +16,10 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand(CommandIds.refresh, () => clusters.refresh()),
     registerNotAvailableYet(CommandIds.analyzeHubDb, 'Analyze Hub DB'),
     registerNotAvailableYet(CommandIds.openHubDbFile, 'Open Hub DB File'),
-    registerNotAvailableYet(CommandIds.startIncident, 'Start Incident'),
-    registerNotAvailableYet(CommandIds.stopIncident, 'Stop Incident'),
-    registerNotAvailableYet(CommandIds.addTimelineNote, 'Add Timeline Note'),
-    registerNotAvailableYet(CommandIds.draftIncidentReport, 'Draft Incident Report'),
   );
-  return { clusters };
+  const incident = registerIncident(context, { kubeconfig });
+  context.subscriptions.push(incident);
+  return { clusters, incident };
 }
 
 export function deactivate() {}

@@ -147,12 +147,19 @@ export class Journal {
     return this.editRecord('entry-deleted', target, {});
   }
 
-  /** Writes `incident-stopped`. Later appends still work (notes written while drafting the report). */
-  stop(text = 'Incident stopped'): Result<JournalEntry> {
+  /**
+   * Writes `incident-stopped`, at `time` when the operator says when it ended (default now). Later appends
+   * still work (notes written while drafting the report).
+   */
+  stop(text = 'Incident stopped', time?: string | Date): Result<JournalEntry> {
     if (this.stopped) return err(new UserError('This incident is already stopped.', 'journal-already-stopped'));
+    const at = toIso(time ?? this.now());
+    if (at === null) return err(new UserError(`Invalid stop time: ${String(time)}.`, 'journal-bad-time'));
+    if (Date.parse(at) < Date.parse(this.incident.startedAt))
+      return err(new UserError('The incident cannot end before it started.', 'journal-bad-time'));
     const written = this.write({
       id: this.newId(),
-      time: this.now().toISOString(),
+      time: at,
       kind: 'incident-stopped',
       hub: null,
       text,

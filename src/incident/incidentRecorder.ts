@@ -1,0 +1,111 @@
+/**
+ * The incident journal as other features see it: the cluster watcher, the snapshot feature and the hub
+ * DB analyzer call these and need not know whether an incident is recording. Each call is a no-op
+ * (`ok(null)`) when none is, or when what it reports is about a hub the incident does not cover.
+ */
+import { readFileSync } from 'node:fs';
+import type { Observation } from '../core/cluster/observations';
+import type { HubDbAnalysis } from '../core/hubdb/analyzer/analyzeHubDb';
+import type { HubRef, JournalEntry } from '../core/incident/journalEntry';
+import { ok, type Result } from '../core/result';
+import type { IncidentStore } from './incidentStore';
+import {
+  analysisEntry,
+  concernsIncident,
+  isEventObservation,
+  observationEntry,
+  observationKey,
+  snapshotEntry,
+  type AnalysisTarget,
+  type SnapshotRecord,
+} from './recordedEntries';
+
+/** The written line, null when nothing was written (no incident recording, another hub, a repeat). */
+export type Recorded = Result<JournalEntry | null>;
+
+export interface IncidentRecorder {
+  /** True while an incident is recording: callers may skip work whose only use is the journal. */
+  readonly recording: boolean;
+  /** A cluster watcher observation (pod OOMKilled/restarted/Pending/scheduled, events, spawn pressure, …). */
+  recordObservation(obs: Observation): Recorded;
+  /** A hub DB snapshot was taken. */
+  recordSnapshot(info: SnapshotRecord): Recorded;
+  /** The hub DB analyzer's result for one hub. */
+  recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded;
+}
+
+interface Seen {
+  /** observationKey → the highest event count journaled (0 for observations without one). */
+  counts: Map<string, number>;
+}
+
+export class JournalRecorder implements IncidentRecorder {
+  /** What the current journal already holds, so a watcher's first look after a reload adds no repeats. */
+  private seen: { file: string; value: Seen } | undefined;
+
+  constructor(private readonly store: IncidentStore) {}
+
+  get recording(): boolean {
+    return this.store.recording;
+  }
+
+  recordObservation(obs: Observation): Recorded {
+    const journal = this.store.current;
+    if (!journal || !this.store.recording) return ok(null);
+    if (!concernsIncident(obs, journal.incident.hubs)) return ok(null);
+    const seen = this.seenFor(journal.file);
+    const key = observationKey(obs);
+    const before = seen.counts.get(key);
+    const count = isEventObservation(obs) && typeof obs.count === 'number' ? obs.count : 0;
+    if (before !== undefined && count <= before) return ok(null);
+    const written = this.store.append(observationEntry(obs, before));
+    if (written.ok) seen.counts.set(key, count);
+    return written;
+  }
+
+  recordSnapshot(info: SnapshotRecord): Recorded {
+    if (!this.covers(info.namespace, info.context)) return ok(null);
+    return this.store.append(snapshotEntry(info));
+  }
+
+  recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded {
+    if (!this.covers(target.namespace, target.context)) return ok(null);
+    return this.store.append(analysisEntry(analysis, target));
+  }
+
+  /** Recording, and about one of the incident's hubs (any hub when it names none). */
+  private covers(namespace: string, context: string | undefined): boolean {
+    const journal = this.store.current;
+    if (!journal || !this.store.recording) return false;
+    const hubs: readonly HubRef[] = journal.incident.hubs;
+    return (
+      hubs.length === 0 ||
+      hubs.some((h) => h.namespace === namespace && (context === undefined || h.context === context))
+    );
+  }
+
+  private seenFor(file: string): Seen {
+    if (this.seen?.file === file) return this.seen.value;
+    const value: Seen = { counts: new Map() };
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // An unreadable journal fails on the next append with the reason; nothing is known to be seen.
+    }
+    // Every line, superseded burst lines included: each stands for observations already journaled.
+    for (const line of text.split('\n')) {
+      if (!line.includes('"observationKey"')) continue;
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (typeof entry.observationKey !== 'string') continue;
+        const count = typeof entry.eventCount === 'number' ? entry.eventCount : 0;
+        value.counts.set(entry.observationKey, Math.max(count, value.counts.get(entry.observationKey) ?? 0));
+      } catch {
+        // Damaged lines are reported by replay.
+      }
+    }
+    this.seen = { file, value };
+    return value;
+  }
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import { settings } from '../config/settings';
+import { registerIncidentCommands } from './incidentCommands';
+import { JournalRecorder, type IncidentRecorder } from './incidentRecorder';
+import { IncidentStore } from './incidentStore';
+import { IncidentTreeProvider } from './incidentTree';
+import { RecordingStatus } from './recordingStatus';
+import { registerReportCommands } from './report/reportCommands';
+import { ReportPanels } from './report/reportPanels';
+import { reportTimezone } from './reportTimezone';
+
+export type { IncidentRecorder, Recorded } from './incidentRecorder';
+export type { AnalysisTarget, SnapshotRecord } from './recordedEntries';
+
+/** Remembers the current incident's journal across window reloads. */
+const currentIncidentKey = 'jupyterhubOps.currentIncident';
+
+export interface IncidentDeps {
+  kubeconfig: KubeconfigSource;
+  /** Where problems go (never secrets). */
+  log?: (line: string) => void;
+  /** Hub namespaces known for a context (e.g. from the cluster browser), offered by Start Incident. */
+  knownNamespaces?: (context: string) => string[];
+}
+
+/** What `registerIncident` gives the rest of the extension (and the in-host tests). */
+export interface IncidentApi extends vscode.Disposable {
+  /** For the cluster watcher, the snapshot feature and the analyzer: no-ops unless an incident records. */
+  recorder: IncidentRecorder;
+  store: IncidentStore;
+  tree: IncidentTreeProvider;
+  status: RecordingStatus;
+  reports: ReportPanels;
+}
+
+/**
+ * The incident journal and report: commands, the Incident view, the recording status item and the
+ * report panel. Journals live in the extension's global storage (`incidents/`, one JSONL per incident).
+ */
+export function registerIncident(context: vscode.ExtensionContext, deps: IncidentDeps): IncidentApi {
+  const log = deps.log ?? (() => undefined);
+  const store = new IncidentStore(
+    join(context.globalStorageUri.fsPath, 'incidents'),
+    {
+      get: () => context.globalState.get<string>(currentIncidentKey),
+      set: (file) => context.globalState.update(currentIncidentKey, file),
+    },
+    { log },
+  );
+  const restored = store.restore();
+  if (!restored.ok)
+    void vscode.window.showWarningMessage(
+      `JupyterHub Ops: the incident that was open could not be reopened: ${restored.error.userMessage}`,
+    );
+
+  const tree = new IncidentTreeProvider(store, reportTimezone);
+  const status = new RecordingStatus(store);
+  const reports = new ReportPanels(context.extensionUri, { store, timezone: reportTimezone, log });
+  const disposables = vscode.Disposable.from(
+    tree,
+    status,
+    reports,
+    vscode.window.createTreeView('jupyterhubOps.incident', { treeDataProvider: tree }),
+    settings.onDidChange(() => tree.refresh()),
+    registerIncidentCommands({
+      store,
+      timezone: reportTimezone,
+      log,
+      contexts: () => deps.kubeconfig.get().contexts,
+      namespaces: (ctx) => [
+        ...(ctx.namespace ? [ctx.namespace] : []),
+        ...settings.namespaces(),
+        ...(deps.knownNamespaces?.(ctx.name) ?? []),
+      ],
+    }),
+    registerReportCommands(store, reports, log),
+  );
+  return {
+    recorder: new JournalRecorder(store),
+    store,
+    tree,
+    status,
+    reports,
+    dispose: () => disposables.dispose(),
+  };
+}

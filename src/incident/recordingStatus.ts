@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { recordedFor } from './entryPresentation';
+import type { IncidentStore } from './incidentStore';
+
+/** The context key menus and the view title use: an incident is recording. */
+export const recordingContextKey = 'jupyterhubOps.incidentRecording';
+/** An incident is current (recording or stopped): notes and the report are available. */
+export const currentContextKey = 'jupyterhubOps.incidentCurrent';
+
+/**
+ * The status-bar item that says an incident is recording and for how long (refreshed each minute, and at
+ * once when the incident starts, switches or stops); a click shows the Incident view. Also keeps the
+ * context keys the menus read in step.
+ */
+export class RecordingStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(
+    'jupyterhubOps.incidentRecording',
+    vscode.StatusBarAlignment.Left,
+    100,
+  );
+  private readonly timer: NodeJS.Timeout;
+  private readonly listening: { dispose(): void };
+
+  constructor(private readonly store: IncidentStore) {
+    this.item.name = 'JupyterHub Ops: Incident Recording';
+    this.item.command = 'jupyterhubOps.incident.focus';
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.listening = store.onDidChange(() => this.update());
+    this.timer = setInterval(() => this.update(), 60_000);
+    this.update();
+  }
+
+  /** What the item shows now (for tests): undefined when hidden. */
+  get text(): string | undefined {
+    return this.store.recording ? this.item.text : undefined;
+  }
+
+  update(): void {
+    const journal = this.store.current;
+    void vscode.commands.executeCommand('setContext', recordingContextKey, this.store.recording);
+    void vscode.commands.executeCommand('setContext', currentContextKey, journal !== undefined);
+    if (!journal || !this.store.recording) {
+      this.item.hide();
+      return;
+    }
+    const minutes = Math.floor((Date.now() - Date.parse(journal.incident.startedAt)) / 60_000);
+    const duration =
+      minutes < 1
+        ? '< 1 min'
+        : recordedFor(journal.incident.startedAt, Date.parse(journal.incident.startedAt) + minutes * 60_000);
+    this.item.text = `$(record) Incident · ${duration}`;
+    this.item.tooltip = `Recording incident "${journal.incident.title}" for ${duration}. Click to show the Incident view.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.listening.dispose();
+    this.item.dispose();
+  }
+}

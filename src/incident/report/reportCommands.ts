@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../../commands/commandIds';
+import { messageOf, type Result } from '../../core/result';
+import { IncidentCommandIds } from '../incidentCommands';
+import type { IncidentStore } from '../incidentStore';
+import { currentJournalFile, type ReportPanels } from './reportPanels';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Draft Incident Report (opens the panel), Export Incident Report (Markdown into the workspace) and Copy
+ * Incident Report as Markdown. Each works on the current incident, or on `{ file }` (a journal).
+ */
+export function registerReportCommands(
+  store: IncidentStore,
+  panels: ReportPanels,
+  log: (line: string) => void,
+): vscode.Disposable {
+  const fail = (error: { userMessage: string; code: string }) => {
+    log(`Report: ${error.code}: ${error.userMessage}`);
+    void vscode.window.showErrorMessage(`JupyterHub Ops: ${error.userMessage}`);
+    return undefined;
+  };
+  const journalOf = (arg: unknown): Result<string> =>
+    isRecord(arg) && typeof arg.file === 'string' ? { ok: true, value: arg.file } : currentJournalFile(store);
+  const guarded =
+    <R>(name: string, run: (arg?: unknown) => Promise<R | undefined> | R | undefined) =>
+    async (arg?: unknown): Promise<R | undefined> => {
+      try {
+        return await run(arg);
+      } catch (error) {
+        log(`Report: ${name} failed: ${messageOf(error)}`);
+        void vscode.window.showErrorMessage(`JupyterHub Ops: ${name} failed: ${messageOf(error)}`);
+        return undefined;
+      }
+    };
+
+  const draft = (arg?: unknown): { journalFile: string } | undefined => {
+    const file = journalOf(arg);
+    if (!file.ok) return fail(file.error);
+    const session = panels.show(file.value);
+    return session.ok ? { journalFile: session.value.journalFile } : undefined;
+  };
+
+  const exportReport = async (arg?: unknown): Promise<string | undefined> => {
+    const file = journalOf(arg);
+    if (!file.ok) return fail(file.error);
+    const session = panels.headless(file.value);
+    if (!session.ok) return fail(session.error);
+    const options = isRecord(arg) ? arg : {};
+    const written = await session.value.exportMarkdown({
+      ...(typeof options.target === 'string' ? { target: options.target } : {}),
+      ...(options.overwrite === true ? { overwrite: true } : {}),
+      ...(options.open === false ? { open: false } : {}),
+    });
+    if (!written.ok) return fail(written.error);
+    return written.value ?? undefined;
+  };
+
+  const copyReport = async (arg?: unknown): Promise<string | undefined> => {
+    const file = journalOf(arg);
+    if (!file.ok) return fail(file.error);
+    const session = panels.headless(file.value);
+    if (!session.ok) return fail(session.error);
+    const markdown = session.value.markdown();
+    if (!markdown.ok) return fail(markdown.error);
+    await vscode.env.clipboard.writeText(markdown.value);
+    if (!isRecord(arg))
+      void vscode.window.showInformationMessage(
+        'JupyterHub Ops: copied the incident report as Markdown (secrets redacted).',
+      );
+    return markdown.value;
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(CommandIds.draftIncidentReport, guarded('Draft Incident Report', draft)),
+    vscode.commands.registerCommand(IncidentCommandIds.exportReport, guarded('Export Incident Report', exportReport)),
+    vscode.commands.registerCommand(IncidentCommandIds.copyReport, guarded('Copy Incident Report', copyReport)),
+  );
+}

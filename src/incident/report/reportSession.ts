@@ -1,0 +1,378 @@
+/**
+ * One incident report being edited: the saved document, the page's messages, re-drafting and export.
+ * The panel (reportPanel.ts) gives it a `ReportUi`; everything here runs without VS Code, so the unit
+ * tests drive it with a plain object.
+ *
+ * Edits are saved on each `edit` message (the page debounces typing). Re-drafting refreshes the sections
+ * the operator left alone; a section they edited, whose draft has changed, is theirs unless they say
+ * otherwise (`resolveConflict`).
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { replay, type ReplayedIncident } from '../../core/incident/journalReplay';
+import { editSection, newReportDocument, redraft, type ReportDocument } from '../../core/incident/reportDocument';
+import {
+  draftReport,
+  sectionIds,
+  sectionTitles,
+  type ReportDraft,
+  type SectionId,
+} from '../../core/incident/reportDraft';
+import { defaultReportPath, writeFileAtomic } from '../../core/incident/reportFile';
+import { renderMarkdown } from '../../core/incident/reportMarkdown';
+import { zoned } from '../../core/incident/zonedTime';
+import { formatDuration } from '../../core/incident/quantities';
+import { err, messageOf, ok, UserError, type Result } from '../../core/result';
+import {
+  parseToHost,
+  type ReportSectionId,
+  type ReportView,
+  type ToHost,
+  type ToWebview,
+} from '../../protocol/reportProtocol';
+import { loadSavedReport, saveReport, savedReportFile, type SavedReport } from './savedReport';
+
+// The protocol repeats the core's section ids (the webview must not import core code): the compiler
+// keeps the two sets equal, a unit test keeps the order.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const protocolSectionsMatchCore: Same<ReportSectionId, SectionId> = true;
+
+export type ConflictAnswer = 'keep' | 'take' | 'cancel';
+
+/** What a session needs from the editor around it. */
+export interface ReportUi {
+  post(message: ToWebview): void;
+  /** The operator edited `section` and the new draft differs: keep theirs, take the draft, or stop. */
+  resolveConflict(section: { id: SectionId; title: string }): Promise<ConflictAnswer>;
+  copyText(text: string): Promise<void>;
+  /** Where exports go: the first workspace folder, or undefined when none is open. */
+  workspaceFolder(): string | undefined;
+  /** The file exists: may it be replaced? */
+  confirmReplace(file: string): Promise<boolean>;
+  /** Opens an exported file in an editor. */
+  showFile(file: string): Promise<void>;
+}
+
+export interface ReportSessionDeps {
+  /** The report timezone setting, checked (an IANA name). */
+  timezone(): string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export class ReportSession {
+  private saved: SavedReport | undefined;
+  private readonly stateFile: string;
+
+  constructor(
+    readonly journalFile: string,
+    private readonly ui: ReportUi,
+    private readonly deps: ReportSessionDeps,
+  ) {
+    this.stateFile = savedReportFile(journalFile);
+  }
+
+  /**
+   * Loads the saved report, or drafts one from the journal and saves it. A saved file that cannot be
+   * read is kept aside (`.damaged`) before a fresh draft replaces it: the operator's text is never lost
+   * silently. Fails when the journal itself cannot be read.
+   */
+  open(): Result<{ notice?: string }> {
+    const loaded = loadSavedReport(this.stateFile);
+    if (loaded.ok && loaded.value) {
+      this.saved = loaded.value;
+      return ok({});
+    }
+    let notice: string | undefined;
+    if (!loaded.ok) {
+      try {
+        copyFileSync(this.stateFile, `${this.stateFile}.damaged`);
+      } catch {
+        // Nothing to keep aside.
+      }
+      notice = `${loaded.error.userMessage} The unreadable file was kept as ${this.stateFile}.damaged.`;
+    }
+    const timezone = this.deps.timezone();
+    const draft = this.draft(timezone, false);
+    if (!draft.ok) return draft;
+    const saved: SavedReport = { timezone, utc: false, document: newReportDocument(draft.value) };
+    const written = this.save(saved);
+    if (!written.ok) return written;
+    return ok(notice ? { notice } : {});
+  }
+
+  get document(): ReportDocument {
+    return this.requireSaved().document;
+  }
+
+  /** Handles one message from the page (anything: it is validated here). */
+  async receive(raw: unknown): Promise<void> {
+    const parsed = parseToHost(raw);
+    if (!parsed.ok) {
+      this.deps.log?.(`Report: dropped a malformed message from the page (${parsed.reason}).`);
+      return;
+    }
+    try {
+      await this.handle(parsed.value);
+    } catch (error) {
+      this.deps.log?.(`Report: ${parsed.value.type} failed: ${messageOf(error)}`);
+      this.notice('error', `The report could not do that: ${messageOf(error)}`);
+    }
+  }
+
+  private async handle(message: ToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.postReport();
+      case 'edit': {
+        const saved = this.edit(message.section, message.text);
+        if (!saved.ok) this.notice('error', saved.error.userMessage);
+        return;
+      }
+      case 'revert': {
+        const saved = this.edit(message.section, this.document.sections[message.section].drafted);
+        if (!saved.ok) this.notice('error', saved.error.userMessage);
+        return;
+      }
+      case 'redraft': {
+        const result = await this.redraft();
+        this.afterRedraft(result);
+        return;
+      }
+      case 'setUtc': {
+        const result = await this.redraft({ utc: message.utc, timezone: this.requireSaved().timezone });
+        this.afterRedraft(result);
+        return;
+      }
+      case 'export': {
+        const result = await this.exportMarkdown();
+        if (!result.ok) this.notice('error', result.error.userMessage);
+        else if (result.value !== null) this.notice('info', `Exported to ${result.value}`, result.value);
+        return;
+      }
+      case 'copyMarkdown': {
+        const markdown = this.markdown();
+        if (!markdown.ok) return this.notice('error', markdown.error.userMessage);
+        await this.ui.copyText(markdown.value);
+        return this.notice('info', 'Copied the report as Markdown (secrets redacted).');
+      }
+    }
+  }
+
+  /** Records the operator's text for a section and saves it. */
+  edit(id: SectionId, text: string): Result<void> {
+    const saved = this.requireSaved();
+    const next = { ...saved, document: editSection(saved.document, id, text) };
+    const written = this.save(next);
+    if (written.ok) this.ui.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    return written;
+  }
+
+  /**
+   * Drafts again from the journal (in the timezone setting as it is now, unless given). Sections the
+   * operator did not edit take the new text; for each edited section whose draft changed, `resolve` (by
+   * default the UI) decides. `cancel` leaves the report as it was.
+   */
+  async redraft(
+    options: { utc?: boolean; timezone?: string; resolve?: (id: SectionId) => Promise<ConflictAnswer> } = {},
+  ): Promise<Result<{ conflicts: SectionId[]; taken: SectionId[] } | null>> {
+    const saved = this.requireSaved();
+    const timezone = options.timezone ?? this.deps.timezone();
+    const utc = options.utc ?? saved.utc;
+    const draft = this.draft(timezone, utc);
+    if (!draft.ok) return draft;
+    const merged = redraft(saved.document, draft.value);
+    let document = merged.doc;
+    const taken: SectionId[] = [];
+    const resolve = options.resolve ?? ((id: SectionId) => this.ui.resolveConflict({ id, title: sectionTitles[id] }));
+    for (const id of merged.conflicts) {
+      const answer = await resolve(id);
+      if (answer === 'cancel') return ok(null);
+      if (answer === 'take') {
+        document = editSection(document, id, document.sections[id].drafted);
+        taken.push(id);
+      }
+    }
+    const written = this.save({ timezone, utc, document });
+    if (!written.ok) return written;
+    return ok({ conflicts: merged.conflicts, taken });
+  }
+
+  /** The report as Markdown, secrets redacted (what Export writes and Copy copies). */
+  markdown(): Result<string> {
+    const saved = this.requireSaved();
+    const draft = this.draft(saved.timezone, saved.utc);
+    if (!draft.ok) return draft;
+    return ok(renderMarkdown(saved.document, draft.value.meta));
+  }
+
+  /** Where Export writes by default, relative to the workspace folder. */
+  defaultExportPath(): Result<string> {
+    const saved = this.requireSaved();
+    const incident = replay(this.journalFile);
+    if (!incident.ok) return incident;
+    return ok(
+      defaultReportPath({
+        startedAt: incident.value.incident.startedAt,
+        timezone: saved.timezone,
+        title: incident.value.incident.title,
+      }),
+    );
+  }
+
+  /**
+   * Writes the Markdown into the workspace (default `incident-reports/YYYY-MM-DD-<slug>.md`, or `target`
+   * relative to the workspace folder or absolute), atomically, and opens it. Null when the operator chose
+   * not to replace an existing file.
+   */
+  async exportMarkdown(
+    options: { target?: string; overwrite?: boolean; open?: boolean } = {},
+  ): Promise<Result<string | null>> {
+    const markdown = this.markdown();
+    if (!markdown.ok) return markdown;
+    const folder = this.ui.workspaceFolder();
+    let file: string;
+    if (options.target && options.target.startsWith('/')) file = options.target;
+    else {
+      if (!folder)
+        return err(
+          new UserError(
+            'Open a folder first: the report is exported into the workspace (incident-reports/). Copy as Markdown works without one.',
+            'report-no-workspace',
+          ),
+        );
+      const relative = options.target ?? this.defaultExportPath();
+      if (typeof relative !== 'string' && !relative.ok) return relative;
+      file = join(folder, typeof relative === 'string' ? relative : relative.value);
+    }
+    if (!options.overwrite && existsSync(file) && !(await this.ui.confirmReplace(file))) return ok(null);
+    const written = writeFileAtomic(file, markdown.value);
+    if (!written.ok) return written;
+    if (options.open !== false) await this.ui.showFile(file);
+    return ok(file);
+  }
+
+  /** Sends the whole report to the page (on `ready`, after a re-draft). */
+  postReport(): void {
+    const view = this.view();
+    if (!view.ok) return this.notice('error', view.error.userMessage);
+    this.ui.post({ type: 'report', report: view.value });
+  }
+
+  /** Tells the page whether the journal has moved on since the draft (call when the journal changes). */
+  journalChanged(): void {
+    const stale = this.isStale();
+    if (stale !== null) this.ui.post({ type: 'stale', stale });
+  }
+
+  view(): Result<ReportView> {
+    const saved = this.requireSaved();
+    const replayed = replay(this.journalFile);
+    if (!replayed.ok) return replayed;
+    const draft = this.draftFrom(replayed.value, saved.timezone, saved.utc);
+    if (!draft.ok) return draft;
+    const { meta } = draft.value;
+    const doc = saved.document;
+    const when = (iso: string) => {
+      const z = zoned(Date.parse(iso), meta.timezone);
+      return `${z.dayLabel} ${z.time} ${z.abbreviation}`;
+    };
+    const facts: ReportView['facts'] = [
+      {
+        label: 'Hubs',
+        value: meta.hubs.map((h) => `${h.namespace} (context ${h.context})`).join(', ') || 'none named',
+      },
+      ...(meta.severity ? [{ label: 'Severity', value: meta.severity }] : []),
+      { label: 'Started', value: when(meta.startedAt) },
+      {
+        label: 'Ended',
+        value:
+          meta.stoppedAt !== null
+            ? `${when(meta.endedAt)} (${formatDuration(Date.parse(meta.endedAt) - Date.parse(meta.startedAt))})`
+            : `still recording (last entry ${when(meta.endedAt)})`,
+      },
+      { label: 'Drafted', value: when(doc.draftedAt) },
+    ];
+    if (replayed.value.warnings.length > 0)
+      facts.push({
+        label: 'Journal',
+        value: `${replayed.value.warnings.length} damaged line(s) skipped: ${replayed.value.warnings
+          .slice(0, 3)
+          .map((w) => `line ${w.line}: ${w.message}`)
+          .join('; ')}`,
+      });
+    const exportPath = this.ui.workspaceFolder()
+      ? defaultReportPath({ startedAt: meta.startedAt, timezone: meta.timezone, title: meta.title })
+      : '';
+    return ok({
+      journalFile: this.journalFile,
+      title: meta.title,
+      facts,
+      timezone: meta.timezone,
+      utc: saved.utc,
+      sections: sectionIds.map((id) => ({
+        id,
+        title: sectionTitles[id],
+        drafted: doc.sections[id].drafted,
+        edited: doc.sections[id].edited,
+      })),
+      evidence: doc.evidence,
+      stale: sameDraft(doc, draft.value) === false,
+      exportPath,
+    });
+  }
+
+  /** Whether a re-draft would change anything; null when the journal cannot be read. */
+  isStale(): boolean | null {
+    const saved = this.requireSaved();
+    const draft = this.draft(saved.timezone, saved.utc);
+    return draft.ok ? !sameDraft(saved.document, draft.value) : null;
+  }
+
+  private afterRedraft(result: Result<{ conflicts: SectionId[]; taken: SectionId[] } | null>): void {
+    if (!result.ok) return this.notice('error', result.error.userMessage);
+    this.postReport();
+    if (result.value === null) return this.notice('info', 'Re-draft cancelled: the report is as it was.');
+    const kept = result.value.conflicts.filter((id) => !result.value!.taken.includes(id));
+    if (kept.length > 0)
+      this.notice('info', `Re-drafted. Your text was kept in: ${kept.map((id) => sectionTitles[id]).join(', ')}.`);
+    else this.notice('info', 'Re-drafted from the journal.');
+  }
+
+  private draft(timezone: string, utc: boolean): Result<ReportDraft> {
+    const replayed = replay(this.journalFile);
+    if (!replayed.ok) return replayed;
+    return this.draftFrom(replayed.value, timezone, utc);
+  }
+
+  private draftFrom(replayed: ReplayedIncident, timezone: string, utc: boolean): Result<ReportDraft> {
+    try {
+      return ok(draftReport(replayed, { timezone, utc, now: (this.deps.now ?? (() => new Date()))() }));
+    } catch (error) {
+      if (error instanceof UserError) return err(error);
+      return err(
+        new UserError(`The report could not be drafted: ${messageOf(error)}`, 'report-draft-failed', { cause: error }),
+      );
+    }
+  }
+
+  private save(saved: SavedReport): Result<void> {
+    const written = saveReport(this.stateFile, saved);
+    if (written.ok) this.saved = saved;
+    return written;
+  }
+
+  private requireSaved(): SavedReport {
+    if (!this.saved) throw new Error('ReportSession.open() was not called');
+    return this.saved;
+  }
+
+  private notice(level: 'info' | 'error', text: string, path?: string): void {
+    this.ui.post({ type: 'notice', level, text, ...(path ? { path } : {}) });
+  }
+}
+
+/** True when a new draft would write the same sections and evidence (the draft time aside). */
+function sameDraft(doc: ReportDocument, draft: ReportDraft): boolean {
+  return doc.evidence === draft.evidence && sectionIds.every((id) => doc.sections[id].drafted === draft.sections[id]);
+}

@@ -1,0 +1,130 @@
+import type { ReportView, ToWebview } from '../../src/protocol/reportProtocol';
+import { el, replaceChildren } from '../shared/dom';
+import type { HostConnection } from './hostConnection';
+import { renderMarkdown } from './markdownView';
+import type { PageState } from './pageState';
+import { SectionEditor } from './sectionEditor';
+import { button, checkbox } from './toolkit';
+
+/**
+ * The report page: header facts, the toolbar (Re-draft, UTC column, Export, Copy as Markdown), a notice
+ * when the journal has moved on, the six editable sections, and the evidence. It renders what the host
+ * sends and sends back what the operator does; the host does the drafting and the saving.
+ */
+export class ReportApp {
+  private editors: SectionEditor[] = [];
+  private readonly notice = el('div', { className: 'notice', attrs: { role: 'status', 'aria-live': 'polite' } });
+  private readonly staleBar = el('div', { className: 'stale hidden', attrs: { role: 'status' } });
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly connection: HostConnection,
+    private readonly state: PageState,
+  ) {
+    connection.listen((message) => this.onMessage(message));
+    // Typing not yet sent goes out before the page is hidden or reloaded.
+    window.addEventListener('pagehide', () => this.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.flush();
+    });
+    connection.send({ type: 'ready' });
+  }
+
+  private flush(): void {
+    for (const editor of this.editors) editor.flush();
+  }
+
+  private onMessage(message: ToWebview): void {
+    switch (message.type) {
+      case 'report':
+        return this.render(message.report);
+      case 'saved':
+        return this.editors.find((e) => e.id === message.section)?.saved(message.edited);
+      case 'stale':
+        return this.showStale(message.stale);
+      case 'notice':
+        return this.showNotice(message.level, message.text);
+    }
+  }
+
+  private render(report: ReportView): void {
+    this.flush();
+    this.state.setJournal(report.journalFile);
+    const saved = this.state.get();
+    this.editors = report.sections.map(
+      (section) =>
+        new SectionEditor(
+          section,
+          saved.editing.includes(section.id),
+          {
+            save: (id, text) => this.connection.send({ type: 'edit', section: id, text }),
+            revert: (id) => this.connection.send({ type: 'revert', section: id }),
+            setEditing: (id, editing) => this.state.setEditing(id, editing),
+            setUnsaved: (id, text) => this.state.setUnsaved(id, text),
+          },
+          saved.unsaved.find((u) => u.section === section.id)?.text ?? null,
+        ),
+    );
+    const toolbar = el(
+      'div',
+      { className: 'toolbar' },
+      button('Re-draft', () => this.connection.send({ type: 'redraft' }), {
+        title: 'Draft again from the journal; sections you edited are kept unless you choose otherwise',
+      }),
+      checkbox('UTC column in the timeline', report.utc, (utc) => this.connection.send({ type: 'setUtc', utc })),
+      el('span', { className: 'spacer' }),
+      button('Copy as Markdown', () => this.connection.send({ type: 'copyMarkdown' }), {
+        title: 'Copy the report as Markdown, secrets redacted',
+      }),
+      button('Export', () => this.connection.send({ type: 'export' }), {
+        appearance: 'primary',
+        title: report.exportPath ? `Write ${report.exportPath} in the workspace` : 'Export needs an open folder',
+      }),
+    );
+    replaceChildren(
+      this.root,
+      el(
+        'header',
+        { className: 'report-header' },
+        el('h1', {}, report.title),
+        el(
+          'dl',
+          { className: 'facts' },
+          ...report.facts.flatMap((f) => [el('dt', {}, f.label), el('dd', {}, f.value)]),
+        ),
+        toolbar,
+        this.staleBar,
+        this.notice,
+      ),
+      ...this.editors.map((e) => e.element),
+      report.evidence.trim() !== ''
+        ? el(
+            'section',
+            { className: 'report-section evidence', attrs: { 'aria-label': 'Evidence' } },
+            el(
+              'header',
+              { className: 'section-header' },
+              el('h2', {}, 'Evidence'),
+              el('span', { className: 'muted small' }, 'regenerated on each re-draft'),
+            ),
+            renderMarkdown(report.evidence),
+          )
+        : null,
+    );
+    this.showStale(report.stale);
+  }
+
+  private showStale(stale: boolean): void {
+    replaceChildren(
+      this.staleBar,
+      stale ? 'The journal has new or changed entries since this draft.' : null,
+      stale ? button('Re-draft', () => this.connection.send({ type: 'redraft' })) : null,
+    );
+    this.staleBar.classList.toggle('hidden', !stale);
+  }
+
+  private showNotice(level: 'info' | 'error', text: string): void {
+    this.notice.className = `notice ${level}`;
+    this.notice.textContent = text;
+  }
+}
