@@ -51,6 +51,8 @@ export class ContextWatcher {
   private readonly hubMetricsProblems = new Map<string, string>();
   private readonly previousLogs = new Map<string, string>();
   private readonly logsRead = new Set<string>();
+  /** Hub pods (uid) whose previous log is being read to explain a termination. */
+  private readonly logsInFlight = new Set<string>();
   private readonly memory = new ObservationMemory();
   private lastHubs: HubModel[] = [];
   private current: ContextModel;
@@ -223,9 +225,10 @@ export class ContextWatcher {
       hubs = built.hubs;
       this.lastHubs = hubs;
       if (!contextDown) {
-        const observations = this.memory.observe(this.name, hubs, built.allEvents, now);
-        if (observations.length) this.options.onObservations(observations);
+        // Start the side reads first: a termination whose log is being read is reported once explained.
         this.fetchHubExtras(pods);
+        const observations = this.memory.observe(this.name, hubs, built.allEvents, now, this.logsInFlight);
+        if (observations.length) this.options.onObservations(observations);
       }
     }
     for (const [key, problem] of this.hubMetricsProblems) warnings.push(`${key}: ${problem}`);
@@ -271,20 +274,23 @@ export class ContextWatcher {
         if (this.logsRead.has(factKey)) continue;
         this.logsRead.add(factKey);
         const container = mainContainer(pod, 'hub')?.name ?? t.container;
+        const uid = pod.metadata?.uid ?? '';
+        this.logsInFlight.add(uid);
+        const settled = () => {
+          this.logsInFlight.delete(uid);
+          this.schedule();
+        };
         client
           .readPodLogs(group.namespace, pod.metadata?.name ?? '', {
             container,
             previous: true,
             tailLines: previousLogTail,
           })
-          .then(
-            (result) => {
-              if (this.disposed || !result.ok) return;
-              this.previousLogs.set(pod.metadata?.uid ?? '', result.value);
-              this.schedule();
-            },
-            () => undefined,
-          );
+          .then((result) => {
+            if (this.disposed) return;
+            if (result.ok) this.previousLogs.set(uid, result.value);
+            settled();
+          }, settled);
       }
     }
   }

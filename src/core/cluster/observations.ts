@@ -74,13 +74,16 @@ export class ObservationMemory {
 
   /**
    * Compares a new model of the context with what was seen before and says what happened. `events` are
-   * all classified events per hub key (the model's lists are capped).
+   * all classified events per hub key (the model's lists are capped). `explaining` names pods (by uid)
+   * whose new termination is still being explained (their previous log is being read): it is reported
+   * on a later call, with its cause, instead of now without it.
    */
   observe(
     context: string,
     hubs: readonly HubModel[],
     allEvents: ReadonlyMap<string, readonly EventModel[]>,
     now: number,
+    explaining: ReadonlySet<string> = new Set(),
   ): Observation[] {
     const out: Observation[] = [];
     const nextPods = new Map<string, PodMemo>();
@@ -89,7 +92,7 @@ export class ObservationMemory {
     for (const hub of hubs) {
       const base = { context, hub: hub.namespace, release: hub.release };
       for (const pod of hub.pods) {
-        const termination = this.observePod(pod, base, firstLook, now, out);
+        const termination = this.observePod(pod, base, firstLook, now, out, explaining.has(pod.uid));
         nextPods.set(pod.uid, {
           termination,
           pending: pod.phase === 'Pending',
@@ -115,6 +118,7 @@ export class ObservationMemory {
     firstLook: boolean,
     now: number,
     out: Observation[],
+    explaining: boolean,
   ): string | null {
     const t = pod.lastTermination;
     const podFields = { pod: pod.name, component: pod.component };
@@ -125,6 +129,10 @@ export class ObservationMemory {
       const finished = toMillis(t.finishedAt);
       // A pod seen for the first time after the first look is new, and so is its termination.
       const news = !firstLook || (finished !== null && now - finished <= firstLookWindowMs);
+      if (news && explaining) {
+        // Not seen yet: the next call, once the cause is known, reports it.
+        return before?.termination ?? null;
+      }
       if (news) {
         const time = t.finishedAt ?? new Date(now).toISOString();
         if (t.cause === 'oom') {

@@ -91,6 +91,20 @@ describe('cluster model on the test server’s scenarios', function () {
     assert.match(back.healthReasons.join('\n'), /hub restarted: after 5 consecutive spawn failures \(exit 1\)/);
   });
 
+  it('consecutive-failures, watched: the restart is reported once, with its cause from the previous log', async () => {
+    play('consecutive-failures', minutes(1));
+    watched = watch(server, { now: clock });
+    await watched.until((c) => c.hubs.length === 1, 'the hub');
+    timeline.advanceTo(minutes(1.8));
+    const restart = await watched.observed((o) => o.kind === 'pod-restarted', 'the hub restart');
+    assert.equal(restart.component, 'hub');
+    assert.match(restart.text, /restarted: after 5 consecutive spawn failures, Error \(exit 1/);
+    await watched.until((c) => c.hubs[0]!.health === 'down', 'hub down');
+    timeline.advanceTo(minutes(2.5));
+    await watched.until((c) => c.hubs[0]!.health === 'degraded', 'hub back, degraded');
+    assert.equal(watched.observations.filter((o) => o.kind === 'pod-restarted').length, 1);
+  });
+
   it('class-start: spawn pressure saturated at the limit, pods waiting for scale-up, placeholders preempted', async () => {
     play('class-start', minutes(4));
     const hub = hubIn(await list(), 'hub-classroom');
