@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  analyzeHubDb,
   bashCleanupScript,
+  MAX_SCRIPT_BYTES,
+  serversThatFit,
   bashQuote,
   encodePathSegment,
   pythonCleanupScript,
@@ -15,6 +18,7 @@ import {
 } from '../../../src/core/hubdb';
 import { HOSTILE_NAMES } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';
+import { openBuilt } from './hubDbTestKit';
 
 const run = promisify(execFile);
 const PWNED = '/tmp/hubops-pwned';
@@ -75,19 +79,21 @@ describe('cleanup scripts', function () {
   afterEach(() => assert.ok(!existsSync(PWNED), 'a name was executed as a command'));
 
   it('quotes every name so bash and Python read back exactly the same characters', () => {
+    // One process per language, every name printed NUL-terminated.
+    const viaBash = execFileSync('bash', ['-c', NAMES.map((n) => `printf '%s\\0' ${bashQuote(n)}`).join('\n')]);
+    assert.deepEqual(viaBash.toString('utf8').split('\0').slice(0, -1), NAMES);
+    const viaPython = execFileSync('python3', [
+      '-c',
+      `import sys\nfor n in [${NAMES.map(pythonQuote).join(', ')}]:\n    sys.stdout.buffer.write(n.encode() + b"\\0")`,
+    ]);
+    assert.deepEqual(viaPython.toString('utf8').split('\0').slice(0, -1), NAMES);
     for (const name of NAMES) {
-      const viaBash = execFileSync('bash', ['-c', `printf '%s' ${bashQuote(name)}`]);
-      assert.equal(viaBash.toString('utf8'), name, `bash: ${JSON.stringify(name)}`);
-      const viaPython = execFileSync('python3', [
-        '-c',
-        `import sys; sys.stdout.buffer.write(${pythonQuote(name)}.encode())`,
-      ]);
-      assert.equal(viaPython.toString('utf8'), name, `python: ${JSON.stringify(name)}`);
       assert.match(
         bashQuote(name),
         /^\$'[\x20-\x7e]*'$/,
         'printable ASCII only: bidi and control characters are visible escapes',
       );
+      assert.match(pythonQuote(name), /^"[\x20-\x7e]*"$/);
       assert.match(encodePathSegment(name), /^[A-Za-z0-9%._~-]*$/);
     }
   });
@@ -155,6 +161,38 @@ describe('cleanup scripts', function () {
       assert.ok(deletes.every((d) => d.auth === `token ${TOKEN}` && JSON.parse(d.body).remove === true));
     } finally {
       hub.server.close();
+    }
+  });
+
+  it('keeps the scripts under MAX_SCRIPT_BYTES however long the names, saying how many it left out', async () => {
+    const long = '\u202e名'.repeat(120);
+    const opened = await openBuilt({
+      users: [
+        {
+          name: long,
+          servers: Array.from({ length: 3000 }, (_, i) => ({
+            name: `${long}${i}`,
+            running: false,
+            lastActivity: new Date('2024-01-01'),
+          })),
+        },
+      ],
+    });
+    try {
+      const a = analyzeHubDb(opened, { now: new Date('2025-06-01') });
+      assert.ok(a.ok);
+      const { cleanup } = a.value.remediation;
+      assert.equal(cleanup.staleServers, 3000);
+      assert.ok(cleanup.scripted > 50 && cleanup.scripted < 3000, String(cleanup.scripted));
+      assert.ok(cleanup.bash.length <= MAX_SCRIPT_BYTES && cleanup.python.length <= MAX_SCRIPT_BYTES);
+      assert.equal(cleanup.bash.split('\nremove_server ').length - 1, cleanup.scripted);
+      assert.match(
+        cleanup.text,
+        new RegExp(`they list the ${cleanup.scripted.toLocaleString('en-US')} oldest: run again after`),
+      );
+      assert.equal(serversThatFit([], 0), 0);
+    } finally {
+      opened.close();
     }
   });
 

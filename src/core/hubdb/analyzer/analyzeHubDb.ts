@@ -28,7 +28,7 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Named servers idle longer than this are stale (default 30). */
   staleDays?: number;
-  /** How many offenders and stale servers to list (defaults 20 and 10,000). */
+  /** How many offenders and stale servers to list (defaults 20 and 5,000). */
   offenderLimit?: number;
   staleLimit?: number;
   /** When the snapshot was taken, for the scripts' header. */
@@ -125,7 +125,7 @@ export function analyzeHubDb(
       );
     const limit = options.memoryLimitBytes ?? null;
     const verdict = verdictFor(estimate(verdictFamily), limit, given === null);
-    const stale = findStaleServers(db, { days: options.staleDays ?? 30, now, limit: options.staleLimit ?? 10_000 });
+    const stale = findStaleServers(db, { days: options.staleDays ?? 30, now, limit: options.staleLimit ?? 5_000 });
     const columns = schemaColumns(db);
     const queries: StartupQuery[] = VERSION_FAMILIES.flatMap((family) =>
       startupStatements(family.id, columns).map((statement) => ({

@@ -55,6 +55,26 @@ export function pythonQuote(text: string): string {
   return `${out}"`;
 }
 
+const bashLine = (s: StaleServer) =>
+  `remove_server ${bashQuote(s.user)} ${bashQuote(s.server)} '${encodePathSegment(s.user)}' '${encodePathSegment(s.server)}'`;
+const pythonLine = (s: StaleServer) => `    (${pythonQuote(s.user)}, ${pythonQuote(s.server)}),`;
+
+/** The scripts' fixed part is under 8 KB; beyond that each server costs its line in the longer script. */
+const SCRIPT_OVERHEAD = 8 * 1024;
+
+/**
+ * How many of `servers` (from the start) fit in scripts of at most `maxBytes` characters each: long,
+ * escaped names can make a few thousand servers into megabytes, too big to show or to review.
+ */
+export function serversThatFit(servers: readonly StaleServer[], maxBytes: number): number {
+  let used = SCRIPT_OVERHEAD;
+  for (let i = 0; i < servers.length; i++) {
+    used += Math.max(bashLine(servers[i]!).length, pythonLine(servers[i]!).length) + 1;
+    if (used > maxBytes) return i;
+  }
+  return servers.length;
+}
+
 /** A comment line that cannot end the comment early or smuggle control characters. */
 const commentSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
 
@@ -112,10 +132,7 @@ export function bashCleanupScript(servers: readonly StaleServer[], options: Clea
     '}',
     '',
   ];
-  for (const s of servers)
-    lines.push(
-      `remove_server ${bashQuote(s.user)} ${bashQuote(s.server)} '${encodePathSegment(s.user)}' '${encodePathSegment(s.server)}'`,
-    );
+  for (const s of servers) lines.push(bashLine(s));
   lines.push(
     '',
     `if [ "$APPLY" = 1 ]; then echo "removed $removed, skipped $skipped, failed $failed"; else echo "dry run: ${servers.length} server(s) would be removed; run again with --apply"; fi`,
@@ -126,7 +143,7 @@ export function bashCleanupScript(servers: readonly StaleServer[], options: Clea
 }
 
 export function pythonCleanupScript(servers: readonly StaleServer[], options: CleanupScriptOptions): string {
-  const list = servers.map((s) => `    (${pythonQuote(s.user)}, ${pythonQuote(s.server)}),`);
+  const list = servers.map(pythonLine);
   return [
     '#!/usr/bin/env python3',
     `"""Removes ${servers.length} stale named server(s) (stopped, idle more than ${options.days} days) through the`,

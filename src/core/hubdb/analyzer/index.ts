@@ -9,14 +9,27 @@ export {
   type CalibrationRow,
 } from './calibration';
 export { Z2JH_CHARTS, jupyterhubForChart, smallestChartFor } from './chartVersions';
-export { bashCleanupScript, bashQuote, encodePathSegment, pythonCleanupScript, pythonQuote } from './cleanupScript';
+export {
+  bashCleanupScript,
+  bashQuote,
+  encodePathSegment,
+  pythonCleanupScript,
+  pythonQuote,
+  serversThatFit,
+} from './cleanupScript';
 export * as costModel from './costModel';
 export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';
 export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
 export { formatBytes, formatSeconds, parseMemoryQuantity } from './memoryLimit';
 export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';
 export { explainQueryPlan, explainQueryPlanRows, type PlanNode } from './queryPlan';
-export { remediationPlan, suggestNamedServerLimit, FIXED_JUPYTERHUB, type RemediationPlan } from './remediation';
+export {
+  FIXED_JUPYTERHUB,
+  MAX_SCRIPT_BYTES,
+  remediationPlan,
+  suggestNamedServerLimit,
+  type RemediationPlan,
+} from './remediation';
 export {
   HUB_5_COLUMNS,
   IN_KEYS,

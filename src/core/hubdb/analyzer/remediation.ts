@@ -1,5 +1,5 @@
 import { smallestChartFor } from './chartVersions';
-import { bashCleanupScript, pythonCleanupScript } from './cleanupScript';
+import { bashCleanupScript, pythonCleanupScript, serversThatFit } from './cleanupScript';
 import type { UserLoad } from './dbStats';
 import { formatBytes } from './memoryLimit';
 import type { StaleServers } from './offenders';
@@ -34,6 +34,9 @@ export interface RemediationPlan {
   /** The plan in order, as sentences. */
   steps: string[];
 }
+
+/** The cleanup scripts stay under this size (characters): a reviewable file, and one a view can show. */
+export const MAX_SCRIPT_BYTES = 900_000;
 
 /** The first release whose start-up is linear and keeps stopped named servers (issue 5211 fixed). */
 export const FIXED_JUPYTERHUB = '5.4.3';
@@ -100,7 +103,7 @@ export function remediationPlan(input: {
     `Cap named servers per user at ${suggested} (twice what 90% of the people with named servers use): ` +
     `the most anyone has now is ${maxNamed}. The limit stops new servers beyond it; it does not remove existing ones.`;
 
-  const servers = stale.servers;
+  const servers = stale.servers.slice(0, serversThatFit(stale.servers, MAX_SCRIPT_BYTES));
   const options = { days: stale.days, ...(input.snapshotTime ? { snapshotTime: input.snapshotTime } : {}) };
   const cleanupText =
     stale.count === 0
