@@ -1,24 +1,29 @@
 import * as vscode from 'vscode';
-import { ClustersTreeProvider } from './clusters/clustersTreeProvider';
+import { registerClusters } from './clusters';
 import { KubeconfigSource } from './clusters/kubeconfigSource';
-import { CommandIds } from './commands/commandIds';
-import { registerNotAvailableYet } from './commands/notAvailableYet';
+import { openHubDbInExplorer, registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
+import { registerSnapshots } from './snapshots';
 
 /** Wiring only: every feature lives in its own module. */
 export function activate(context: vscode.ExtensionContext) {
   const kubeconfig = new KubeconfigSource();
-  const clusters = new ClustersTreeProvider(kubeconfig);
+  const clusters = registerClusters(kubeconfig);
+  const incident = registerIncident(context, { kubeconfig });
   context.subscriptions.push(
     kubeconfig,
     clusters,
-    vscode.window.createTreeView('jupyterhubOps.clusters', { treeDataProvider: clusters, showCollapseAll: true }),
-    vscode.commands.registerCommand(CommandIds.refresh, () => clusters.refresh()),
-    registerNotAvailableYet(CommandIds.analyzeHubDb, 'Analyze Hub DB'),
-    registerNotAvailableYet(CommandIds.openHubDbFile, 'Open Hub DB File'),
+    incident,
+    // What the cluster watchers see happen goes into the active incident's journal as it happens.
+    clusters.onObservation((observation) => incident.recorder.recordObservation(observation)),
+    registerHubDbExplorer(context),
+    registerSnapshots(context, {
+      clusters,
+      kubeconfig,
+      recorder: incident.recorder,
+      openInExplorer: openHubDbInExplorer,
+    }),
   );
-  const incident = registerIncident(context, { kubeconfig });
-  context.subscriptions.push(incident);
   return { clusters, incident };
 }
 

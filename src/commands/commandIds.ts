@@ -3,6 +3,7 @@ export const CommandIds = {
   refresh: 'jupyterhubOps.refresh',
   analyzeHubDb: 'jupyterhubOps.analyzeHubDb',
   openHubDbFile: 'jupyterhubOps.openHubDbFile',
+  manageSnapshots: 'jupyterhubOps.manageSnapshots',
   startIncident: 'jupyterhubOps.startIncident',
   stopIncident: 'jupyterhubOps.stopIncident',
   addTimelineNote: 'jupyterhubOps.addTimelineNote',

@@ -19,7 +19,11 @@ async function main(): Promise<number> {
     env: (dirs) => {
       const kube = join(dirs.root, 'kube');
       // Two kubeconfig files joined as kubectl does; the tests write them (and watch the tree follow).
-      return { HUBOPS_TEST_REPORT: report, KUBECONFIG: [join(kube, 'a.yaml'), join(kube, 'b.yaml')].join(':') };
+      return {
+        HUBOPS_TEST_REPORT: report,
+        KUBECONFIG: [join(kube, 'a.yaml'), join(kube, 'b.yaml')].join(':'),
+        ...(process.env.HUBOPS_HOST_GREP ? { HUBOPS_HOST_GREP: process.env.HUBOPS_HOST_GREP } : {}),
+      };
     },
   }).catch((error: unknown) => {
     console.error(error);

@@ -14,6 +14,8 @@ export function run(): Promise<void> {
     Mocha.reporters.Base.consoleLog = (...args: unknown[]) => appendFileSync(report, format(...args) + '\n');
   }
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, forbidOnly: true, reporter: 'spec' });
+  // HUBOPS_HOST_GREP runs only the tests whose title matches (for working on one feature).
+  if (process.env.HUBOPS_HOST_GREP) mocha.grep(process.env.HUBOPS_HOST_GREP);
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);

@@ -43,10 +43,10 @@ describe('UI: the installed VSIX in code-server', () => {
 
   it('runs a JupyterHub command from the command palette', async () => {
     const { page } = workbench;
-    await runFromPalette(page, 'JupyterHub: Draft Incident Report');
-    const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'not available yet' });
+    await runFromPalette(page, 'JupyterHub: Hub DB Snapshots…');
+    const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'No hub DB snapshots yet' });
     await toast.first().waitFor();
-    assert.match(await toast.first().innerText(), /Draft Incident Report is not available yet/);
+    assert.match(await toast.first().innerText(), /run "JupyterHub: Analyze Hub DB" to take one/);
     await workbench.screenshot('palette-command');
     assert.deepEqual(workbench.cspViolations, []);
   });

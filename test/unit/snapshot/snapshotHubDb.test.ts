@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,22 +9,12 @@ import { listSnapshots } from '../../../src/core/snapshot/snapshotFiles';
 import type { ContainerFsOptions } from '../../k8s-server/containerFs';
 import { at, crashLoopBackOff, hubPod, namespace, node, oomKilled } from '../../k8s-server/objects';
 import { useTestServer } from '../../k8s-server/useTestServer';
+import { runWriter, startWriter } from '../../support/dbWriter';
 import { useTempDir } from '../../support/tempDir';
 
 const run = promisify(execFile);
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const DB = '/srv/jupyterhub/jupyterhub.sqlite';
-
-/** A deterministic writer: N transactions, each inserting one row; prints "started" when it begins. */
-const writerScript = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=30)
-print("started", flush=True)
-for i in range(int(sys.argv[2])):
-    with db:
-        db.execute("INSERT INTO log(n, payload) VALUES (?, ?)", (i, "w" * 1500))
-db.close()
-`;
 
 describe('hub DB snapshot over exec', () => {
   const server = useTestServer({
@@ -80,16 +70,13 @@ describe('hub DB snapshot over exec', () => {
     const initialRows = 6000;
     const inserts = 400;
 
-    const writer = spawn('python3', ['-c', writerScript, live, String(inserts)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const writerDone = new Promise<number | null>((resolve) => writer.on('close', resolve));
-    await new Promise<void>((resolve) => writer.stdout.once('data', () => resolve()));
+    const writer = startWriter(live, inserts, 'log');
+    await writer.started;
 
     const progress: number[] = [];
     const dest = join(dir(), 'snap.sqlite');
     const result = await snapshotHubDb(request({ destFile: dest, onProgress: (bytes) => progress.push(bytes) }));
-    assert.equal(await writerDone, 0);
+    assert.equal(await writer.done, 0);
     assert.ok(result.ok, result.ok ? '' : result.error.userMessage);
 
     const info = result.value;
@@ -102,7 +89,7 @@ describe('hub DB snapshot over exec', () => {
     assert.ok(rows >= initialRows && rows <= initialRows + inserts, String(rows));
 
     // The snapshot only read the live file: it ends exactly as the writer alone makes it.
-    await run('python3', ['-c', writerScript, reference, String(inserts)]);
+    assert.equal(await runWriter(reference, inserts, 'log'), 0);
     assert.equal(sha(live), sha(reference));
 
     await server().execIdle();

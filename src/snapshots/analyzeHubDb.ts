@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ClustersApi, HubSummary } from '../clusters';
+import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import { formatBytes } from '../core/cluster/quantity';
+import { snapshotHubDb } from '../core/snapshot/snapshotHubDb';
+import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
+import { messageOf, type Result, UserError } from '../core/result';
+import type { AnalysisOptions } from '../explorer';
+import type { IncidentRecorder } from '../incident/incidentRecorder';
+import { pickHub, type HubArgument } from './pickHub';
+import type { SnapshotStore } from './snapshotStore';
+
+export interface AnalyzeHubDbDeps {
+  clusters: ClustersApi;
+  kubeconfig: KubeconfigSource;
+  store: SnapshotStore;
+  recorder: IncidentRecorder;
+  extensionPath: string;
+  openInExplorer(uri: vscode.Uri, options: { analysis?: AnalysisOptions }): Promise<void>;
+}
+
+/** What the command did, for callers (tests, other features); undefined when the operator cancelled a pick. */
+export type AnalyzeOutcome = Result<{ hub: HubSummary; snapshot: SnapshotInfo }, UserError> | undefined;
+
+/**
+ * "JupyterHub: Analyze Hub DB": pick a hub (or take it from the tree row), take a consistent read-only
+ * snapshot of its SQLite DB over exec with progress and cancel, record it for the incident journal, and open
+ * it in the explorer with the analysis for the hub's JupyterHub version and memory limit.
+ */
+export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgument): Promise<AnalyzeOutcome> {
+  let hub: HubSummary | undefined;
+  try {
+    hub = await pickHub(deps, argument);
+  } catch (error) {
+    return fail(new UserError(messageOf(error), 'no-hub', { cause: error }));
+  }
+  if (!hub) return undefined;
+  if (!hub.hubPod) {
+    return fail(
+      new UserError(
+        `Hub ${hub.namespace} has no hub pod right now, so there is no database to copy. Wait for the hub deployment to create one.`,
+        'no-hub-pod',
+      ),
+    );
+  }
+  const target = { ...hub, hubPod: hub.hubPod };
+  const result = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Snapshot of ${hub.namespace}'s hub DB`,
+      cancellable: true,
+    },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return snapshotHubDb({
+        kubeConfig: deps.kubeconfig.get().kubeConfig,
+        context: target.context,
+        namespace: target.namespace,
+        pod: target.hubPod,
+        destFile: deps.store.pathFor(target.context, target.namespace),
+        signal: abort.signal,
+        wasmPath: join(deps.extensionPath, 'dist', 'sql-wasm.wasm'),
+        onProgress(bytes, rate) {
+          // `increment` needs a total the stream does not know: say bytes and rate instead.
+          progress.report({ message: `${formatBytes(bytes)} at ${formatBytes(rate)}/s` });
+        },
+      });
+    },
+  );
+  if (!result.ok) return fail(result.error);
+
+  const snapshot = result.value;
+  deps.recorder.recordSnapshot({ ...snapshot });
+  await deps.openInExplorer(vscode.Uri.file(snapshot.file), {
+    analysis: {
+      jupyterhubVersion: hub.jupyterhubVersion ?? undefined,
+      memoryLimitBytes: hub.memoryLimitBytes ?? undefined,
+    },
+  });
+  return { ok: true, value: { hub, snapshot } };
+}
+
+function fail(error: UserError): AnalyzeOutcome {
+  if (error.code !== 'cancelled') void vscode.window.showErrorMessage(`Analyze Hub DB: ${error.userMessage}`);
+  return { ok: false, error };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { buildCalibrationDb } from '../builders/hubDb';
+import { startTestServer, type TestServer } from '../k8s-server';
+import type { Pod } from '../k8s-server/wireTypes';
+import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { runWriter, startWriter } from '../support/dbWriter';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const DB = '/srv/jupyterhub/jupyterhub.sqlite';
+
+describe('Analyze Hub DB (in the real host, against the Kubernetes API test server)', () => {
+  let server: TestServer;
+  let api: ExtensionApi;
+  let hubPodName: string;
+  let snapshotsDir = '';
+
+  before(async () => {
+    const hubDbFile = join(runDir(), 'incident-hub.sqlite');
+    writeFileSync(hubDbFile, await buildCalibrationDb({ stressServers: 300, stressRunning: 150 }));
+    server = await startTestServer();
+    const timeline = new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile }));
+    timeline.advanceTo(1000); // the hub container has started and is Running
+    hubPodName = server.cluster.list('pods', 'hub-physics').find((p) => p.metadata.labels?.component === 'hub')!
+      .metadata.name;
+    const kubeconfig = server.writeKubeconfig(join(runDir(), 'analyze.kubeconfig'), { context: 'sim' });
+    await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', kubeconfig, true);
+    api = await activateExtension();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', undefined, true);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server?.close();
+  });
+
+  it('snapshots the hub DB while the hub writes to it: consistent copy, live file untouched, explorer opens', async () => {
+    const live = server.cluster.containers.get('hub-physics', hubPodName, 'hub').hostPath(DB);
+    const reference = join(runDir(), 'reference.sqlite');
+    copyFileSync(live, reference);
+    const inserts = 300;
+    const writer = startWriter(live, inserts);
+    await writer.started;
+
+    const outcome = await vscode.commands.executeCommand<
+      | { ok: true; value: { snapshot: { file: string; quickCheck: string; pod: string; sha256: string } } }
+      | { ok: false; error: { userMessage: string } }
+    >('jupyterhubOps.analyzeHubDb', { context: 'sim', namespace: 'hub-physics' });
+    assert.equal(await writer.done, 0);
+    assert.ok(outcome?.ok, outcome && !outcome.ok ? outcome.error.userMessage : 'cancelled');
+    const { snapshot } = outcome.value;
+    assert.equal(snapshot.quickCheck, 'ok');
+    assert.equal(snapshot.pod, hubPodName);
+    assert.equal(sha(snapshot.file), snapshot.sha256);
+    snapshotsDir = dirname(snapshot.file);
+
+    // Only read: the live file ends exactly as the writer alone makes it.
+    assert.equal(await runWriter(reference, inserts), 0);
+    assert.equal(sha(live), sha(reference));
+    await server.execIdle();
+    assert.deepEqual(server.cluster.containers.get('hub-physics', hubPodName, 'hub').listDir('/tmp'), []);
+
+    // The explorer opened the snapshot.
+    const tab = await waitFor('the explorer tab', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === snapshot.file),
+    );
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'jupyterhubOps.hubDbExplorer');
+    assert.ok(api.clusters.hubs().some((h) => h.namespace === 'hub-physics' && h.jupyterhubVersion === '5.3.0'));
+  });
+
+  it('says clearly why when the hub container is not running, and leaves no file behind', async () => {
+    const pod = server.cluster.get<Pod>('Pod', 'hub-physics', hubPodName)!;
+    server.cluster.apply({
+      ...pod,
+      status: {
+        ...pod.status,
+        phase: 'Running',
+        containerStatuses: pod.status!.containerStatuses!.map((c) => ({
+          ...c,
+          ready: false,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=hub' } },
+        })),
+      },
+    });
+    const before = readdirSync(snapshotsDir).sort();
+    const outcome = await vscode.commands.executeCommand<{
+      ok: boolean;
+      error?: { code: string; userMessage: string };
+    }>('jupyterhubOps.analyzeHubDb', { context: 'sim', namespace: 'hub-physics' });
+    assert.equal(outcome?.ok, false);
+    assert.equal(outcome?.error?.code, 'container-not-running');
+    assert.match(outcome!.error!.userMessage, /CrashLoopBackOff/);
+    assert.deepEqual(readdirSync(snapshotsDir).sort(), before);
+  });
+});
