@@ -8,7 +8,8 @@ const subcommands: Record<string, { run: Subcommand; summary: string }> = {
   contexts: { run: contexts, summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts' },
   cluster: {
     run: cluster,
-    summary: 'cluster [--kubeconfig FILE] [--context NAME] [--json]   hubs, pods and events, as the tree shows them',
+    summary:
+      'cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]   hubs, pods and events, as the tree shows them',
   },
   report: {
     run: report,
