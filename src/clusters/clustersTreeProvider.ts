@@ -1,31 +1,122 @@
 import * as vscode from 'vscode';
-import type { ClusterNode } from './clusterNodes';
+import type { ContextModel, HubModel } from '../core/cluster/model';
+import type { LoadedKubeconfig } from '../core/kube/kubeconfig';
+import { clusterSettings } from './clusterSettings';
+import {
+  hubNodeKey,
+  type ClusterNode,
+  type ContextNode,
+  type GroupKind,
+  type GroupNode,
+  type HubNode,
+  type MessageNode,
+} from './clusterNodes';
+import { contextItem, messageItem } from './contextItems';
+import { eventItem } from './eventItem';
+import { groupItem, hubItem } from './hubItems';
 import type { KubeconfigSource } from './kubeconfigSource';
+import type { LiveContexts } from './liveContexts';
+import { podItem } from './podItem';
+import { problemLabel, sortPods, warningLabel, withoutContext } from './rowText';
 
-/** The Clusters view: kubeconfig contexts first; later levels hang below each context. */
+/** Changes arriving together (several contexts, a burst of watch events) become one tree refresh. */
+const refreshDelayMs = 50;
+
+const podGroups: GroupKind[] = ['hub', 'proxy', 'user', 'placeholder', 'other'];
+
+/**
+ * The Clusters view: kubeconfig contexts → hubs → groups → pods and events. Contexts come from the
+ * kubeconfig; everything below a context from its live session (see LiveContexts), started when the
+ * context is first expanded. A change to one hub refreshes that hub's rows only; a change to a context's
+ * shape (status, warnings, hubs appearing) refreshes the context.
+ */
 export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ClusterNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<ClusterNode | ClusterNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  /** One object per row that can be refreshed on its own: VS Code finds rows by object identity. */
+  private readonly contextNodes = new Map<string, ContextNode>();
+  private readonly hubNodes = new Map<string, HubNode>();
+  /** The model each expanded context's rows were last built from. */
+  private readonly shown = new Map<string, ContextModel | undefined>();
+  private readonly pending = new Set<ClusterNode>();
+  private rootPending = false;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly kubeconfig: KubeconfigSource) {
-    this.subscription = kubeconfig.onDidChange(() => this.changed.fire(undefined));
+  constructor(
+    private readonly kubeconfig: KubeconfigSource,
+    private readonly live: LiveContexts,
+  ) {
+    this.subscriptions = [
+      kubeconfig.onDidChange((loaded) => this.kubeconfigChanged(loaded)),
+      live.onDidChangeContext((name) => this.contextChanged(name)),
+    ];
   }
 
+  /** Re-reads the kubeconfig and restarts every watch. */
   refresh(): void {
     this.kubeconfig.reload();
+    this.live.restartAll();
   }
 
-  getChildren(element?: ClusterNode): ClusterNode[] {
-    if (element) return [];
+  async getChildren(element?: ClusterNode): Promise<ClusterNode[]> {
+    if (!element) return this.contextRows();
+    switch (element.kind) {
+      case 'context':
+        return this.hubRows(element);
+      case 'hub':
+        return this.groupRows(element);
+      case 'group':
+        return this.groupChildren(element);
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: ClusterNode): vscode.TreeItem {
+    const now = Date.now();
+    switch (node.kind) {
+      case 'context':
+        return contextItem(node, this.live.session(node.context.name)?.model);
+      case 'hub':
+        return hubItem(node, `hub:${hubNodeKey(node.context, node.hub)}`);
+      case 'group':
+        return groupItem(node, this.currentHub(node), `group:${node.hubKey}:${node.group}`);
+      case 'pod':
+        return podItem(node, `pod:${node.hubKey}:${node.pod.uid || node.pod.name}`, now);
+      case 'event':
+        return eventItem(node, `event:${node.hubKey}:${node.event.key}`, now);
+      case 'message':
+        return messageItem(node);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+
+  // ---- rows ---------------------------------------------------------------------------------------------
+
+  private contextRows(): ClusterNode[] {
     const loaded = this.kubeconfig.get();
-    const rows: ClusterNode[] = loaded.problems.map((problem) => ({
+    const rows: ClusterNode[] = loaded.problems.map((problem, i): MessageNode => ({
       kind: 'message',
       severity: 'error',
       label: 'Kubeconfig problem',
       detail: problem.message,
+      id: `kubeconfig-problem:${i}`,
     }));
-    rows.push(...loaded.contexts.map((context): ClusterNode => ({ kind: 'context', context })));
+    const names = new Set<string>();
+    for (const context of loaded.contexts) {
+      names.add(context.name);
+      const node = this.contextNodes.get(context.name);
+      if (node) node.context = context;
+      else this.contextNodes.set(context.name, { kind: 'context', context });
+      rows.push(this.contextNodes.get(context.name)!);
+    }
+    for (const name of [...this.contextNodes.keys()]) if (!names.has(name)) this.forgetContext(name);
     if (loaded.contexts.length === 0 && loaded.problems.length === 0) {
       rows.push({
         kind: 'message',
@@ -37,55 +128,201 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     return rows;
   }
 
-  getTreeItem(node: ClusterNode): vscode.TreeItem {
-    switch (node.kind) {
-      case 'context': {
-        const { context } = node;
-        const item = new vscode.TreeItem(context.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `context:${context.name}`;
-        item.description = [context.current ? 'current' : '', context.namespace ?? ''].filter(Boolean).join(' · ');
-        item.iconPath = new vscode.ThemeIcon(context.current ? 'vm-active' : 'vm');
-        item.contextValue = 'context';
-        const tooltip = new vscode.MarkdownString();
-        tooltip.appendMarkdown(`**${escapeMarkdown(context.name)}**${context.current ? ' (current)' : ''}\n\n`);
-        tooltip.appendMarkdown(`- cluster: \`${escapeCode(context.cluster)}\`\n`);
-        tooltip.appendMarkdown(`- server: \`${escapeCode(context.server || 'not defined')}\`\n`);
-        tooltip.appendMarkdown(`- user: \`${escapeCode(context.user)}\`\n`);
-        if (context.namespace) tooltip.appendMarkdown(`- namespace: \`${escapeCode(context.namespace)}\`\n`);
-        item.tooltip = tooltip;
-        return item;
+  private async hubRows(node: ContextNode): Promise<ClusterNode[]> {
+    const name = node.context.name;
+    const started = await this.live.ensure(name);
+    if (!started.ok) {
+      this.shown.set(name, undefined);
+      return [
+        { kind: 'message', severity: 'error', label: 'Cannot watch', detail: started.error, id: `${name}:setup` },
+      ];
+    }
+    await this.live.firstModel(started.value);
+    const model = started.value.model;
+    this.shown.set(name, model);
+    if (!model) {
+      return [
+        {
+          kind: 'message',
+          severity: 'info',
+          label: 'Connecting…',
+          detail: node.context.server || name,
+          id: `${name}:connecting`,
+        },
+      ];
+    }
+    return this.contextChildren(name, model);
+  }
+
+  private contextChildren(name: string, model: ContextModel): ClusterNode[] {
+    const rows: ClusterNode[] = [];
+    const failing = model.status === 'error';
+    if (failing) {
+      const code = model.error?.code ?? 'unknown';
+      const message = model.error?.message ?? 'The context cannot be read.';
+      rows.push({
+        kind: 'message',
+        severity: 'error',
+        label: problemLabel(code),
+        detail: withoutContext(message, name),
+        tooltip: `${message}\n\nRetrying by itself; Refresh retries now.`,
+        id: `${name}:error`,
+        ...(code === 'forbidden' ? { command: namespacesSettingCommand } : {}),
+      });
+    }
+    // A context that cannot be read fails on every request (events, nodes, metrics): its error row says it once.
+    const warnings = failing ? [] : model.warnings;
+    warnings.forEach((warning, i) =>
+      rows.push({
+        kind: 'message',
+        severity: 'warning',
+        label: warningLabel(warning),
+        detail: withoutContext(warning, name),
+        tooltip: warning,
+        id: `${name}:warning:${i}`,
+      }),
+    );
+    const keys = new Set<string>();
+    for (const hub of [...model.hubs].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
+      const key = hubNodeKey(name, hub);
+      keys.add(key);
+      const existing = this.hubNodes.get(key);
+      if (existing) {
+        existing.hub = hub;
+        existing.stale = failing;
+      } else {
+        this.hubNodes.set(key, { kind: 'hub', context: name, hub, stale: failing });
       }
-      case 'message': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.description = node.detail;
-        item.tooltip = node.detail;
-        item.contextValue = `message-${node.severity}`;
-        item.iconPath = new vscode.ThemeIcon(
-          node.severity,
-          new vscode.ThemeColor(
-            node.severity === 'error'
-              ? 'errorForeground'
-              : node.severity === 'warning'
-                ? 'editorWarning.foreground'
-                : 'foreground',
-          ),
-        );
-        return item;
+      rows.push(this.hubNodes.get(key)!);
+    }
+    for (const [key, hubNode] of [...this.hubNodes]) {
+      if (hubNode.context === name && !keys.has(key)) this.hubNodes.delete(key);
+    }
+    if (!failing && model.hubs.length === 0) {
+      const namespaces = clusterSettings.namespaces();
+      rows.push({
+        kind: 'message',
+        severity: 'info',
+        label: 'No JupyterHub found',
+        detail: namespaces.length
+          ? `no z2jh pods in ${namespaces.join(', ')} (jupyterhubOps.namespaces)`
+          : 'no z2jh pods in any namespace',
+        id: `${name}:empty`,
+      });
+    }
+    return rows;
+  }
+
+  private groupRows(node: HubNode): ClusterNode[] {
+    const hubKey = hubNodeKey(node.context, node.hub);
+    const { hub } = node;
+    const groups = podGroups.filter(
+      (group) => group === 'hub' || group === 'proxy' || group === 'user' || hub.pods.some((p) => p.role === group),
+    );
+    const base = { kind: 'group', context: node.context, hubKey, hub } as const;
+    const rows: ClusterNode[] = groups.map((group): GroupNode => ({ ...base, group }));
+    if (hub.events.length > 0) rows.push({ ...base, group: 'events' });
+    return rows;
+  }
+
+  private groupChildren(node: GroupNode): ClusterNode[] {
+    const hub = this.currentHub(node);
+    const base = { context: node.context, hubKey: node.hubKey };
+    if (node.group === 'events') return hub.events.map((event) => ({ kind: 'event', ...base, event }));
+    const pods = sortPods(hub.pods.filter((p) => p.role === node.group));
+    if (pods.length === 0) {
+      return [
+        {
+          kind: 'message',
+          severity: 'info',
+          label: `No ${node.group} pod`,
+          detail: '',
+          id: `${node.hubKey}:${node.group}:none`,
+        },
+      ];
+    }
+    return pods.map((pod) => ({ kind: 'pod', ...base, namespace: hub.namespace, pod }));
+  }
+
+  /** The hub's latest model (the hub node is updated in place); the group's own copy if the hub is gone. */
+  private currentHub(node: GroupNode): HubModel {
+    return this.hubNodes.get(node.hubKey)?.hub ?? node.hub;
+  }
+
+  // ---- changes ------------------------------------------------------------------------------------------
+
+  private kubeconfigChanged(loaded: LoadedKubeconfig): void {
+    this.live.reconcile(loaded);
+    this.rootPending = true;
+    this.schedule();
+  }
+
+  /**
+   * A context's model changed. When only hubs' contents changed, refresh those hubs (their node objects
+   * are updated in place); anything else refreshes the context.
+   */
+  private contextChanged(name: string): void {
+    const node = this.contextNodes.get(name);
+    if (!node) return;
+    const before = this.shown.get(name);
+    const after = this.live.session(name)?.model;
+    if (!before || !after || shapeOf(before) !== shapeOf(after)) {
+      this.pending.add(node);
+      this.schedule();
+      return;
+    }
+    for (const hub of after.hubs) {
+      const hubNode = this.hubNodes.get(hubNodeKey(name, hub));
+      if (!hubNode) {
+        this.pending.add(node);
+        break;
+      }
+      if (JSON.stringify(hubNode.hub) !== JSON.stringify(hub)) {
+        hubNode.hub = hub;
+        this.pending.add(hubNode);
       }
     }
+    this.shown.set(name, after);
+    this.schedule();
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.rootPending) {
+        this.rootPending = false;
+        this.pending.clear();
+        this.changed.fire(undefined);
+        return;
+      }
+      const contexts = new Set([...this.pending].filter((n) => n.kind === 'context').map((n) => n.context.name));
+      // A context being refreshed refreshes its hubs too.
+      const nodes = [...this.pending].filter((n) => n.kind !== 'hub' || !contexts.has(n.context));
+      this.pending.clear();
+      if (nodes.length) this.changed.fire(nodes);
+    }, refreshDelayMs);
+  }
+
+  private forgetContext(name: string): void {
+    this.contextNodes.delete(name);
+    this.shown.delete(name);
+    for (const [key, hubNode] of [...this.hubNodes]) if (hubNode.context === name) this.hubNodes.delete(key);
   }
 }
 
-/** Text from a cluster goes into Markdown tooltips: make it literal (MarkdownString is not trusted, but still). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+/** What decides a context's rows apart from the hubs' contents. */
+function shapeOf(model: ContextModel): string {
+  return JSON.stringify([
+    model.status,
+    model.error ?? null,
+    model.warnings,
+    model.hubs.map((h) => [h.namespace, h.release, h.health]),
+  ]);
 }
 
-function escapeCode(text: string): string {
-  return text.replace(/`/g, 'ˋ');
-}
+const namespacesSettingCommand = {
+  command: 'workbench.action.openSettings',
+  title: 'Open the namespaces setting',
+  arguments: ['jupyterhubOps.namespaces'],
+};

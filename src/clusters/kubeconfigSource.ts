@@ -1,8 +1,18 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { kubeconfigFiles, loadKubeconfig, type LoadedKubeconfig } from '../core/kube/kubeconfig';
+import type { LoadedKubeconfig } from '../core/kube/kubeconfig';
 import { settings } from '../config/settings';
+
+/**
+ * The kubeconfig module pulls in @kubernetes/client-node (about 1 MB of code to evaluate): it is required
+ * on first use, not imported, so activation does not pay for it (esbuild keeps a required ES module's
+ * evaluation lazy in the CJS bundle). A plain require keeps `get()` synchronous for its callers.
+ */
+function kubeconfigModule(): typeof import('../core/kube/kubeconfig') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../core/kube/kubeconfig') as typeof import('../core/kube/kubeconfig');
+}
 
 /**
  * The merged kubeconfig, reloaded when a file it is made of changes (or the setting does), so the tree
@@ -29,6 +39,7 @@ export class KubeconfigSource implements vscode.Disposable {
   }
 
   reload(notify = true): void {
+    const { kubeconfigFiles, loadKubeconfig } = kubeconfigModule();
     const files = kubeconfigFiles(settings.kubeconfigOverride());
     this.current = loadKubeconfig(files);
     this.watch(files);

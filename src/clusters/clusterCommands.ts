@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commands/commandIds';
+import type { ClusterNode, HubNode, PodNode } from './clusterNodes';
+import type { ClustersTreeProvider } from './clustersTreeProvider';
+import type { LiveContexts } from './liveContexts';
+import type { PodDocumentProvider } from './podDocuments';
+import { hubPodOf } from './rowText';
+
+/** The Clusters view's row commands (package.json contributes them; menus pass the row as argument). */
+export const ClusterCommandIds = {
+  refresh: CommandIds.refresh,
+  showPodLog: 'jupyterhubOps.showPodLog',
+  showPreviousPodLog: 'jupyterhubOps.showPreviousPodLog',
+  showPodYaml: 'jupyterhubOps.showPodYaml',
+  copyName: 'jupyterhubOps.copyName',
+} as const;
+
+interface PodTarget {
+  context: string;
+  namespace: string;
+  pod: string;
+  container: string | undefined;
+}
+
+/** The pod a row stands for: the pod itself, or a hub row's hub pod. */
+function podTarget(node: ClusterNode | undefined): PodTarget | undefined {
+  if (node?.kind === 'pod') return targetOf(node);
+  if (node?.kind === 'hub') {
+    const pod = hubPodOf(node.hub);
+    return pod
+      ? targetOf({ kind: 'pod', context: node.context, namespace: node.hub.namespace, hubKey: '', pod })
+      : undefined;
+  }
+  return undefined;
+}
+
+function targetOf(node: PodNode): PodTarget {
+  const { pod } = node;
+  return {
+    context: node.context,
+    namespace: node.namespace,
+    pod: pod.name,
+    // The container whose memory and restarts the row shows (hub, chp, notebook, …).
+    container: pod.memory.container ?? pod.lastTermination?.container ?? undefined,
+  };
+}
+
+function nameOf(node: ClusterNode): string | undefined {
+  switch (node.kind) {
+    case 'context':
+      return node.context.name;
+    case 'hub':
+      return node.hub.namespace;
+    case 'pod':
+      return node.pod.name;
+    case 'event':
+      return node.event.object.name;
+    default:
+      return undefined;
+  }
+}
+
+const pickARow = 'Run this from a pod or hub row of the Clusters view.';
+
+export function registerClusterCommands(deps: {
+  tree: ClustersTreeProvider;
+  live: LiveContexts;
+  documents: PodDocumentProvider;
+}): vscode.Disposable {
+  const { tree, live, documents } = deps;
+
+  const openLog = async (node: ClusterNode | undefined, previous: boolean) => {
+    const target = podTarget(node);
+    if (!target) {
+      void vscode.window.showInformationMessage(pickARow);
+      return undefined;
+    }
+    const document = await documents.show({
+      what: 'log',
+      context: target.context,
+      namespace: target.namespace,
+      pod: target.pod,
+      ...(target.container ? { container: target.container } : {}),
+      ...(previous ? { previous: true } : {}),
+    });
+    return document.uri.toString();
+  };
+
+  return vscode.Disposable.from(
+    /** No row: re-read the kubeconfig and restart every watch. A context row: restart its watch. A hub row: read its metrics now. */
+    vscode.commands.registerCommand(ClusterCommandIds.refresh, async (node?: ClusterNode) => {
+      if (node?.kind === 'context') live.restart(node.context.name);
+      else if (node?.kind === 'hub') await refreshHub(live, node);
+      else tree.refresh();
+    }),
+    vscode.commands.registerCommand(ClusterCommandIds.showPodLog, (node?: ClusterNode) => openLog(node, false)),
+    vscode.commands.registerCommand(ClusterCommandIds.showPreviousPodLog, (node?: ClusterNode) => openLog(node, true)),
+    vscode.commands.registerCommand(ClusterCommandIds.showPodYaml, async (node?: ClusterNode) => {
+      const target = podTarget(node);
+      if (!target) {
+        void vscode.window.showInformationMessage(pickARow);
+        return undefined;
+      }
+      const document = await documents.show({
+        what: 'yaml',
+        context: target.context,
+        namespace: target.namespace,
+        pod: target.pod,
+      });
+      return document.uri.toString();
+    }),
+    vscode.commands.registerCommand(ClusterCommandIds.copyName, async (node?: ClusterNode) => {
+      const name = node ? nameOf(node) : undefined;
+      if (name === undefined) return undefined;
+      await vscode.env.clipboard.writeText(name);
+      return name;
+    }),
+  );
+}
+
+async function refreshHub(live: LiveContexts, node: HubNode): Promise<void> {
+  const session = live.session(node.context);
+  if (!session) return;
+  await session.watcher.refreshHubMetrics(node.context, node.hub.namespace, node.hub.release);
+}

@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import type { ClusterModel, HubHealth } from '../core/cluster/model';
+import type { Observation } from '../core/cluster/observations';
+import type { ClusterNode } from './clusterNodes';
+import { registerClusterCommands } from './clusterCommands';
+import { ClustersTreeProvider } from './clustersTreeProvider';
+import type { KubeconfigSource } from './kubeconfigSource';
+import { LiveContexts } from './liveContexts';
+import { PodDocumentProvider, podDocumentScheme } from './podDocuments';
+import { RowDecorations } from './rowDecorations';
+import { hubPodOf } from './rowText';
+
+export type { ClusterNode } from './clusterNodes';
+export type { Observation } from '../core/cluster/observations';
+
+/** A hub as other features need it (Analyze Hub DB, incidents): where it is and what it runs. */
+export interface HubSummary {
+  context: string;
+  namespace: string;
+  release: string;
+  jupyterhubVersion: string | null;
+  health: HubHealth;
+  /** The hub pod (the Ready one during a rollout), or null when there is none. */
+  hubPod: string | null;
+  /** The hub container's memory limit in bytes, null when it has none. */
+  memoryLimitBytes: number | null;
+  memoryUsedBytes: number | null;
+}
+
+/** What the Clusters feature gives the rest of the extension (and the in-host tests). */
+export interface ClustersApi extends vscode.Disposable {
+  /** The tree's real rows, as VS Code gets them. */
+  getChildren(node?: ClusterNode): Promise<ClusterNode[]>;
+  getTreeItem(node: ClusterNode): vscode.TreeItem;
+  /** Re-reads the kubeconfig and restarts every watch. */
+  refresh(): void;
+  /** The models of the contexts being watched (expanded at least once). */
+  model(): ClusterModel;
+  hubs(): HubSummary[];
+  /** A watched context's model changed: its name. */
+  readonly onDidChangeModel: vscode.Event<string>;
+  /** Everything the watchers see happen (OOM kills, pending pods, events…), for the incident journal. */
+  readonly onObservation: vscode.Event<Observation>;
+}
+
+export const clustersViewId = 'jupyterhubOps.clusters';
+
+/** The Clusters view: tree, live watches, pod documents, commands. */
+export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
+  const live = new LiveContexts(kubeconfig);
+  const tree = new ClustersTreeProvider(kubeconfig, live);
+  const documents = new PodDocumentProvider(live);
+  const view = vscode.window.createTreeView(clustersViewId, { treeDataProvider: tree, showCollapseAll: true });
+  live.setVisible(view.visible);
+  const disposables = vscode.Disposable.from(
+    view,
+    view.onDidChangeVisibility((e) => live.setVisible(e.visible)),
+    vscode.workspace.registerTextDocumentContentProvider(podDocumentScheme, documents),
+    vscode.window.registerFileDecorationProvider(new RowDecorations()),
+    registerClusterCommands({ tree, live, documents }),
+    documents,
+    tree,
+    live,
+  );
+  const hubs = (): HubSummary[] =>
+    live.model().contexts.flatMap((context) =>
+      context.hubs.map((hub): HubSummary => {
+        const pod = hubPodOf(hub);
+        return {
+          context: context.name,
+          namespace: hub.namespace,
+          release: hub.release,
+          jupyterhubVersion: hub.jupyterhubVersion,
+          health: hub.health,
+          hubPod: pod?.name ?? null,
+          memoryLimitBytes: pod?.memory.limitBytes ?? null,
+          memoryUsedBytes: pod?.memory.usedBytes ?? null,
+        };
+      }),
+    );
+  return {
+    getChildren: (node) => tree.getChildren(node),
+    getTreeItem: (node) => tree.getTreeItem(node),
+    refresh: () => tree.refresh(),
+    model: () => live.model(),
+    hubs,
+    onDidChangeModel: live.onDidChangeContext,
+    onObservation: live.onObservation,
+    dispose: () => disposables.dispose(),
+  };
+}
