@@ -7,6 +7,7 @@ import {
   columnNames,
   explainQueryPlan,
   isReadOnlySql,
+  loadSqlJs,
   openHubDb,
   redactionPlanForQuery,
 } from '../../../src/core/hubdb';
@@ -247,3 +248,24 @@ function seededBytes(seed: number) {
   const random = seededRandom(seed);
   return () => Math.floor(random() * 256);
 }
+
+describe('loading sql.js', () => {
+  it('from the package, from a wasm path (as the bundle does), from wasm bytes; a wrong path is an error that does not stick', async () => {
+    const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
+    const bytes = readFileSync(wasm);
+    for (const SQL of [
+      await loadSqlJs(),
+      await loadSqlJs({ wasmPath: wasm }),
+      await loadSqlJs({ wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }),
+    ]) {
+      const db = new SQL.Database();
+      assert.deepEqual(db.exec('SELECT 40 + 2')[0]!.values, [[42]]);
+      db.close();
+    }
+    await assert.rejects(loadSqlJs({ wasmPath: '/nonexistent/sql-wasm.wasm' }));
+    const opened = await openHubDb(await buildHubDb(small), { wasmPath: '/nonexistent/sql-wasm.wasm' });
+    assert.ok(!opened.ok);
+    assert.equal(opened.error.code, 'hubdb.engine');
+    assert.ok((await openHubDb(await buildHubDb(small), { wasmPath: wasm })).ok);
+  });
+});
