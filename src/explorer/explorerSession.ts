@@ -8,7 +8,7 @@ import {
   type ToWebview,
   type ToWebviewOf,
 } from '../protocol/explorerProtocol';
-import { walNotice, type HubDbFile } from './hubDbFile';
+import type { HubDbFile } from './hubDbFile';
 import { SqlWorkerClient, type SqlWorkerOptions } from './sqlWorkerClient';
 import { partialPath } from './worker/exportResult';
 import type { AnalysisOptions, OpenedDb } from './worker/workerProtocol';
@@ -146,24 +146,16 @@ export class ExplorerSession {
   private async open(): Promise<ToWebviewOf<'opened'> | ToWebviewOf<'openFailed'>> {
     const { info, content } = this.file;
     if (!content.ok) return { type: 'openFailed', file: info, error: content.error };
-    const opened = await this.client.open(content.value, false);
+    const opened = await this.client.open(content.value, false, this.file.wal);
     if (!opened.ok) {
       this.deps.log(`Explorer: cannot open ${info.name}: ${opened.error.code}: ${opened.error.message}`);
-      const wal = walNotice(info);
-      const error = wal ? { ...opened.error, message: `${opened.error.message} ${wal}` } : opened.error;
-      return { type: 'openFailed', file: info, error };
+      return { type: 'openFailed', file: info, error: opened.error };
     }
     return this.openedMessage(opened.value);
   }
 
   private openedMessage(opened: OpenedDb): ToWebviewOf<'opened'> {
-    const wal = walNotice(this.file.info);
-    return {
-      type: 'opened',
-      file: this.file.info,
-      ...opened,
-      notices: wal ? [wal, ...opened.notices] : opened.notices,
-    };
+    return { type: 'opened', file: this.file.info, ...opened };
   }
 
   private async cancel(): Promise<void> {

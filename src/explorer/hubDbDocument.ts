@@ -19,10 +19,18 @@ export class HubDbDocument implements vscode.CustomDocument {
     const info: FileInfo = { name: basename(uri.path), bytes: 0, walBytes: null };
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
-      return new HubDbDocument(uri, { info: { ...info, bytes: bytes.length }, content: { ok: true, value: bytes } });
+      return new HubDbDocument(uri, {
+        info: { ...info, bytes: bytes.length },
+        content: { ok: true, value: bytes },
+        wal: null,
+      });
     } catch (error) {
       const message = `Cannot read ${info.name}: ${error instanceof Error ? error.message : String(error)}`;
-      return new HubDbDocument(uri, { info, content: { ok: false, error: { code: 'unreadable', message } } });
+      return new HubDbDocument(uri, {
+        info,
+        content: { ok: false, error: { code: 'unreadable', message } },
+        wal: null,
+      });
     }
   }
 

@@ -10,20 +10,24 @@ export interface HubDbFile {
   info: FileInfo;
   /** The bytes, or why they cannot be read (the editor shows that instead of a blank page). */
   content: Result<Uint8Array, ErrorInfo>;
+  /**
+   * The `-wal` file beside it: a live or uncleanly stopped hub keeps its latest commits there, and
+   * the core applies them (src/core/hubdb/walFrames.ts). null when there is none.
+   */
+  wal: Uint8Array | null;
 }
 
-/**
- * Reads a DB file for the explorer (never writes it), and notes a `-wal` file beside it: a live or
- * uncleanly stopped hub keeps recent changes there, and sql.js reads only the main file.
- */
+/** Reads a DB file for the explorer, and the `-wal` beside it. Never writes either. */
 export async function readHubDbFile(path: string): Promise<HubDbFile> {
-  const info: FileInfo = { name: basename(path), bytes: 0, walBytes: await walSize(path) };
+  const wal = await readWal(path);
+  const info: FileInfo = { name: basename(path), bytes: 0, walBytes: wal?.length ?? null };
   try {
     const size = (await stat(path)).size;
     info.bytes = size;
     if (size > MAX_DB_BYTES)
       return {
         info,
+        wal,
         content: {
           ok: false,
           error: {
@@ -34,7 +38,7 @@ export async function readHubDbFile(path: string): Promise<HubDbFile> {
       };
     const buffer = await readFile(path);
     info.bytes = buffer.length;
-    return { info, content: { ok: true, value: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length) } };
+    return { info, wal, content: { ok: true, value: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length) } };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -47,25 +51,18 @@ export async function readHubDbFile(path: string): Promise<HubDbFile> {
             : String(code ?? error);
     return {
       info,
+      wal,
       content: { ok: false, error: { code: 'unreadable', message: `Cannot read ${info.name}: ${why}.` } },
     };
   }
 }
 
-/** What the operator should know about a `-wal` file beside the DB, or undefined when there is none. */
-export function walNotice(info: FileInfo): string | undefined {
-  if (!info.walBytes) return undefined;
-  return (
-    `${info.name}-wal (${info.walBytes} bytes) is beside this file: the hub's latest changes are in it, not in ` +
-    `what you see here. For a complete copy, run \`sqlite3 ${info.name} ".backup copy.sqlite"\` where the hub ` +
-    `runs, or stop the hub first.`
-  );
-}
-
-async function walSize(path: string): Promise<number | null> {
+async function readWal(path: string): Promise<Uint8Array | null> {
   try {
-    const size = (await stat(`${path}-wal`)).size;
-    return size > 0 ? size : null;
+    const wal = `${path}-wal`;
+    if ((await stat(wal)).size === 0) return null;
+    const buffer = await readFile(wal);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   } catch {
     return null;
   }

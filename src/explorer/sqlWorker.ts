@@ -6,13 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ErrorInfo } from '../protocol/explorerProtocol';
 import { ExplorerDbSession } from './worker/explorerDbSession';
-import { loadSqlJs } from './worker/hubDbSeam';
+import { loadSqlJs } from '../core/hubdb';
 import type { WorkerRequest, WorkerResponse, WorkerStart } from './worker/workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('sqlWorker runs only as a worker thread.');
 const start = workerData as WorkerStart;
-const session = loadSqlJs(start.wasmPath).then((SQL) => new ExplorerDbSession(SQL));
+const session = loadSqlJs({ wasmPath: start.wasmPath }).then((SQL) => new ExplorerDbSession(SQL));
 let queue: Promise<unknown> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {

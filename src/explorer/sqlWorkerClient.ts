@@ -26,15 +26,15 @@ export class SqlWorkerClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, (response: WorkerResponse) => void>();
-  private lastOpen: { bytes: Uint8Array; revealSecrets: boolean } | undefined;
+  private lastOpen: WorkerOps['open']['request'] | undefined;
   private disposed = false;
 
   constructor(private readonly options: SqlWorkerOptions) {}
 
-  /** Opens DB bytes (kept, to re-open after a cancel or a crash). */
-  async open(bytes: Uint8Array, revealSecrets: boolean): Promise<Reply<'open'>> {
-    this.lastOpen = { bytes, revealSecrets };
-    return this.send('open', { bytes, revealSecrets });
+  /** Opens DB bytes and its -wal, if any (kept, to re-open after a cancel or a crash). */
+  async open(bytes: Uint8Array, revealSecrets: boolean, walBytes: Uint8Array | null = null): Promise<Reply<'open'>> {
+    this.lastOpen = { bytes, walBytes, revealSecrets };
+    return this.send('open', this.lastOpen);
   }
 
   async setSecretsRevealed(revealed: boolean): Promise<Reply<'setSecretsRevealed'>> {

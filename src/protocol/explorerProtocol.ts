@@ -155,7 +155,8 @@ const columnInfo = obj({
   notNull: bool,
   primaryKey: bool,
   defaultValue: nullable(str(10_000)),
-  secret: bool,
+  /** How the explorer shows it: as is, hidden ('redact'), or JSON with its secret-looking keys hidden. */
+  treatment: lit('keep', 'redact', 'json'),
 });
 const indexInfo = obj({ name, unique: bool, columns: arr(name, 1000) });
 const tableInfo = obj({
@@ -216,6 +217,8 @@ const analysisVersionRow = obj({
   predictedBytes: num,
   predictedSeconds: num,
   verdict: verdictLevel,
+  /** The version the headline verdict is about. */
+  selected: bool,
 });
 const analysisView = obj({
   verdict: obj({
@@ -239,9 +242,9 @@ const analysisView = obj({
   startupQueries: arr(obj({ version: str(100), label: str(1000), sql: str(100_000), plan: arr(planNode, 1000) }), 50),
   remediation: obj({
     upgrade: str(10_000),
-    yaml: str(100_000),
-    cleanupScript: str(1_000_000),
-    notes: arr(str(10_000), 100),
+    steps: arr(str(10_000), 100),
+    namedServerLimit: obj({ text: str(10_000), yaml: str(100_000), python: str(100_000) }),
+    cleanup: obj({ text: str(10_000), bash: str(1_000_000), python: str(1_000_000) }),
   }),
   health: arr(obj({ label: str(1000), value: str(10_000), severity: lit('ok', 'warning', 'error', 'info') }), 200),
   notes: arr(str(10_000), 200),

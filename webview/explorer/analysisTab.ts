@@ -194,10 +194,17 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
     ),
     section(
       'Remediation',
+      el('ol', { className: 'steps' }, ...a.remediation.steps.map((step) => el('li', {}, step))),
+      el('h4', {}, 'Upgrade'),
       el('p', {}, a.remediation.upgrade),
-      ...a.remediation.notes.map((n) => el('p', { className: 'muted' }, n)),
-      codeBlock('z2jh values (named_server_limit_per_user)', a.remediation.yaml, copy, 'copy-yaml'),
-      codeBlock('Cleanup script', a.remediation.cleanupScript, copy, 'copy-cleanup'),
+      el('h4', {}, 'Limit named servers per user'),
+      el('p', {}, a.remediation.namedServerLimit.text),
+      codeBlock('z2jh values.yaml', a.remediation.namedServerLimit.yaml, copy, 'copy-yaml'),
+      codeBlock('jupyterhub_config.py', a.remediation.namedServerLimit.python, copy, 'copy-config-py'),
+      el('h4', {}, 'Remove stale named servers'),
+      el('p', {}, a.remediation.cleanup.text),
+      codeBlock('Cleanup script (bash, JupyterHub REST API)', a.remediation.cleanup.bash, copy, 'copy-cleanup'),
+      codeBlock('Cleanup script (Python)', a.remediation.cleanup.python, copy, 'copy-cleanup-py'),
     ),
     section(
       'Database health',
@@ -242,7 +249,7 @@ function versionsTable(a: AnalysisView): HTMLElement {
       VERDICT_TEXT[r.verdict],
     ]),
     [false, false, true, true, true, true, true, false],
-    a.versions.map((r) => `verdict-row-${r.verdict}`),
+    a.versions.map((r) => `verdict-row-${r.verdict}${r.selected ? ' selected-version' : ''}`),
   );
 }
 

@@ -68,7 +68,7 @@ function schema(table: TableInfo): HTMLElement {
               [
                 c.primaryKey ? 'PK' : '',
                 c.notNull ? 'NOT NULL' : '',
-                c.secret ? 'secret' : '',
+                c.treatment === 'redact' ? 'secret' : c.treatment === 'json' ? 'secret keys hidden' : '',
                 c.defaultValue !== null ? `= ${c.defaultValue}` : '',
               ]
                 .filter(Boolean)

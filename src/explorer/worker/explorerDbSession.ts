@@ -1,15 +1,16 @@
-import type { Result } from '../../core/result';
-import type { AnalysisView, ErrorInfo, PlanNode } from '../../protocol/explorerProtocol';
+import {
+  analyzeHubDb,
+  explainQueryPlanRows,
+  openHubDbWith,
+  type HubSchemaInfo,
+  type OpenedDb as CoreOpenedDb,
+  type SqlJsStatic,
+} from '../../core/hubdb';
+import type { Result, UserError } from '../../core/result';
+import type { AnalysisView, ErrorInfo, HubSchema, PlanNode } from '../../protocol/explorerProtocol';
+import { analysisView } from './analysisView';
 import { readCatalog } from './catalog';
 import { exportResult } from './exportResult';
-import {
-  classifyHubDb,
-  explainQueryPlan,
-  openDbBytes,
-  secretColumns,
-  type Database,
-  type SqlJsStatic,
-} from './hubDbSeam';
 import { redactInPlace } from './redactInPlace';
 import { ResultStore } from './resultStore';
 import { messageOfSql, oneStatement, sqlError } from './sqlText';
@@ -21,19 +22,19 @@ import type { AnalysisOptions, OpenedDb, WorkerOps, WorkerRequest } from './work
  * the analysis always measures the real column widths.
  */
 export class ExplorerDbSession {
-  private bytes: Uint8Array | undefined;
-  private db: Database | undefined;
+  private source: { bytes: Uint8Array; walBytes: Uint8Array | null } | undefined;
+  private opened: CoreOpenedDb | undefined;
   private store: ResultStore | undefined;
-  private opened: OpenedDb | undefined;
+  private shown: OpenedDb | undefined;
 
   constructor(private readonly SQL: SqlJsStatic) {}
 
   async handle(request: WorkerRequest): Promise<Result<WorkerOps[WorkerRequest['op']]['reply'], ErrorInfo>> {
     switch (request.op) {
       case 'open':
-        return this.open(request.bytes, request.revealSecrets);
+        return this.open({ bytes: request.bytes, walBytes: request.walBytes }, request.revealSecrets);
       case 'setSecretsRevealed':
-        return this.bytes ? this.open(this.bytes, request.revealed) : notOpen();
+        return this.source ? this.open(this.source, request.revealed) : notOpen();
       case 'query':
         return this.withStore((store) => store.run(request.sql));
       case 'rows':
@@ -51,40 +52,68 @@ export class ExplorerDbSession {
     }
   }
 
-  private open(bytes: Uint8Array, revealSecrets: boolean): Result<OpenedDb, ErrorInfo> {
+  private open(
+    source: { bytes: Uint8Array; walBytes: Uint8Array | null },
+    revealSecrets: boolean,
+  ): Result<OpenedDb, ErrorInfo> {
     this.close();
-    this.bytes = bytes;
-    const opened = openDbBytes(this.SQL, bytes);
+    this.source = source;
+    const opened = this.openPristine();
     if (!opened.ok) return opened;
-    const db = opened.value;
-    const hub = classifyHubDb(db);
-    const tables = readCatalog(db, secretColumns);
-    const notices = revealSecrets ? [] : redactInPlace(db, secretColumns);
-    this.db = db;
+    const { db } = opened.value;
+    // The explorer keeps its results in TEMP tables and redacts in place: see resultStore.ts for how
+    // the operator's SQL is still kept from changing anything.
+    db.run('PRAGMA query_only = 0');
+    const tables = readCatalog(db);
+    const notices = [...opened.value.notes, ...(revealSecrets ? [] : redactInPlace(db))];
+    this.opened = opened.value;
     this.store = new ResultStore(db);
-    this.opened = { tables, hub, secretsRevealed: revealSecrets, notices };
-    return { ok: true, value: this.opened };
+    this.shown = { tables, hub: hubSchema(opened.value.schema), secretsRevealed: revealSecrets, notices };
+    return { ok: true, value: this.shown };
+  }
+
+  /**
+   * The DB as the file (and its -wal) hold it. A -wal that cannot be applied does not stop the
+   * explorer: the main file opens, and a note says what is missing.
+   */
+  private openPristine(): Result<CoreOpenedDb, ErrorInfo> {
+    const { bytes, walBytes } = this.source!;
+    const opened = openHubDbWith(this.SQL, bytes, walBytes ? { walBytes } : {});
+    if (opened.ok || !walBytes || opened.error.code !== 'hubdb.wal-unusable') return errorInfo(opened);
+    const withoutWal = openHubDbWith(this.SQL, bytes);
+    if (withoutWal.ok) withoutWal.value.notes.unshift(`${opened.error.userMessage} Showing the main file only.`);
+    return errorInfo(withoutWal);
   }
 
   private explain(sql: string): Result<PlanNode[], ErrorInfo> {
-    if (!this.db) return notOpen();
-    const single = oneStatement(this.db, sql);
+    if (!this.opened) return notOpen();
+    const { db } = this.opened;
+    const single = oneStatement(db, sql);
     if (!single.ok) return single;
     try {
-      return { ok: true, value: explainQueryPlan(this.db, single.value) };
+      return { ok: true, value: explainQueryPlanRows(db, single.value) };
     } catch (error) {
       return sqlError(messageOfSql(error));
+    } finally {
+      db.run('PRAGMA query_only = 0');
     }
   }
 
-  private analyze(_options: AnalysisOptions): Result<AnalysisView, ErrorInfo> {
-    if (!this.opened) return notOpen();
-    if (this.opened.hub.kind === 'foreign')
-      return { ok: false, error: { code: 'not-hub-db', message: this.opened.hub.summary } };
-    return {
-      ok: false,
-      error: { code: 'analysis-unavailable', message: 'The start-up cost analysis is not in this build yet.' },
-    };
+  /** Runs the analyzer on a fresh, unredacted copy (secret widths count in the memory model), then drops it. */
+  private analyze(options: AnalysisOptions): Result<AnalysisView, ErrorInfo> {
+    if (!this.source || !this.shown) return notOpen();
+    const pristine = this.openPristine();
+    if (!pristine.ok) return pristine;
+    try {
+      const analysis = analyzeHubDb(pristine.value, {
+        ...(options.jupyterhubVersion ? { jupyterhubVersion: options.jupyterhubVersion } : {}),
+        memoryLimitBytes: options.memoryLimitBytes ?? null,
+      });
+      if (!analysis.ok) return { ok: false, error: { code: analysis.error.code, message: analysis.error.userMessage } };
+      return { ok: true, value: analysisView(analysis.value, options.memoryLimitBytes ?? null) };
+    } finally {
+      pristine.value.close();
+    }
   }
 
   private withStore<T>(run: (store: ResultStore) => Result<T, ErrorInfo>): Result<T, ErrorInfo> {
@@ -97,11 +126,25 @@ export class ExplorerDbSession {
   }
 
   close(): void {
-    this.db?.close();
-    this.db = undefined;
-    this.store = undefined;
+    this.opened?.close();
     this.opened = undefined;
+    this.store = undefined;
+    this.shown = undefined;
   }
+}
+
+/** The protocol's view of the schema the core found. */
+export function hubSchema(schema: HubSchemaInfo): HubSchema {
+  return {
+    kind: schema.kind === 'not-hub' ? 'foreign' : schema.series === 'unknown' ? 'unknown-revision' : 'hub',
+    revision: schema.revision,
+    versions: schema.jupyterhub,
+    summary: schema.summary,
+  };
+}
+
+function errorInfo<T>(result: Result<T, UserError>): Result<T, ErrorInfo> {
+  return result.ok ? result : { ok: false, error: { code: result.error.code, message: result.error.userMessage } };
 }
 
 const notOpen = (): Result<never, ErrorInfo> => ({

@@ -1,8 +1,8 @@
 import type { Result } from '../../core/result';
 import type { Cell, ErrorInfo, ResultInfo } from '../../protocol/explorerProtocol';
+import { quoteIdentifier as quoteId, selectAll, type Database } from '../../core/hubdb';
 import { fullText, toCell, type RawValue } from './cells';
-import type { Database } from './hubDbSeam';
-import { messageOfSql, oneStatement, quoteId, rawRow, selectAll, sqlError } from './sqlText';
+import { messageOfSql, oneStatement, rawRow, sqlError } from './sqlText';
 
 /** Statements that are not a SELECT (PRAGMA, EXPLAIN) are read row by row; this many at most. */
 export const MAX_CAPTURED_ROWS = 1_000_000;
@@ -39,6 +39,7 @@ export class ResultStore {
     } catch (error) {
       return sqlError(messageOfSql(error));
     }
+    this.allowOwnWrites();
     this.clear();
     const id = this.nextId++;
     const table = `explorer_result_${id}`;
@@ -64,6 +65,7 @@ export class ResultStore {
     if (direction === 'none' || !base.table) return { ok: true, value: base.info };
     const storedColumn = base.storedColumns[column];
     if (storedColumn === undefined) return { ok: false, error: { code: 'sql', message: 'There is no such column.' } };
+    this.allowOwnWrites();
     for (const [id, other] of this.results) if (id !== base.info.resultId) this.drop(id, other);
     const id = this.nextId++;
     const table = `explorer_result_${id}`;
@@ -221,6 +223,14 @@ export class ResultStore {
       insert.free();
     }
     return { ok: true, value: { table, storedColumns, rowCount: rows.length } };
+  }
+
+  /**
+   * The explorer's own TEMP tables need writes. Preparing a statement applies flag pragmas, so an
+   * operator's `PRAGMA query_only = 1` (even inside EXPLAIN) could have switched them off.
+   */
+  private allowOwnWrites(): void {
+    this.db.run('PRAGMA query_only = 0');
   }
 
   private storedColumns(table: string): string[] {

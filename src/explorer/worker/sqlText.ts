@@ -1,10 +1,7 @@
+import type { Database } from '../../core/hubdb';
 import type { Result } from '../../core/result';
 import type { ErrorInfo } from '../../protocol/explorerProtocol';
-import type { Database, SqlValue } from './hubDbSeam';
 import type { RawValue } from './cells';
-
-/** A name from the DB as a SQL identifier, whatever it holds (quotes, brackets, payloads). */
-export const quoteId = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The operator's SQL as exactly one statement, without its trailing semicolon. The explorer wraps it
@@ -36,19 +33,6 @@ export const sqlError = (message: string): Result<never, ErrorInfo> => ({ ok: fa
 
 export function messageOfSql(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Runs a query that returns few rows (catalog, counts) and hands back its rows. */
-export function selectAll(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
-  const statement = db.prepare(sql);
-  try {
-    statement.bind(params);
-    const rows: SqlValue[][] = [];
-    while (statement.step()) rows.push(statement.get());
-    return rows;
-  } finally {
-    statement.free();
-  }
 }
 
 type Statement = ReturnType<Database['prepare']>;

@@ -32,7 +32,8 @@ export interface AnalysisOptions {
 
 /** Each request by its `op`, with the value a successful reply carries. */
 export interface WorkerOps {
-  open: { request: { bytes: Uint8Array; revealSecrets: boolean }; reply: OpenedDb };
+  /** `walBytes`: the -wal file beside the DB; its committed transactions are applied. */
+  open: { request: { bytes: Uint8Array; walBytes: Uint8Array | null; revealSecrets: boolean }; reply: OpenedDb };
   setSecretsRevealed: { request: { revealed: boolean }; reply: OpenedDb };
   query: { request: { sql: string }; reply: ResultInfo };
   rows: { request: { resultId: number; offset: number; limit: number }; reply: Cell[][] };

@@ -70,7 +70,9 @@ describe('explorer protocol validators', () => {
             name: payload,
             kind: 'table',
             rowCount: null,
-            columns: [{ name: payload, type: '', notNull: false, primaryKey: true, defaultValue: null, secret: true }],
+            columns: [
+              { name: payload, type: '', notNull: false, primaryKey: true, defaultValue: null, treatment: 'redact' },
+            ],
             indexes: [{ name: payload, unique: true, columns: [payload] }],
             problem: 'Cannot count its rows: x',
           },
@@ -165,6 +167,7 @@ function sampleAnalysis(): AnalysisView {
         predictedBytes: 5 * 1024 ** 3,
         predictedSeconds: 55,
         verdict: 'oom',
+        selected: true,
       },
     ],
     offenders: [
@@ -174,7 +177,16 @@ function sampleAnalysis(): AnalysisView {
     startupQueries: [
       { version: '5.3.0', label: 'main', sql: 'SELECT 1', plan: [{ id: 1, parent: 0, detail: 'SCAN users' }] },
     ],
-    remediation: { upgrade: 'Upgrade to 5.4.3', yaml: 'hub:\n  config: {}\n', cleanupScript: '#!/bin/sh\n', notes: [] },
+    remediation: {
+      upgrade: 'Upgrade to 5.4.3',
+      steps: ['Upgrade', 'Limit named servers', 'Clean up'],
+      namedServerLimit: {
+        text: 'Limit to 10',
+        yaml: 'hub:\n  config: {}\n',
+        python: 'c.JupyterHub.named_server_limit_per_user = 10',
+      },
+      cleanup: { text: '3 stale', bash: '#!/bin/bash\n', python: '#!/usr/bin/env python3\n' },
+    },
     health: [{ label: 'integrity', value: 'ok', severity: 'ok' }],
     notes: [],
   };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExplorerSession, type ExplorerUi } from '../../../src/explorer/explorerSession';
-import type { HubDbFile } from '../../../src/explorer/hubDbFile';
+import { DatabaseSync } from 'node:sqlite';
+import { readHubDbFile, type HubDbFile } from '../../../src/explorer/hubDbFile';
 import { REDACTED, type ToWebview } from '../../../src/protocol/explorerProtocol';
 import { buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';
@@ -59,9 +60,10 @@ describe('explorer session: page messages in, replies out', function () {
     session = new ExplorerSession(file, ui, { worker: workerOptions(), log: (line) => logged.push(line) });
     sessions.push(session);
   };
-  const hubFile = (walBytes: number | null = null): HubDbFile => ({
-    info: { name: 'jupyterhub.sqlite', bytes: bytes.length, walBytes },
+  const hubFile = (): HubDbFile => ({
+    info: { name: 'jupyterhub.sqlite', bytes: bytes.length, walBytes: null },
     content: { ok: true, value: bytes },
+    wal: null,
   });
   const rowsOf = async (sql: string, id: number) => {
     await session.receive({ type: 'runQuery', requestId: id, sql });
@@ -80,16 +82,41 @@ describe('explorer session: page messages in, replies out', function () {
   });
   afterEach(() => Promise.all(sessions.splice(0).map((s) => s.dispose())));
 
-  it('answers ready with the catalog and the -wal notice, and a second ready the same way', async () => {
-    start(hubFile(4096));
+  it('answers ready with the catalog, and a second ready the same way', async () => {
+    start(hubFile());
     await session.receive({ type: 'ready' });
     const opened = await ui.next((m) => m.type === 'opened');
     assert.ok(opened.type === 'opened');
     assert.equal(opened.hub.kind, 'hub');
-    assert.match(opened.notices[0]!, /jupyterhub\.sqlite-wal \(4096 bytes\)/);
     assert.equal(opened.tables.find((t) => t.name === 'users')!.rowCount, HOSTILE_NAMES.length);
     await session.receive({ type: 'ready' });
     assert.equal(ui.posted.filter((m) => m.type === 'opened').length, 2, 'a reloaded page is told again');
+  });
+
+  it('applies the commits of a -wal file a live hub left beside the DB, and says so', async () => {
+    const path = join(dir(), 'jupyterhub.sqlite');
+    writeFileSync(path, bytes);
+    const live = new DatabaseSync(path);
+    try {
+      live.exec('PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0');
+      live.exec(
+        "INSERT INTO users (name, admin, created, cookie_id) VALUES ('late-arrival', 0, '2025-06-01 12:00:00.000000', 'c')",
+      );
+      const file = await readHubDbFile(path);
+      assert.ok(file.wal && file.wal.length > 0, 'the -wal is read');
+      start(file);
+    } finally {
+      live.close();
+    }
+    await session.receive({ type: 'ready' });
+    const opened = await ui.next((m) => m.type === 'opened');
+    assert.ok(opened.type === 'opened');
+    assert.ok(
+      opened.notices.some((n) => /Applied 1 committed transaction/.test(n)),
+      JSON.stringify(opened.notices),
+    );
+    assert.equal(opened.tables.find((t) => t.name === 'users')!.rowCount, HOSTILE_NAMES.length + 1);
+    assert.deepEqual(await rowsOf("SELECT name FROM users WHERE name = 'late-arrival'", 1), [['late-arrival']]);
   });
 
   it('drops malformed messages with a log line, answers nothing, and keeps working', async () => {
@@ -176,13 +203,18 @@ describe('explorer session: page messages in, replies out', function () {
   });
 
   it('tells the page why a file cannot be opened', async () => {
-    start({ info: { name: 'empty.sqlite', bytes: 0, walBytes: null }, content: { ok: true, value: new Uint8Array() } });
+    start({
+      info: { name: 'empty.sqlite', bytes: 0, walBytes: null },
+      content: { ok: true, value: new Uint8Array() },
+      wal: null,
+    });
     await session.receive({ type: 'ready' });
     const failed = await ui.next((m) => m.type === 'openFailed');
-    assert.equal(failed.type === 'openFailed' && failed.error.code, 'empty');
+    assert.equal(failed.type === 'openFailed' && failed.error.code, 'hubdb.empty');
     start({
       info: { name: 'gone.sqlite', bytes: 0, walBytes: null },
       content: { ok: false, error: { code: 'unreadable', message: 'Cannot read gone.sqlite: it does not exist.' } },
+      wal: null,
     });
     await session.receive({ type: 'ready' });
     const unreadable = await ui.next((m) => m.type === 'openFailed');

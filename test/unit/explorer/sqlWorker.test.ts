@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
-import { REDACTED, type Cell } from '../../../src/protocol/explorerProtocol';
-import { buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
+import { REDACTED as CORE_REDACTED } from '../../../src/core/hubdb';
+import { checkAnalysisView, REDACTED, type Cell } from '../../../src/protocol/explorerProtocol';
+import { buildCalibrationDb, buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';
 import { countingQuery, expectOk, runawayQuery, startWorkerClient } from './workerHarness';
 
@@ -41,8 +42,12 @@ describe('explorer sql.js worker', function () {
     const users = opened.tables.find((t) => t.name === 'users')!;
     assert.equal(users.rowCount, 1 + HOSTILE_NAMES.length);
     assert.deepEqual(
-      users.columns.filter((c) => c.secret).map((c) => c.name),
-      ['cookie_id', 'encrypted_auth_state'],
+      users.columns.filter((c) => c.treatment !== 'keep').map((c) => [c.name, c.treatment]),
+      [
+        ['cookie_id', 'redact'],
+        ['state', 'json'],
+        ['encrypted_auth_state', 'redact'],
+      ],
     );
     assert.ok(
       users.indexes.some((i) => i.unique && i.columns.includes('name')),
@@ -85,6 +90,77 @@ describe('explorer sql.js worker', function () {
     assert.ok((await everything()).includes(FAKE_SECRET_MARK), 'revealed on request');
     expectOk(await client.setSecretsRevealed(false));
     assert.ok(!(await everything()).includes(FAKE_SECRET_MARK), 'hidden again');
+  });
+
+  it('gives no secret away through filters, sorting or a foreign table named like secrets', async () => {
+    expectOk(await client.open(hubDb, false));
+    const first = async (sql: string) => {
+      const result = expectOk(await client.request('query', { sql }));
+      return expectOk(await client.request('rows', { resultId: result.resultId, offset: 0, limit: 1 }))[0]?.[0];
+    };
+    assert.equal(await first("SELECT count(*) FROM api_tokens WHERE hashed LIKE 'sha512:%'"), 0, 'no prefix search');
+    assert.equal(await first("SELECT count(DISTINCT hashed) FROM api_tokens WHERE hashed NOT LIKE '‹redacted›%'"), 0);
+    assert.equal(
+      await first("SELECT count(*) FROM spawners WHERE state LIKE '%pod_name%'"),
+      2 + HOSTILE_NAMES.length,
+      'harmless JSON keys stay',
+    );
+
+    const initSqlJs = (await import('sql.js')).default;
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run(
+      "CREATE TABLE accounts(id INTEGER PRIMARY KEY, login TEXT, password TEXT, api_key TEXT); INSERT INTO accounts VALUES (1, 'ops', 'hunter2', 'k-123')",
+    );
+    const opened = expectOk(await client.open(db.export(), false));
+    db.close();
+    assert.deepEqual(
+      opened.tables[0]!.columns.map((c) => [c.name, c.treatment]),
+      [
+        ['id', 'keep'],
+        ['login', 'keep'],
+        ['password', 'redact'],
+        ['api_key', 'redact'],
+      ],
+    );
+    const result = expectOk(
+      await client.request('query', { sql: "SELECT login, password AS p, api_key || '' AS k FROM accounts" }),
+    );
+    assert.deepEqual(expectOk(await client.request('rows', { resultId: result.resultId, offset: 0, limit: 1 })), [
+      ['ops', REDACTED, REDACTED],
+    ]);
+  });
+
+  it('shows the same marker the core redacts with', () => {
+    assert.equal(REDACTED, CORE_REDACTED);
+  });
+
+  it('analyzes on the unredacted bytes and sends a view the page accepts', async () => {
+    const calibration = await buildCalibrationDb({ stressServers: 300, stressRunning: 150 });
+    expectOk(await client.open(calibration, false));
+    const view = expectOk(
+      await client.request('analyze', { jupyterhubVersion: '5.3.0', memoryLimitBytes: 128 * 1024 ** 2 }),
+    );
+    assert.equal(checkAnalysisView(view).ok, true, JSON.stringify(checkAnalysisView(view)));
+    assert.equal(view.verdict.level, 'oom');
+    assert.ok(view.verdict.marginBytes! < 0);
+    assert.equal(view.offenders[0]!.user, 'stress-user', 'the top user first');
+    assert.deepEqual(
+      view.versions.filter((v) => v.selected).map((v) => v.version),
+      ['5.0.0-5.3.0'],
+    );
+    assert.ok(view.versions.length >= 4, 'every variant side by side');
+    const quadratic = view.versions.find((v) => v.version === '5.0.0-5.3.0')!;
+    assert.ok(quadratic.mainRows > 45_000, `Σ running × spawners: ${quadratic.mainRows}`);
+    assert.ok(view.startupQueries.every((q) => q.plan.length > 0));
+    assert.match(view.remediation.namedServerLimit.yaml, /named_server_limit_per_user/);
+    assert.ok(view.remediation.cleanup.bash.length > 0);
+
+    const all = expectOk(await client.request('analyze', {}));
+    assert.equal(all.verdict.memoryLimitBytes, null);
+    assert.equal(all.verdict.level, 'unknown');
+    const bad = await client.request('analyze', { jupyterhubVersion: 'banana' });
+    assert.equal(!bad.ok && bad.error.code, 'hubdb.bad-version');
   });
 
   it('keeps hostile user and server names as data, byte for byte', async () => {
@@ -292,12 +368,12 @@ describe('explorer sql.js worker', function () {
     };
 
     it('empty, truncated, not SQLite', async () => {
-      assert.equal((await failure(new Uint8Array())).code, 'empty');
-      assert.equal((await failure(hubDb.slice(0, 50))).code, 'truncated');
+      assert.equal((await failure(new Uint8Array())).code, 'hubdb.empty');
+      assert.equal((await failure(hubDb.slice(0, 50))).code, 'hubdb.truncated');
       const cut = await failure(hubDb.slice(0, Math.floor(hubDb.length / 2)));
-      assert.equal(cut.code, 'truncated');
-      assert.match(cut.message, /promises \d+ pages/);
-      assert.equal((await failure(new TextEncoder().encode('{"users": []}\n'.repeat(20)))).code, 'not-sqlite');
+      assert.equal(cut.code, 'hubdb.truncated');
+      assert.match(cut.message, /header promises \d+/);
+      assert.equal((await failure(new TextEncoder().encode('{"users": []}\n'.repeat(20)))).code, 'hubdb.not-sqlite');
     });
 
     it('a damaged page is reported, not shown as a blank editor', async () => {
@@ -306,7 +382,7 @@ describe('explorer sql.js worker', function () {
       const pageSize = (damaged[16]! << 8) | damaged[17]!;
       damaged.fill(0xa5, pageSize, pageSize * 2);
       const error = await failure(damaged);
-      assert.equal(error.code, 'corrupt');
+      assert.equal(error.code, 'hubdb.corrupt');
       assert.ok(error.message.length > 20);
     });
 
@@ -323,7 +399,7 @@ describe('explorer sql.js worker', function () {
         [['notes', 1]],
       );
       const analysis = await client.request('analyze', {});
-      assert.equal(!analysis.ok && analysis.error.code, 'not-hub-db');
+      assert.equal(!analysis.ok && analysis.error.code, 'hubdb.not-hub');
     });
 
     it('an unknown alembic revision is named', async () => {

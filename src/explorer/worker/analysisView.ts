@@ -1,0 +1,89 @@
+import { familyById, verdictFor, type HubDbAnalysis, type PlanNode as CorePlanNode } from '../../core/hubdb';
+import type { AnalysisView, PlanNode } from '../../protocol/explorerProtocol';
+
+/**
+ * The analysis panel's view model from the analyzer's result: every number and sentence comes from
+ * src/core/hubdb; this only picks what the panel shows and flattens plan trees for the wire.
+ */
+export function analysisView(analysis: HubDbAnalysis, memoryLimitBytes: number | null): AnalysisView {
+  const { verdict, remediation, counts } = analysis;
+  return {
+    verdict: {
+      level: verdict.status,
+      headline: verdict.headline,
+      marginBytes: verdict.marginBytes,
+      memoryLimitBytes: verdict.limitBytes,
+      predictedBytes: verdict.peakBytes,
+      version: verdict.jupyterhub,
+    },
+    versions: analysis.startup.map((estimate) => ({
+      version: estimate.jupyterhub,
+      form: estimate.form,
+      mainRows: estimate.rows,
+      totalRows: estimate.totalRows,
+      statements: estimate.statements,
+      predictedBytes: estimate.peakBytes,
+      predictedSeconds: estimate.seconds,
+      verdict: verdictFor(estimate, memoryLimitBytes, false).status,
+      selected: estimate.family === verdict.family,
+    })),
+    offenders: analysis.offenders.map((o) => ({
+      user: o.user,
+      spawners: o.spawners,
+      running: o.running,
+      namedServers: o.namedServers,
+      mainRows: o.rows,
+      share: o.share,
+    })),
+    staleServers: analysis.stale.servers.map((s) => ({
+      user: s.user,
+      server: s.server,
+      lastActivity: s.lastActivity,
+      idleDays: s.idleDays,
+    })),
+    startupQueries: analysis.queries.map((q) => ({
+      version: familyById(q.family).jupyterhub,
+      label: q.label,
+      sql: q.sql,
+      plan: flatten(q.plan),
+    })),
+    remediation: {
+      upgrade: remediation.upgrade.text,
+      steps: remediation.steps,
+      namedServerLimit: {
+        text: remediation.namedServerLimit.text,
+        yaml: remediation.namedServerLimit.yaml,
+        python: remediation.namedServerLimit.python,
+      },
+      cleanup: { text: remediation.cleanup.text, bash: remediation.cleanup.bash, python: remediation.cleanup.python },
+    },
+    health: [
+      { label: 'Users', value: counts.users.toLocaleString('en-US'), severity: 'info' },
+      {
+        label: 'Spawners',
+        value: `${counts.spawners.toLocaleString('en-US')} (${counts.namedServers.toLocaleString('en-US')} named)`,
+        severity: 'info',
+      },
+      {
+        label: 'Running servers',
+        value: `${counts.running.toLocaleString('en-US')} of ${counts.usersWithRunning.toLocaleString('en-US')} users`,
+        severity: 'info',
+      },
+      {
+        label: 'Σ running × spawners',
+        value: counts.sumRunningTimesSpawners.toLocaleString('en-US'),
+        severity: 'info',
+      },
+      ...analysis.health.items,
+    ],
+    notes: analysis.notes,
+  };
+}
+
+/** A plan tree as SQLite's own rows (id, parent, detail), which the page turns back into a tree. */
+function flatten(nodes: CorePlanNode[]): PlanNode[] {
+  return nodes.flatMap((node) => [
+    { id: node.id, parent: node.parent, detail: node.detail },
+    ...flatten(node.children),
+  ]);
+}
