@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../k8s-server';
+import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { openInstalledWorkbench, openSidebar, treeRows, type Workbench } from './support/workbench';
+
+/** Virtual time of the story: the hub has been OOMKilled 4 times, the class started 340 s ago. */
+const storyMs = 400_000;
+const context = 'gke-hub-cluster';
+
+/** Waits until the Clusters view shows a row matching `pattern`; returns every row then. */
+async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
+  let rows: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    rows = await treeRows(page, 'Clusters');
+    if (rows.some((r) => pattern.test(r))) return rows;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
+}
+
+/** Opens (or closes) a row by clicking it, as a person does. */
+async function toggle(page: Page, label: string): Promise<void> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
+  await pane
+    .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) })
+    .first()
+    .click();
+}
+
+describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
+  let server: TestServer;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await startTestServer();
+    // The demo story: an OOM-looping hub, a class start and a healthy hub in one cluster. Virtual time
+    // catches up with the real clock at `storyMs`, so ages read as they would live.
+    const timeline = new Timeline(server, findScenario('incident')!.steps(), {
+      start: new Date(Date.now() - storyMs),
+    });
+    timeline.advanceTo(storyMs);
+    workbench = await openInstalledWorkbench({
+      name: 'ui-clusters',
+      prepare(dirs) {
+        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
+        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context });
+      },
+    });
+    const { page } = workbench;
+    await openSidebar(page);
+    // Room for the descriptions: widen the side bar by dragging its edge, fold the Incident view.
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + 760, sidebar.y + sidebar.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
+    const incidentHeader = page.locator('.pane-header[aria-label^="Incident"]').first();
+    if ((await incidentHeader.getAttribute('aria-expanded')) === 'true') await incidentHeader.click();
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  it('shows the OOMKilled hub with its restarts, and its hub pod with memory against the limit', async () => {
+    const { page } = workbench;
+    await waitForRow(page, new RegExp(`^${context}`));
+    await toggle(page, context);
+    const hubs = await waitForRow(page, /^hub-physics \| /);
+    assert.ok(hubs.includes('hub-physics | 5.3.0 · down · OOMKilled ×4'), hubs.join('\n'));
+    assert.ok(hubs.includes('hub-staff | 5.4.3 · ok'), hubs.join('\n'));
+    assert.ok(
+      hubs.some((r) => /^hub-classroom \| 5\.3\.0 · degraded · 64 pending \/ 64 limit$/.test(r)),
+      hubs.join('\n'),
+    );
+    await toggle(page, 'hub-physics');
+    // The Hub group opens by itself: the hub pod, OOMKilled, its restarts and memory at the limit.
+    const rows = await waitForRow(page, /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\)/);
+    const hubPod = rows.find((r) => /^hub-\S+ \| CrashLoopBackOff/.test(r))!;
+    assert.match(hubPod, / · OOMKilled \(137\) \d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/);
+    // The OOMKilled row is coloured as an error (a file decoration on the row's label).
+    const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
+    const podRow = pane.locator('.monaco-list-row', { hasText: 'OOMKilled (137)' }).first();
+    assert.equal(await podRow.locator('.codicon-error').count(), 1, await podRow.innerHTML());
+    await toggle(page, 'Events');
+    await waitForRow(page, /^OOMKilling ×4 \| /);
+    await workbench.screenshot('clusters-oom-hub');
+    await toggle(page, 'hub-physics');
+  });
+
+  it('shows pending user servers during the class start, each with why it waits', async () => {
+    const { page } = workbench;
+    await toggle(page, 'hub-classroom');
+    await waitForRow(page, /^User servers \| \d+ running · 64 pending/);
+    await toggle(page, 'User servers');
+    const rows = await waitForRow(page, / \| Pending · waiting for scale-up /);
+    const pending = rows.filter((r) => / \| Pending · waiting for scale-up \d+m\d*s? · jupyter-/.test(r));
+    assert.ok(pending.length >= 5, rows.join('\n'));
+    await workbench.screenshot('clusters-class-start');
+    // The hover: a Markdown tooltip with the scheduler's and autoscaler's own words.
+    const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
+    await pane.locator('.monaco-list-row', { hasText: 'Pending · waiting for scale-up' }).first().hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'pod triggered scale-up' });
+    await hover.first().waitFor({ timeout: 15_000 });
+    assert.match(await hover.first().innerText(), /pending: waiting for scale-up/);
+    await workbench.screenshot('clusters-pending-tooltip');
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+});
