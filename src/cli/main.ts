@@ -1,3 +1,4 @@
+import { analyze } from './analyze';
 import { cluster } from './cluster';
 import { contexts } from './contexts';
 import { report } from './report';
@@ -10,6 +11,11 @@ const subcommands: Record<string, { run: Subcommand; summary: string }> = {
     run: cluster,
     summary:
       'cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]   hubs, pods and events, as the tree shows them',
+  },
+  analyze: {
+    run: analyze,
+    summary:
+      'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--json]   start-up cost of a hub DB snapshot',
   },
   report: {
     run: report,
