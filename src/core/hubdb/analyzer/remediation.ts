@@ -1,7 +1,7 @@
 import { smallestChartFor } from './chartVersions';
 import { bashCleanupScript, pythonCleanupScript, serversThatFit } from './cleanupScript';
 import type { UserLoad } from './dbStats';
-import { formatBytes } from './memoryLimit';
+import { formatBytes } from '../../units';
 import type { StaleServers } from './offenders';
 import type { StartupEstimate } from './startupModel';
 import type { Verdict } from './verdict';

@@ -1,6 +1,8 @@
 /**
- * Memory sizes as the operator writes them: a Kubernetes quantity for the hub pod's limit ("2Gi",
- * "1500M", "2147483648", "1.5Gi", "2e9"), and bytes back in kubectl's binary units for reports.
+ * Memory sizes and durations as operators write and read them, shared by the cluster model, the hub DB
+ * analyzer and the CLI: Kubernetes memory quantities ("2Gi", "1500M", "2147483648", "1.5Gi", "2e9") and
+ * bytes back in kubectl's binary units. Pure, with no client-node import, so the SQL worker and the CLI's
+ * analyzer stay light.
  */
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
