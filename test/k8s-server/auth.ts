@@ -1,6 +1,6 @@
 /**
  * Bearer-token authentication and a small RBAC: a token sees all namespaces or only some, may lack
- * exec or metrics, or be expired. Denials carry the real API server's wording, which operators (and the
+ * exec, metrics or secrets, or be expired. Denials carry the real API server's wording, which operators (and the
  * extension's error messages) recognise.
  */
 import type { IncomingMessage } from 'node:http';
@@ -20,6 +20,8 @@ export interface TokenSpec {
   metrics?: false;
   /** false: services/proxy is forbidden (no hub metrics). */
   proxy?: false;
+  /** false: core/v1 secrets are forbidden (a common read-only role): the hub's values.yaml is unreadable. */
+  secrets?: false;
 }
 
 export interface Access {
@@ -54,7 +56,8 @@ export function authorize(spec: TokenSpec, access: Access): Status | undefined {
     !allowedNamespace ||
     (subresource === 'exec' && spec.exec === false) ||
     (subresource === 'proxy' && spec.proxy === false) ||
-    (access.group === 'metrics.k8s.io' && spec.metrics === false);
+    (access.group === 'metrics.k8s.io' && spec.metrics === false) ||
+    (access.group === '' && resource === 'secrets' && spec.secrets === false);
   if (!denied) return undefined;
   const user = spec.user ?? 'system:serviceaccount:hubops:viewer';
   const qualified = access.group ? `${resource}.${access.group}` : resource;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ContainerRegistry } from './containerFs';
 import { LogStore } from './logStore';
 import { namespacedStores, storeOfKind, type StoreName } from './resources';
-import type { KubeObject, NodeMetrics, PodMetrics } from './wireTypes';
+import type { KubeObject, NodeMetrics, PodMetrics, Secret } from './wireTypes';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -26,10 +26,26 @@ export type HubMetrics = { text: string } | { status: 403 | 404 | 500 | 503; bod
 const key = (ns: string | undefined, name: string) => (ns ? `${ns}/${name}` : name);
 const clone = <T>(v: T): T => structuredClone(v);
 
+/**
+ * As the API server does on write: the type defaults to Opaque, `stringData` is merged into `data`
+ * (base64) and never served back.
+ */
+function normalizeSecret(secret: Secret): void {
+  secret.type ??= 'Opaque';
+  if (!secret.stringData) return;
+  const data = { ...secret.data };
+  for (const [k, v] of Object.entries(secret.stringData)) data[k] = Buffer.from(v, 'utf8').toString('base64');
+  secret.data = data;
+  delete secret.stringData;
+}
+
 export class ClusterState {
   private revision = 1000;
   private readonly stores = new Map<StoreName, Map<string, KubeObject>>(
-    (['namespaces', 'nodes', 'pods', 'services', 'events'] as StoreName[]).map((s) => [s, new Map()]),
+    (['namespaces', 'nodes', 'pods', 'services', 'events', 'secrets', 'configmaps'] as StoreName[]).map((s) => [
+      s,
+      new Map(),
+    ]),
   );
   private history: ChangeEvent[] = [];
   /** Changes with rv ≤ this are no longer in history: a watch from before gets 410 Gone. */
@@ -64,6 +80,7 @@ export class ClusterState {
     const k = key(object.metadata.namespace, object.metadata.name);
     const previous = this.stores.get(store)!.get(k);
     const next = clone(object);
+    if (next.kind === 'Secret') normalizeSecret(next as Secret);
     next.metadata.uid ??= previous?.metadata.uid ?? randomUUID();
     next.metadata.creationTimestamp ??=
       previous?.metadata.creationTimestamp ??

@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { kubespawner6PodName, kubespawner7PodName, safeSlug, escapeSlug } from './podNames';
+import { hubValuesYaml, type HubValuesOptions } from './hubValues';
 import type {
+  ConfigMap,
   ContainerSpec,
   ContainerState,
   ContainerStateTerminated,
@@ -21,9 +23,11 @@ import type {
   PodMetrics,
   PodPhase,
   ResourceRequirements,
+  Secret,
 } from './wireTypes';
 
 export * from './podNames';
+export * from './hubValues';
 export type * from './wireTypes';
 
 /** The default clock of every builder: a fixed instant, so objects are reproducible. */
@@ -341,9 +345,16 @@ export interface HubPodOptions extends Release, PodStateOptions {
   revision?: string;
   /** Override the pod name. */
   name?: string;
+  /** The Secret mounted as volume `secret` (z2jh: the hub's fullname, `hub` by default). */
+  secretName?: string;
+  /** The ConfigMap mounted as volume `config` (default `hub`). */
+  configMapName?: string;
 }
 
-/** The hub pod (Deployment `hub`, container `hub`, port 8081, the hub DB PVC at /srv/jupyterhub). */
+/**
+ * The hub pod (Deployment `hub`, container `hub`, port 8081, the hub DB PVC at /srv/jupyterhub, the
+ * `hub` ConfigMap as volume `config` and the `hub` Secret, with values.yaml, as volume `secret`).
+ */
 export function hubPod(o: HubPodOptions): Pod {
   const owner = deploymentPod(o.namespace, 'hub', o.revision ?? chartOf(o));
   return buildPod(
@@ -375,6 +386,9 @@ export function hubPod(o: HubPodOptions): Pod {
               name: 'config',
               subPath: 'jupyterhub_config.py',
             },
+            { mountPath: '/usr/local/etc/jupyterhub/z2jh.py', name: 'config', subPath: 'z2jh.py' },
+            { mountPath: '/usr/local/etc/jupyterhub/config/', name: 'config' },
+            { mountPath: '/usr/local/etc/jupyterhub/secret/', name: 'secret' },
             { mountPath: '/srv/jupyterhub', name: 'pvc' },
           ],
           readinessProbe: { httpGet: { path: '/hub/health', port: 'http' }, periodSeconds: 2, failureThreshold: 1000 },
@@ -390,7 +404,8 @@ export function hubPod(o: HubPodOptions): Pod {
       spec: {
         serviceAccountName: 'hub',
         volumes: [
-          { name: 'config', configMap: { name: 'hub' } },
+          { name: 'config', configMap: { name: o.configMapName ?? 'hub' } },
+          { name: 'secret', secret: { secretName: o.secretName ?? 'hub' } },
           { name: 'pvc', persistentVolumeClaim: { claimName: 'hub-db-dir' } },
         ],
         nodeSelector: { 'hub.jupyter.org/node-purpose': 'core' },
@@ -780,6 +795,106 @@ export function proxyPublicService(r: Release): KubeObject {
 
 export function proxyApiService(r: Release): KubeObject {
   return service(r, 'proxy-api', 'proxy', [{ port: 8001, targetPort: 'api', protocol: 'TCP' }]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The hub's Secret and ConfigMap
+
+export interface HubSecretOptions extends HubValuesOptions {
+  /** Secret name (default `hub`; the hub pod's `secretName` must match). */
+  name?: string;
+  /** values.yaml text as given (e.g. malformed); null = no values.yaml key. Default: rendered values. */
+  valuesYaml?: string | null;
+  created?: string;
+}
+
+/** Helm 3's ownership annotations on every object of a release. */
+const helmAnnotations = (r: Release) => ({
+  'meta.helm.sh/release-name': releaseOf(r),
+  'meta.helm.sh/release-namespace': r.namespace,
+});
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/**
+ * The z2jh `hub` Secret: the merged Helm values as `values.yaml` (where the hub's config loader, and
+ * this extension, read `hub.concurrentSpawnLimit`) and the generated proxy token, cookie secret and
+ * auth-state key. `data` is base64, as served.
+ */
+export function hubSecret(r: Release, o: HubSecretOptions = {}): Secret {
+  const name = o.name ?? 'hub';
+  const values =
+    o.valuesYaml === undefined
+      ? hubValuesYaml({ ...r, appVersion: jupyterhubVersionOfChart[chartOf(r)] ?? '5.3.0' }, o)
+      : o.valuesYaml;
+  const data: Record<string, string> = {
+    'hub.config.ConfigurableHTTPProxy.auth_token': base64(hex(`${r.namespace}/proxy-token`, 64)),
+    'hub.config.CryptKeeper.keys': base64(hex(`${r.namespace}/crypt-key`, 64)),
+    'hub.config.JupyterHub.cookie_secret': base64(hex(`${r.namespace}/cookie-secret`, 64)),
+  };
+  if (values !== null) data['values.yaml'] = base64(values);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name,
+      namespace: r.namespace,
+      uid: uidFor('secret', r.namespace, name),
+      creationTimestamp: o.created ?? at(-7 * 86400),
+      labels: z2jhWorkloadLabels(r, 'hub'),
+      annotations: helmAnnotations(r),
+    },
+    type: 'Opaque',
+    data,
+  };
+}
+
+/**
+ * The z2jh `hub` ConfigMap: the hub's config loader files (z2jh 1.0+ keeps the values in the Secret,
+ * not here). `valuesYaml` adds a values.yaml key, as some older or hand-made setups have.
+ */
+export function hubConfigMap(r: Release, o: { name?: string; valuesYaml?: string; created?: string } = {}): ConfigMap {
+  const name = o.name ?? 'hub';
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      namespace: r.namespace,
+      uid: uidFor('cm', r.namespace, name),
+      creationTimestamp: o.created ?? at(-7 * 86400),
+      labels: z2jhWorkloadLabels(r, 'hub'),
+      annotations: helmAnnotations(r),
+    },
+    data: {
+      'checksum_hook-image-puller': hex(`${r.namespace}/hook-image-puller`, 64),
+      'jupyterhub_config.py': [
+        '# Reads the chart values from the mounted Secret (values.yaml) and sets the traits they name.',
+        'from z2jh import get_config, set_config_if_not_none',
+        '',
+        'set_config_if_not_none(c.JupyterHub, "concurrent_spawn_limit", "hub.concurrentSpawnLimit")',
+        '',
+      ].join('\n'),
+      'z2jh.py': '# Helpers for jupyterhub_config.py: chart values and secrets from the mounted files.\n',
+      ...(o.valuesYaml !== undefined ? { 'values.yaml': o.valuesYaml } : {}),
+    },
+  };
+}
+
+/** The CA bundle ConfigMap Kubernetes publishes in every namespace. */
+export function kubeRootCaConfigMap(namespace: string, created: string = at(-30 * 86400)): ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'kube-root-ca.crt',
+      namespace,
+      uid: uidFor('cm', namespace, 'kube-root-ca.crt'),
+      creationTimestamp: created,
+    },
+    data: {
+      'ca.crt': `-----BEGIN CERTIFICATE-----\n${base64(hex(`${namespace}/ca`, 48))}\n-----END CERTIFICATE-----\n`,
+    },
+  };
 }
 
 function service(

@@ -2,7 +2,7 @@
  * The resources the test server serves, and the discovery documents kubectl reads before anything else
  * (APIVersions, APIGroupList, APIResourceList).
  */
-export type StoreName = 'namespaces' | 'nodes' | 'pods' | 'services' | 'events';
+export type StoreName = 'namespaces' | 'nodes' | 'pods' | 'services' | 'events' | 'secrets' | 'configmaps';
 
 export interface ResourceDef {
   /** Plural resource name in URLs and RBAC messages. */
@@ -82,6 +82,30 @@ export const resources: ResourceDef[] = [
     shortNames: ['svc'],
     store: 'services',
     fieldSelectors: [...meta, 'spec.clusterIP', 'spec.type'],
+  },
+  {
+    // z2jh keeps the hub's Helm values in the `hub` Secret (key values.yaml); RBAC often denies secrets.
+    name: 'secrets',
+    singularName: 'secret',
+    kind: 'Secret',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    verbs: readVerbs,
+    store: 'secrets',
+    fieldSelectors: [...meta, 'type'],
+  },
+  {
+    name: 'configmaps',
+    singularName: 'configmap',
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    verbs: readVerbs,
+    shortNames: ['cm'],
+    store: 'configmaps',
+    fieldSelectors: meta,
   },
   {
     name: 'events',
@@ -164,9 +188,17 @@ export const storeOfKind: Record<string, StoreName> = {
   Pod: 'pods',
   Service: 'services',
   Event: 'events',
+  Secret: 'secrets',
+  ConfigMap: 'configmaps',
 };
 
-export const namespacedStores: ReadonlySet<StoreName> = new Set(['pods', 'services', 'events']);
+export const namespacedStores: ReadonlySet<StoreName> = new Set([
+  'pods',
+  'services',
+  'events',
+  'secrets',
+  'configmaps',
+]);
 
 export function findResource(group: string, version: string, name: string): ResourceDef | undefined {
   return resources.find((r) => r.group === group && r.version === version && r.name === name);

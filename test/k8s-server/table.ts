@@ -1,11 +1,11 @@
 /**
  * Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`) as kubectl asks for it,
- * with the columns the real API server prints for pods, events, nodes, namespaces and services; other
- * resources get Name and Age.
+ * with the columns the real API server prints for pods, events, nodes, namespaces, services, secrets and
+ * config maps; other resources get Name and Age.
  */
 import type { IncomingMessage } from 'node:http';
 import type { ResourceDef } from './resources';
-import type { CoreEvent, KubeObject, Pod } from './wireTypes';
+import type { ConfigMap, CoreEvent, KubeObject, Pod, Secret } from './wireTypes';
 
 interface Column {
   name: string;
@@ -177,6 +177,31 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
         ports,
         since(now, o.metadata.creationTimestamp),
       ];
+    },
+  },
+  secrets: {
+    columns: [
+      { name: 'Name', type: 'string', format: 'name' },
+      { name: 'Type', type: 'string' },
+      { name: 'Data', type: 'integer' },
+      { name: 'Age', type: 'string' },
+    ],
+    row: (o, now) => {
+      const secret = o as Secret;
+      const keys = Object.keys(secret.data ?? {}).length;
+      return [o.metadata.name, secret.type ?? 'Opaque', keys, since(now, o.metadata.creationTimestamp)];
+    },
+  },
+  configmaps: {
+    columns: [
+      { name: 'Name', type: 'string', format: 'name' },
+      { name: 'Data', type: 'integer' },
+      { name: 'Age', type: 'string' },
+    ],
+    row: (o, now) => {
+      const cm = o as ConfigMap;
+      const keys = Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length;
+      return [o.metadata.name, keys, since(now, o.metadata.creationTimestamp)];
     },
   },
 };

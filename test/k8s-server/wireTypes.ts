@@ -145,6 +145,24 @@ export interface CoreEvent extends KubeObject {
   reportingInstance: string;
 }
 
+/** A core/v1 Secret: `data` values are base64, as on the wire (`stringData` is write-only on a real server). */
+export interface Secret extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+export interface ConfigMap extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
 export interface ContainerUsage {
   name: string;
   usage: { cpu: string; memory: string };

@@ -121,7 +121,7 @@ export class ContextClient {
       const secret = await this.core.readNamespacedSecret({ name: names.secret, namespace });
       const data = secret.data?.['values.yaml'];
       if (data) return parseHubValues(Buffer.from(data, 'base64').toString('utf8'), `Secret ${names.secret}`);
-      secretProblem = { code: 'not-found', status: null, message: `Secret ${names.secret} has no values.yaml` };
+      return { status: 'unreadable', reason: `Secret ${names.secret} has no values.yaml` };
     } catch (error) {
       secretProblem = this.problem(error, `read Secret ${names.secret}`, namespace);
     }
@@ -135,8 +135,7 @@ export class ContextClient {
         // The Secret's problem is the one worth reporting: it is where z2jh keeps the values.
       }
     }
-    const status = secretProblem.status ? ` (${secretProblem.status})` : '';
-    return { status: 'unreadable', reason: `hub config not readable: Secret ${names.secret}${status}` };
+    return { status: 'unreadable', reason: secretReadReason(secretProblem, names.secret) };
   }
 
   /** `/hub/metrics` through the API server's service proxy (needs services/proxy and an open metrics endpoint). */
@@ -207,6 +206,22 @@ export class ContextClient {
       return ok(dumpYaml(options.reveal ? object : maskSecretEnv(object)));
     } catch (error) {
       return err(this.problem(error, `read pod ${pod}`, namespace));
+    }
+  }
+}
+
+/** Why the hub's Secret gave no values, in a few words (the model appends the default it assumes). */
+function secretReadReason(problem: KubeProblem, secret: string): string {
+  switch (problem.code) {
+    case 'forbidden':
+      return `not permitted to read Secret ${secret} (403 Forbidden)`;
+    case 'not-found':
+      return `Secret ${secret} not found (404)`;
+    case 'unauthorized':
+      return `hub config not readable: credentials rejected reading Secret ${secret} (401)`;
+    default: {
+      const status = problem.status ? ` (${problem.status})` : ` (${problem.code})`;
+      return `hub config not readable: Secret ${secret}${status}`;
     }
   }
 }

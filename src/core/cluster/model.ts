@@ -147,7 +147,11 @@ export interface EventModel {
 
 export type SpawnPressureLevel = 'none' | 'rising' | 'saturated';
 
-export type SpawnLimitSource = 'hub-config' | 'z2jh-default' | 'assumed-default';
+/**
+ * Where the limit comes from: the hub's values, z2jh's default (values read, key not set), JupyterHub's
+ * default (the chart's values with the key removed), or z2jh's default assumed (values not readable).
+ */
+export type SpawnLimitSource = 'hub-config' | 'z2jh-default' | 'jupyterhub-default' | 'assumed-default';
 
 export interface SpawnPressure {
   level: SpawnPressureLevel;
@@ -155,7 +159,7 @@ export interface SpawnPressure {
   pendingSpawns: number;
   concurrentSpawnLimit: number;
   limitSource: SpawnLimitSource;
-  /** Why the limit is what it is ("hub config not readable (403): z2jh default 64 assumed"). */
+  /** Why the limit is what it is ("not permitted to read Secret hub (403): z2jh default 64 assumed"). */
   limitDetail: string;
   /** From /hub/metrics when readable: counters since the hub started, and growth since the previous reading. */
   hubMetrics: HubMetricsSummary | null;

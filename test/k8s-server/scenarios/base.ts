@@ -1,7 +1,10 @@
 /** What every scenario stands on: the cluster's node pools and a z2jh release's fixed parts. */
 import { createHash } from 'node:crypto';
 import {
+  hubConfigMap,
+  hubSecret,
   hubService,
+  kubeRootCaConfigMap,
   namespace as namespaceObject,
   node,
   nodeMetrics,
@@ -9,6 +12,7 @@ import {
   proxyPod,
   proxyPublicService,
   userSchedulerPod,
+  type HubValuesOptions,
   type Release,
 } from '../objects';
 import type { Node } from '../wireTypes';
@@ -54,11 +58,16 @@ export function ensureBaseNodes(ctx: ScenarioContext): void {
     }
 }
 
-/** Namespace, services, proxy and user-scheduler of a release, all healthy. */
-export function deployRelease(ctx: ScenarioContext, release: Release): void {
+/**
+ * Namespace, services, the hub's ConfigMap and Secret (values.yaml from `values`), proxy and
+ * user-scheduler of a release, all healthy.
+ */
+export function deployRelease(ctx: ScenarioContext, release: Release, values: HubValuesOptions = {}): void {
   const created = new Date(ctx.start.getTime() - 7 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   ctx.cluster.apply(namespaceObject(release.namespace, { created }));
+  ctx.cluster.apply(kubeRootCaConfigMap(release.namespace, created));
   ctx.cluster.applyAll([hubService(release), proxyApiService(release), proxyPublicService(release)]);
+  ctx.cluster.applyAll([hubConfigMap(release, { created }), hubSecret(release, { ...values, created })]);
   ctx.cluster.apply(proxyPod({ ...release, node: corePoolNodes[1]!, created }));
   for (const replica of [0, 1])
     ctx.cluster.apply(userSchedulerPod({ ...release, replica, node: corePoolNodes[replica]!, created }));

@@ -28,7 +28,7 @@ export interface ClassStartOptions {
   namespace?: string;
   /** Students who spawn at once (default 150). */
   students?: number;
-  /** hub.concurrentSpawnLimit (z2jh default 64). */
+  /** hub.concurrentSpawnLimit, in the hub Secret's values.yaml and enforced by the scenario (z2jh default 64). */
   spawnLimit?: number;
   /** When the class starts (default 60 s in). */
   classStartsAtMs?: number;
@@ -292,7 +292,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       label: `${ns}: healthy hub, ${tas.length} users running, ${6} placeholders`,
       run: (ctx) => {
         ensureBaseNodes(ctx);
-        deployRelease(ctx, release);
+        deployRelease(ctx, release, { concurrentSpawnLimit: limit });
         const hub = ctx.cluster.apply(
           hubPod({
             ...release,

@@ -10,6 +10,8 @@ export interface HealthyHubOptions {
   users?: number;
   durationMs?: number;
   chart?: string;
+  /** hub.concurrentSpawnLimit in the hub Secret's values.yaml (default 100: raised from z2jh's 64). */
+  spawnLimit?: number;
 }
 
 export function healthyHubSteps(options: HealthyHubOptions = {}): Step[] {
@@ -32,7 +34,7 @@ export function healthyHubSteps(options: HealthyHubOptions = {}): Step[] {
       label: `${ns}: healthy hub with ${names.length} users`,
       run: (ctx) => {
         ensureBaseNodes(ctx);
-        deployRelease(ctx, release);
+        deployRelease(ctx, release, { concurrentSpawnLimit: options.spawnLimit ?? 100 });
         const created = ctx.iso(-3 * 86400_000);
         const pod = ctx.cluster.apply(hub(created));
         ctx.cluster.logs.set(ns, pod.metadata.name, 'hub', {

@@ -2,7 +2,8 @@
  * Scenario 1: a hub OOMKilled at start-up, restarting in a loop. Each run loads its spawners, memory
  * climbs to the 2Gi limit, the kernel kills it (OOMKilled, exit 137), kubelet backs off (10 s doubling to
  * 5 min, CrashLoopBackOff) and starts it again. z2jh 4.2.0 / JupyterHub 5.3.0; the hub container holds
- * /srv/jupyterhub/jupyterhub.sqlite (a given file, or a small valid one).
+ * /srv/jupyterhub/jupyterhub.sqlite (a given file, or a small valid one). Its values.yaml has no
+ * hub.concurrentSpawnLimit (the operators set it to null).
  */
 import { at, crashLoopBackOff, hubPod, nodeMetrics, node, oomKilled, podMetrics, type Release } from '../objects';
 import type { Pod } from '../wireTypes';
@@ -87,7 +88,8 @@ export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
       label: `${ns}: hub (z2jh 4.2.0, JupyterHub 5.3.0) starts`,
       run: (ctx) => {
         ensureBaseNodes(ctx);
-        deployRelease(ctx, release);
+        // The physics team nulled hub.concurrentSpawnLimit: Helm drops the key, the hub runs JupyterHub's 100.
+        deployRelease(ctx, release, { concurrentSpawnLimit: null });
         state.created = ctx.iso();
         const pod = hub(ctx, {});
         ctx.cluster.apply(pod);

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../../k8s-server';
 import {
   event,
   hubPod,
+  hubSecret,
   hubService,
   namespace,
   node,
@@ -51,6 +52,7 @@ describe('hubops cluster', function () {
       userPod({ ...a, username: 'ana', node: 'core-1', memoryLimit: '1G' }),
       pending,
       hubService(a),
+      hubSecret(a, { concurrentSpawnLimit: 48, clientSecret: 'cli-test-oauth-client-secret' }),
       event({
         involved: pending,
         reason: 'FailedScheduling',
@@ -69,10 +71,7 @@ describe('hubops cluster', function () {
     assert.equal(code, 0, err);
     assert.match(out, /^hub-a\/hub-a — JupyterHub 5\.4\.3 \(/m);
     assert.match(out, /health: down — hub OOMKilled \(exit 137\)/);
-    assert.match(
-      out,
-      /spawn pressure: none, 1 pending of limit 64 \(hub config not readable: Secret hub \(404\): z2jh default 64 assumed\)/,
-    );
+    assert.match(out, /spawn pressure: none, 1 pending of limit 48 \(concurrent spawn limit 48 from Secret hub\)/);
     assert.match(out, /hub-\S+\s+hub\s+Running\s+yes\s+1\.5Gi \/ 2Gi · 75%\s+4\s+OOMKilled \(137\)/);
     assert.match(
       out,
@@ -82,6 +81,7 @@ describe('hubops cluster', function () {
     assert.ok(!out.includes('\u001b'), 'no raw escape character in the output');
     assert.ok(out.includes('\\x1b[2J\\x1b[31mgotcha'), 'the escapes are shown as text');
     assert.doesNotMatch(out + err, /hubops-test-token/);
+    assert.doesNotMatch(out + err, /cli-test-oauth-client-secret/, 'values.yaml secrets stay out of the output');
   });
 
   it('prints the model as JSON with the contract’s field names', async () => {

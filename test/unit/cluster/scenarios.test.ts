@@ -117,6 +117,30 @@ describe('cluster model on the test server’s scenarios', function () {
     assert.ok(pending.some((p) => p.role === 'user' && /^waiting for scale-up \d+m/.test(p.pending!.reason)));
     assert.ok(pending.some((p) => p.role === 'placeholder' && p.pending!.kind === 'preempted'));
     assert.equal(hub.health, 'degraded');
+    // The limit is the one in the hub Secret's values.yaml, read, not assumed.
+    assert.deepEqual(
+      [pressure.concurrentSpawnLimit, pressure.limitSource, pressure.limitDetail],
+      [64, 'hub-config', 'concurrent spawn limit 64 from Secret hub'],
+    );
+  });
+
+  it('incident: each hub’s spawn limit as its values say — set to 64, raised to 100, removed (JupyterHub’s 100)', async () => {
+    play('incident', minutes(1));
+    const model = await list();
+    const limits = ['hub-classroom', 'hub-staff', 'hub-physics'].map((ns) => {
+      const p = hubIn(model, ns).spawnPressure;
+      return [ns, p.concurrentSpawnLimit, p.limitSource, p.limitDetail];
+    });
+    assert.deepEqual(limits, [
+      ['hub-classroom', 64, 'hub-config', 'concurrent spawn limit 64 from Secret hub'],
+      ['hub-staff', 100, 'hub-config', 'concurrent spawn limit 100 from Secret hub'],
+      [
+        'hub-physics',
+        100,
+        'jupyterhub-default',
+        'hub.concurrentSpawnLimit removed in Secret hub: JupyterHub default 100',
+      ],
+    ]);
   });
 
   it('class-start, watched: scale-up and throttling observations as the class arrives', async () => {
@@ -130,6 +154,9 @@ describe('cluster model on the test server’s scenarios', function () {
       'saturation',
     );
     assert.equal(pressure.hub, 'hub-classroom');
+    assert.equal(pressure.limit, 64);
+    const read = await watched.until((c) => c.hubs[0]!.spawnPressure.limitSource === 'hub-config', 'limit read');
+    assert.equal(read.hubs[0]!.spawnPressure.limitDetail, 'concurrent spawn limit 64 from Secret hub');
     // Students retry every ~45 s: a later reading of /hub/metrics counts new 429s (two readings needed).
     await watched.until((c) => c.hubs[0]!.spawnPressure.hubMetrics !== null, 'a first hub metrics reading');
     timeline.advanceTo(minutes(3));

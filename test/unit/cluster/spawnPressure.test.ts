@@ -30,7 +30,7 @@ const metrics5 = (throttled: number, failures: number) =>
   ].join('\n');
 
 describe('cluster model: spawn pressure', () => {
-  it('reads the concurrent spawn limit from the hub’s values, hub.config winning, else z2jh’s default', () => {
+  it('reads the concurrent spawn limit from the hub’s values, hub.config winning, else a default that says which', () => {
     assert.deepEqual(spawnLimitOf(parseHubValues('hub:\n  concurrentSpawnLimit: 20\n', 'Secret hub')), {
       limit: 20,
       source: 'hub-config',
@@ -42,6 +42,21 @@ describe('cluster model: spawn pressure', () => {
     assert.deepEqual([unset.limit, unset.source], [64, 'z2jh-default']);
     const broken = parseHubValues('hub: [unclosed', 'Secret hub');
     assert.equal(broken.status, 'unreadable');
+    // hub.config's key present but null: hub.concurrentSpawnLimit applies.
+    const nulled = 'hub:\n  concurrentSpawnLimit: 20\n  config:\n    JupyterHub:\n      concurrent_spawn_limit: null\n';
+    assert.equal(spawnLimitOf(parseHubValues(nulled, 'Secret hub')).limit, 20);
+    // The chart's own rendering (its Chart block) without the key: nulled by the operator, JupyterHub's 100.
+    const rendered = 'Chart:\n  Name: jupyterhub\n  Version: 4.2.0\nhub:\n  baseUrl: /\n';
+    assert.deepEqual(spawnLimitOf(parseHubValues(rendered, 'Secret hub')), {
+      limit: 100,
+      source: 'jupyterhub-default',
+      detail: 'hub.concurrentSpawnLimit removed in Secret hub: JupyterHub default 100',
+    });
+    for (const notValues of ['null', '~', '- a\n- b\n', 'just words'])
+      assert.deepEqual(parseHubValues(notValues, 'Secret hub'), {
+        status: 'unreadable',
+        reason: 'values.yaml in Secret hub is not a YAML mapping of chart values',
+      });
     const assumed = spawnLimitOf({ status: 'unreadable', reason: 'Secret hub not readable (403 Forbidden)' });
     assert.deepEqual(
       [assumed.limit, assumed.source, assumed.detail],

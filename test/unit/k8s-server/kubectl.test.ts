@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { at, event, hubPod, namespace, node, oomKilled, podMetrics } from '../../k8s-server/objects';
+import {
+  at,
+  event,
+  hubConfigMap,
+  hubPod,
+  hubSecret,
+  kubeRootCaConfigMap,
+  namespace,
+  node,
+  oomKilled,
+  podMetrics,
+} from '../../k8s-server/objects';
 import { kubectl } from '../../k8s-server/kubectl';
 import { useTestServer } from '../../k8s-server/useTestServer';
 
@@ -11,6 +22,7 @@ describe('k8s test server: the real kubectl', () => {
     tokens: [
       { token: 'admin', user: 'admin' },
       { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
+      { token: 'no-secrets', user: 'system:serviceaccount:hubops:viewer', secrets: false },
     ],
   });
   const hub = () =>
@@ -25,6 +37,9 @@ describe('k8s test server: the real kubectl', () => {
       node({ name: 'gke-core-1', pool: 'core' }),
       hub(),
       hubPod({ namespace: 'hub-b', node: 'gke-core-1' }),
+      kubeRootCaConfigMap('hub-a', at(-3600)),
+      hubConfigMap({ namespace: 'hub-a' }, { created: at(-3600) }),
+      hubSecret({ namespace: 'hub-a' }, { concurrentSpawnLimit: 100, created: at(-3600) }),
       event({
         involved: hub(),
         reason: 'BackOff',
@@ -89,6 +104,36 @@ describe('k8s test server: the real kubectl', () => {
     const r = await kubectl(s, ['top', 'pod', '-n', 'hub-a']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout.toString(), new RegExp(`${hubName()}\\s+250m\\s+1800Mi`));
+  });
+
+  it('get secrets and configmaps -n hub-a: the printer columns of the real server', async () => {
+    const secrets = await kubectl(server(), ['get', 'secrets', '-n', 'hub-a']);
+    assert.equal(secrets.code, 0, secrets.stderr);
+    const lines = secrets.stdout.toString().trimEnd().split('\n');
+    assert.match(lines[0]!, /^NAME\s+TYPE\s+DATA\s+AGE$/);
+    assert.match(lines[1]!, /^hub\s+Opaque\s+4\s+\S+$/);
+    assert.equal(lines.length, 2);
+    const cms = await kubectl(server(), ['get', 'cm', '-n', 'hub-a']);
+    assert.equal(cms.code, 0, cms.stderr);
+    assert.match(cms.stdout.toString(), /^NAME\s+DATA\s+AGE\nhub\s+3\s+\S+\nkube-root-ca\.crt\s+1\s+\S+\n$/);
+  });
+
+  it('get secret hub -o jsonpath: values.yaml decodes to the chart values', async () => {
+    const r = await kubectl(server(), ['get', 'secret', 'hub', '-n', 'hub-a', '-o', 'jsonpath={.data.values\\.yaml}']);
+    assert.equal(r.code, 0, r.stderr);
+    const values = Buffer.from(r.stdout.toString(), 'base64').toString('utf8');
+    assert.match(values, /^hub:\n(?: {2}.*\n)*? {2}concurrentSpawnLimit: 100\n/m);
+  });
+
+  it('says Forbidden for secrets to a token that may read everything else', async () => {
+    const pods = await kubectl(server(), ['get', 'pods', '-n', 'hub-a'], { token: 'no-secrets' });
+    assert.equal(pods.code, 0, pods.stderr);
+    const r = await kubectl(server(), ['get', 'secrets', '-n', 'hub-a'], { token: 'no-secrets' });
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Error from server \(Forbidden\): secrets is forbidden: User "system:serviceaccount:hubops:viewer" cannot list resource "secrets" in API group "" in the namespace "hub-a"/,
+    );
   });
 
   it('says Forbidden for a namespace the token may not read', async () => {

@@ -6,7 +6,7 @@ import { execIn } from '../../k8s-server/execHelper';
 import { findScenario, scenarios, Timeline } from '../../k8s-server/scenarios';
 import { T0 } from '../../k8s-server/objects';
 import { useTestServer } from '../../k8s-server/useTestServer';
-import type { CoreEvent, Pod } from '../../k8s-server/wireTypes';
+import type { CoreEvent, Pod, Secret } from '../../k8s-server/wireTypes';
 import { useTempDir } from '../../support/tempDir';
 
 const start = new Date(T0);
@@ -155,6 +155,33 @@ describe('k8s test server: scenarios in virtual time', () => {
     assert.ok(c.state.running);
     const previous = server().cluster.logs.previous('hub-aborting', hub.metadata.name, 'hub')!;
     assert.match(previous.trimEnd().split('\n').at(-1)!, /Aborting due to 5 consecutive spawn failures$/);
+  });
+
+  it('every release has its hub Secret (values.yaml) and ConfigMap, mounted by its hub pod', () => {
+    timeline('incident', { durationMs: 60_000 }).advanceTo(0);
+    timeline('versions').advanceTo(0);
+    const limitIn = (ns: string) => {
+      const secret = server().cluster.get<Secret>('Secret', ns, 'hub');
+      assert.ok(secret?.data?.['values.yaml'], `hub Secret with values.yaml in ${ns}`);
+      const values = Buffer.from(secret.data['values.yaml'], 'base64').toString('utf8');
+      assert.match(values, /^Chart:\n {2}AppVersion: \S+\n {2}Name: jupyterhub\n/, ns);
+      return /^ {2}concurrentSpawnLimit: (.*)$/m.exec(values)?.[1] ?? 'absent';
+    };
+    assert.deepEqual(
+      ['hub-classroom', 'hub-staff', 'hub-physics', 'hub-legacy', 'hub-modern'].map((ns) => [ns, limitIn(ns)]),
+      [
+        ['hub-classroom', '64'],
+        ['hub-staff', '100'],
+        ['hub-physics', 'absent'],
+        ['hub-legacy', '64'],
+        ['hub-modern', '64'],
+      ],
+    );
+    for (const ns of ['hub-classroom', 'hub-physics', 'hub-staff', 'hub-legacy']) {
+      const volumes = hubOf(ns).spec.volumes as { name: string; secret?: { secretName: string } }[];
+      assert.equal(volumes.find((v) => v.name === 'secret')?.secret?.secretName, 'hub', ns);
+      assert.ok(server().cluster.get('ConfigMap', ns, 'hub'), `hub ConfigMap in ${ns}`);
+    }
   });
 
   it('incident: three hubs in three namespaces of one cluster, played in real time at high speed', async () => {
