@@ -11,6 +11,13 @@ interface StoredResult {
   info: ResultInfo;
   /** The TEMP table holding the rows in order (rowid 1…n), or null for a statement without columns. */
   table: string | null;
+  /**
+   * A sorted view: a TEMP table of the base table's rowids in sorted order (its own rowid 1…n is the
+   * position). Sorting moves row numbers, not rows: a million 250-byte rows are not copied again.
+   */
+  order: string | null;
+  /** How to name the base table's rowid: a result may have a column called rowid (or _rowid_). */
+  rowid: string;
   /** Column names inside that table (SQLite renames duplicates), in the order of `info.columns`. */
   storedColumns: string[];
   /** The unsorted result this one was sorted from (itself when unsorted). */
@@ -20,7 +27,7 @@ interface StoredResult {
 /**
  * Query results materialised in TEMP tables of the worker's in-memory DB: a page is a rowid range,
  * so scrolling to row 900,000 of a million costs the same as row 0, and sorting is one more TEMP
- * table built by SQLite. Only the latest query (and one sorted copy of it) is kept.
+ * table (of row numbers) built by SQLite. Only the latest query (and one sort of it) is kept.
  */
 export class ResultStore {
   private nextId = 1;
@@ -54,7 +61,14 @@ export class ResultStore {
       sort: null,
       elapsedMs: performance.now() - started,
     };
-    this.results.set(id, { info, table: stored.value.table, storedColumns: stored.value.storedColumns, baseId: id });
+    const rowid = ['rowid', '_rowid_', 'oid'].find(
+      (name) => !stored.value.storedColumns.some((c) => c.toLowerCase() === name),
+    );
+    if (!rowid) {
+      this.drop(id, { ...stored.value, info, order: null, rowid: 'rowid', baseId: id });
+      return sqlError('The result has columns named rowid, _rowid_ and oid: rename one of them (AS …) to browse it.');
+    }
+    this.results.set(id, { info, ...stored.value, order: null, rowid, baseId: id });
     return { ok: true, value: info };
   }
 
@@ -71,8 +85,9 @@ export class ResultStore {
     const table = `explorer_result_${id}`;
     const started = performance.now();
     try {
+      this.db.run(`CREATE TEMP TABLE ${quoteId(table)} (source INTEGER NOT NULL)`);
       this.db.run(
-        `CREATE TEMP TABLE ${quoteId(table)} AS SELECT * FROM temp.${quoteId(base.table)} ORDER BY ${quoteId(storedColumn)} ${direction === 'asc' ? 'ASC' : 'DESC'}, rowid`,
+        `INSERT INTO temp.${quoteId(table)} (source) SELECT ${base.rowid} FROM temp.${quoteId(base.table)} ORDER BY ${quoteId(storedColumn)} ${direction === 'asc' ? 'ASC' : 'DESC'}, ${base.rowid}`,
       );
     } catch (error) {
       return sqlError(messageOfSql(error));
@@ -83,7 +98,14 @@ export class ResultStore {
       sort: { column, direction },
       elapsedMs: performance.now() - started,
     };
-    this.results.set(id, { info, table, storedColumns: base.storedColumns, baseId: base.info.resultId });
+    this.results.set(id, {
+      info,
+      table: base.table,
+      order: table,
+      rowid: base.rowid,
+      storedColumns: base.storedColumns,
+      baseId: base.info.resultId,
+    });
     return { ok: true, value: info };
   }
 
@@ -92,13 +114,11 @@ export class ResultStore {
     const found = this.find(resultId);
     if (!found.ok) return found;
     if (!found.value.table) return { ok: true, value: [] };
-    const statement = this.db.prepare(
-      `SELECT * FROM temp.${quoteId(found.value.table)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
-    );
+    const statement = this.db.prepare(selectRows(found.value, 'range'));
     try {
       statement.bind([offset, offset + limit]);
       const rows: Cell[][] = [];
-      while (statement.step()) rows.push(rawRow(statement).map(toCell));
+      while (statement.step()) rows.push(rawRow(statement).slice(1).map(toCell));
       return { ok: true, value: rows };
     } finally {
       statement.free();
@@ -110,11 +130,11 @@ export class ResultStore {
     const found = this.find(resultId);
     if (!found.ok) return found;
     if (!found.value.table) return { ok: true, value: '' };
-    const statement = this.db.prepare(`SELECT * FROM temp.${quoteId(found.value.table)} WHERE rowid = ?`);
+    const statement = this.db.prepare(selectRows(found.value, 'one'));
     try {
       statement.bind([row + 1]);
       if (!statement.step()) return { ok: false, error: { code: 'sql', message: 'There is no such row.' } };
-      const values = rawRow(statement);
+      const values = rawRow(statement).slice(1);
       if (column >= values.length) return { ok: false, error: { code: 'sql', message: 'There is no such column.' } };
       return { ok: true, value: fullText(values[column]!) };
     } finally {
@@ -126,9 +146,9 @@ export class ResultStore {
   *iterate(resultId: number): Generator<RawValue[], void, undefined> {
     const stored = this.results.get(resultId);
     if (!stored?.table) return;
-    const statement = this.db.prepare(`SELECT * FROM temp.${quoteId(stored.table)} ORDER BY rowid`);
+    const statement = this.db.prepare(selectRows(stored, 'all'));
     try {
-      while (statement.step()) yield rawRow(statement);
+      while (statement.step()) yield rawRow(statement).slice(1);
     } finally {
       statement.free();
     }
@@ -152,7 +172,9 @@ export class ResultStore {
   }
 
   private drop(id: number, stored: StoredResult): void {
-    if (stored.table) this.db.run(`DROP TABLE IF EXISTS temp.${quoteId(stored.table)}`);
+    // A sort owns only its order table; the base table goes with the base result.
+    const own = stored.order ?? stored.table;
+    if (own) this.db.run(`DROP TABLE IF EXISTS temp.${quoteId(own)}`);
     this.results.delete(id);
   }
 
@@ -240,6 +262,20 @@ export class ResultStore {
   private count(table: string): number {
     return Number(selectAll(this.db, `SELECT count(*) FROM temp.${quoteId(table)}`)[0]![0]);
   }
+}
+
+/**
+ * The rows of a result, each led by its 1-based position (the base table's rowid, or the place a sort
+ * gave it): positions `(?, ?]`, position `?`, or all in order.
+ */
+function selectRows(stored: StoredResult, which: 'range' | 'one' | 'all'): string {
+  const base = `temp.${quoteId(stored.table!)} AS b`;
+  const [position, from] = stored.order
+    ? ['o.rowid', `temp.${quoteId(stored.order)} AS o JOIN ${base} ON b.${stored.rowid} = o.source`]
+    : [`b.${stored.rowid}`, base];
+  const where =
+    which === 'range' ? `WHERE ${position} > ? AND ${position} <= ?` : which === 'one' ? `WHERE ${position} = ?` : '';
+  return `SELECT ${position}, b.* FROM ${from} ${where} ORDER BY ${position}`;
 }
 
 interface Stored {

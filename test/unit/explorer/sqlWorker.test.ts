@@ -352,6 +352,24 @@ describe('explorer sql.js worker', function () {
     assert.equal(await cellText(client, result.resultId, 0, 5), '00ff10');
   });
 
+  it('pages and sorts a result whose columns are called rowid and _rowid_', async () => {
+    expectOk(await client.open(hubDb, false));
+    const result = expectOk(
+      await client.request('query', { sql: 'SELECT 100 - id AS rowid, name AS _rowid_ FROM users ORDER BY id' }),
+    );
+    const rows = expectOk(await client.request('rows', { resultId: result.resultId, offset: 0, limit: 2 }));
+    assert.deepEqual(rows, [
+      [99, 'alice'],
+      [98, HOSTILE_NAMES[0]],
+    ]);
+    const sorted = expectOk(await client.request('sort', { resultId: result.resultId, column: 0, direction: 'asc' }));
+    const lowest = expectOk(await client.request('rows', { resultId: sorted.resultId, offset: 0, limit: 1 }));
+    assert.deepEqual(lowest, [[100 - (1 + HOSTILE_NAMES.length), HOSTILE_NAMES.at(-1)]]);
+    assert.equal(await cellText(client, sorted.resultId, 0, 1), HOSTILE_NAMES.at(-1));
+    const all = await client.request('query', { sql: 'SELECT 1 AS rowid, 2 AS _rowid_, 3 AS oid' });
+    assert.match(!all.ok ? all.error.message : '', /rename one/);
+  });
+
   it('forgets an old result when a new query replaces it', async () => {
     expectOk(await client.open(hubDb, false));
     const first = expectOk(await client.request('query', { sql: 'SELECT 1' }));
