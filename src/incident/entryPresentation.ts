@@ -101,9 +101,10 @@ export function entryRow(entry: JournalEntry, clock: RowClock, hidden = false): 
   return { id: entry.id, label: `${when}  ${text}`, description, tooltip, icon: kindIcon(entry.kind), contextValue };
 }
 
-/** How long an incident has been (or was) recorded: "42 min", "2 h 5 min". */
+/** How long an incident has been (or was) recorded, in whole minutes: "< 1 min", "42 min", "2 h 5 min". */
 export function recordedFor(startedAt: string, untilMs: number): string {
-  return formatDuration(Math.max(0, untilMs - Date.parse(startedAt)));
+  const minutes = Math.floor(Math.max(0, untilMs - Date.parse(startedAt)) / 60_000);
+  return minutes < 1 ? '< 1 min' : formatDuration(minutes * 60_000);
 }
 
 /** Tree labels are one line; journal text from the cluster can hold newlines. */

@@ -16,6 +16,8 @@ export type { AnalysisTarget, SnapshotRecord } from './recordedEntries';
 
 /** Remembers the current incident's journal across window reloads. */
 const currentIncidentKey = 'jupyterhubOps.currentIncident';
+/** The journal whose report panel was shown last, to reopen it after a reload. */
+const lastReportKey = 'jupyterhubOps.lastReport';
 
 export interface IncidentDeps {
   kubeconfig: KubeconfigSource;
@@ -40,7 +42,9 @@ export interface IncidentApi extends vscode.Disposable {
  * report panel. Journals live in the extension's global storage (`incidents/`, one JSONL per incident).
  */
 export function registerIncident(context: vscode.ExtensionContext, deps: IncidentDeps): IncidentApi {
-  const log = deps.log ?? (() => undefined);
+  // Problems go to the caller's log, else to an output channel of their own (never secrets).
+  const channel = deps.log ? undefined : vscode.window.createOutputChannel('JupyterHub Ops: Incidents', { log: true });
+  const log = deps.log ?? ((line: string) => channel!.warn(line));
   const store = new IncidentStore(
     join(context.globalStorageUri.fsPath, 'incidents'),
     {
@@ -57,8 +61,17 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
 
   const tree = new IncidentTreeProvider(store, reportTimezone);
   const status = new RecordingStatus(store);
-  const reports = new ReportPanels(context.extensionUri, { store, timezone: reportTimezone, log });
+  const reports = new ReportPanels(context.extensionUri, {
+    store,
+    timezone: reportTimezone,
+    log,
+    lastShown: {
+      get: () => context.globalState.get<string>(lastReportKey),
+      set: (file) => context.globalState.update(lastReportKey, file),
+    },
+  });
   const disposables = vscode.Disposable.from(
+    ...(channel ? [channel] : []),
     tree,
     status,
     reports,

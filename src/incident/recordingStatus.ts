@@ -43,11 +43,7 @@ export class RecordingStatus implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const minutes = Math.floor((Date.now() - Date.parse(journal.incident.startedAt)) / 60_000);
-    const duration =
-      minutes < 1
-        ? '< 1 min'
-        : recordedFor(journal.incident.startedAt, Date.parse(journal.incident.startedAt) + minutes * 60_000);
+    const duration = recordedFor(journal.incident.startedAt, Date.now());
     this.item.text = `$(record) Incident · ${duration}`;
     this.item.tooltip = `Recording incident "${journal.incident.title}" for ${duration}. Click to show the Incident view.`;
     this.item.show();

@@ -11,6 +11,8 @@ export const REPORT_VIEW_TYPE = 'jupyterhubOps.incidentReport';
 
 export interface ReportPanelsDeps {
   store: IncidentStore;
+  /** The journal whose report was shown last (globalState): the page's own state can be lost in a reload. */
+  lastShown: { get(): string | undefined; set(file: string | undefined): unknown };
   timezone(): string;
   log(line: string): void;
 }
@@ -78,9 +80,12 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    // The page's state names its journal; VS Code does not always get to save it before a reload, so
+    // fall back to the report shown last.
     const parsed = parsePageState(state);
-    const file = parsed.ok ? parsed.value.journalFile : undefined;
+    const file = (parsed.ok ? parsed.value.journalFile : undefined) || this.deps.lastShown.get();
     if (!file || this.open.has(resolve(file))) {
+      this.deps.log(`Report: not reopening a report panel (${file ? 'it is open already' : 'no journal known'}).`);
       panel.dispose();
       return;
     }
@@ -118,8 +123,14 @@ export class ReportPanels implements vscode.Disposable {
       styleUri: asset('media', 'report.css'),
     });
     this.open.set(journalFile, { panel, session });
+    void this.deps.lastShown.set(journalFile);
+    // A hidden page is unloaded (no retainContextWhenHidden): it says `ready` again when shown.
+    const visibility = panel.onDidChangeViewState(() => {
+      if (!panel.visible) holder.ready = false;
+    });
     panel.onDidDispose(() => {
       receiving.dispose();
+      visibility.dispose();
       if (this.open.get(journalFile)?.panel === panel) this.open.delete(journalFile);
     });
     return { ok: true, value: session };
@@ -166,7 +177,11 @@ export class ReportPanels implements vscode.Disposable {
         return choice === replace;
       },
       async showFile(file: string) {
-        await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+        // Beside the report, so the panel stays in view.
+        await vscode.window.showTextDocument(vscode.Uri.file(file), {
+          preview: false,
+          viewColumn: vscode.ViewColumn.Beside,
+        });
       },
     };
   }

@@ -145,9 +145,11 @@ export class ReportSession {
         return;
       }
       case 'export': {
-        const result = await this.exportMarkdown();
+        // Said before the file opens: opening it may hide this page.
+        const result = await this.exportMarkdown({
+          beforeOpen: (file) => this.notice('info', `Exported to ${file}`, file),
+        });
         if (!result.ok) this.notice('error', result.error.userMessage);
-        else if (result.value !== null) this.notice('info', `Exported to ${result.value}`, result.value);
         return;
       }
       case 'copyMarkdown': {
@@ -226,7 +228,7 @@ export class ReportSession {
    * not to replace an existing file.
    */
   async exportMarkdown(
-    options: { target?: string; overwrite?: boolean; open?: boolean } = {},
+    options: { target?: string; overwrite?: boolean; open?: boolean; beforeOpen?: (file: string) => void } = {},
   ): Promise<Result<string | null>> {
     const markdown = this.markdown();
     if (!markdown.ok) return markdown;
@@ -248,6 +250,7 @@ export class ReportSession {
     if (!options.overwrite && existsSync(file) && !(await this.ui.confirmReplace(file))) return ok(null);
     const written = writeFileAtomic(file, markdown.value);
     if (!written.ok) return written;
+    options.beforeOpen?.(file);
     if (options.open !== false) await this.ui.showFile(file);
     return ok(file);
   }

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { kubeconfigYaml } from '../support/kubeconfigBuilder';
+import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from './support/workbench';
+
+/** The report page inside its webview (the workbench nests it in two frames). */
+const reportFrame = (page: Page): FrameLocator =>
+  page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+/** Waits for the quick input titled `title` and answers it by typing and pressing Enter. */
+async function answerQuickInput(page: Page, title: string, text?: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+  const input = page.locator('.quick-input-widget input.input');
+  if (text !== undefined) await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+const summary = 'Operator summary: the hub ran out of memory at every start until the stress servers were stopped.';
+
+describe('UI: incident journal and report in code-server', () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await openInstalledWorkbench({
+      name: 'ui-report',
+      settings: { 'jupyterhubOps.reportTimezone': 'America/New_York' },
+      prepare(dirs) {
+        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
+        writeFileSync(
+          join(dirs.home, '.kube/config'),
+          kubeconfigYaml([{ name: 'prod', namespace: 'stress-hub' }, { name: 'staging' }], 'prod'),
+        );
+      },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('starts an incident through its prompts and shows it recording', async () => {
+    const { page } = workbench;
+    await openSidebar(page);
+    await runFromPalette(page, 'JupyterHub: Start Incident');
+    await answerQuickInput(page, 'Start Incident (1/4)', 'stress-hub OOMKilled at start-up');
+    await answerQuickInput(page, 'Start Incident (2/4)'); // the current context is ticked
+    await answerQuickInput(page, 'Start Incident (3/4)'); // its namespace is ticked
+    await answerQuickInput(page, 'Start Incident (4/4)'); // no severity
+    const status = page.locator('.statusbar-item', { hasText: 'Incident ·' });
+    await status.first().waitFor();
+    assert.match(await status.first().innerText(), /Incident · < 1 min/);
+    await page.locator('.monaco-list-row', { hasText: 'stress-hub OOMKilled at start-up' }).first().waitFor();
+  });
+
+  it('adds a timeline note typed in one line, and the Incident view shows it', async () => {
+    const { page } = workbench;
+    await runFromPalette(page, 'JupyterHub: Add Timeline Note');
+    await answerQuickInput(page, 'Add Timeline Note', 'Helm upgrade restarted the hub #cause');
+    await page.locator('.monaco-list-row', { hasText: 'Helm upgrade restarted the hub' }).first().waitFor();
+    const rows = await treeRows(page, 'Incident');
+    assert.match(rows[0]!, /^stress-hub OOMKilled at start-up \| recording · < 1 min · times in E[SD]T$/);
+    assert.match(rows[1]!, /^\d\d:\d\d {2}Helm upgrade restarted the hub$/);
+    await workbench.screenshot('report-incident-view');
+  });
+
+  it('drafts the report, keeps an edit of the summary across a page reload, without CSP violations', async () => {
+    const { page } = workbench;
+    await runFromPalette(page, 'JupyterHub: Draft Incident Report');
+    let frame = reportFrame(page);
+    await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('h1').innerText(), 'stress-hub OOMKilled at start-up');
+    const headings = await frame.locator('.report-section h2').allInnerTexts();
+    assert.deepEqual(headings, ['Summary', 'Impact', 'Timeline', 'Resolution', 'What we learned', 'Action items']);
+    assert.match(await frame.locator('#section-timeline').innerText(), /All times in E[SD]T \(America\/New_York\)/);
+    assert.match(await frame.locator('#section-timeline').innerText(), /Note: Helm upgrade restarted the hub/);
+    await workbench.screenshot('report-draft');
+
+    await frame.locator('#section-summary vscode-button', { hasText: 'Edit' }).click();
+    const area = frame.locator('#section-summary vscode-text-area textarea');
+    await area.waitFor();
+    await area.fill(summary);
+    await frame.locator('#section-summary .section-status', { hasText: 'Edited · saved' }).waitFor();
+    await workbench.screenshot('report-editing');
+
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The panel comes back by itself (its serializer), showing the saved edit.
+    frame = reportFrame(page);
+    await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
+    await frame.locator('#section-summary textarea, #section-summary .markdown').first().waitFor();
+    const kept = await frame.locator('#section-summary').evaluate((section) => {
+      const area = section.querySelector('vscode-text-area') as (HTMLElement & { value: string }) | null;
+      return area ? area.value : (section.querySelector('.markdown')?.textContent ?? '');
+    });
+    assert.equal(kept, summary);
+    await workbench.screenshot('report-after-reload');
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+
+  it('exports the report as Markdown into the workspace and opens it', async () => {
+    const { page } = workbench;
+    const frame = reportFrame(page);
+    const done = frame.locator('#section-summary vscode-button', { hasText: 'Done' });
+    if (await done.count()) await done.click();
+    await frame.locator('.toolbar vscode-button', { hasText: 'Export' }).click();
+    await frame.locator('.notice', { hasText: 'Exported to' }).waitFor();
+    const folder = join(workbench.dirs.workspace, 'incident-reports');
+    const [file] = readdirSync(folder);
+    assert.match(file!, /^\d{4}-\d\d-\d\d-stress-hub-oomkilled-at-start-up\.md$/);
+    const markdown = readFileSync(join(folder, file!), 'utf8');
+    assert.match(markdown, new RegExp(`## Summary\\n\\n${summary}`));
+    assert.match(markdown, /\*\*Note:\*\* Helm upgrade restarted the hub/);
+    await page.locator('.tab', { hasText: file! }).first().waitFor();
+    await workbench.screenshot('report-exported');
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+});
