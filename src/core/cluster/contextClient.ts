@@ -15,7 +15,7 @@ import { err, ok, UserError, type Result } from '../result';
 import { hubConfigObjects, parseHubValues, type HubConfigRead } from './hubConfig';
 import { summarizeHubMetrics, type HubMetricsReading } from './hubMetrics';
 import { DisposableHttpLibrary } from './disposableHttp';
-import { describeKubeError, statusOf, type KubeProblem, type RequestWhat } from './kubeErrors';
+import { describeKubeError, statusOf, type KubeProblem, type KubeProblemCode, type RequestWhat } from './kubeErrors';
 
 /** Every z2jh pod carries a `component` label (3.x and 4.x): listing only those skips kube-system & co. */
 export const z2jhPodSelector = 'component';
@@ -135,7 +135,8 @@ export class ContextClient {
         // The Secret's problem is the one worth reporting: it is where z2jh keeps the values.
       }
     }
-    return { status: 'unreadable', reason: secretReadReason(secretProblem, names.secret) };
+    const retry = passingProblems.has(secretProblem.code);
+    return { status: 'unreadable', reason: secretReadReason(secretProblem, names.secret), ...(retry ? { retry } : {}) };
   }
 
   /** `/hub/metrics` through the API server's service proxy (needs services/proxy and an open metrics endpoint). */
@@ -209,6 +210,18 @@ export class ContextClient {
     }
   }
 }
+
+/**
+ * Problems that pass by themselves, unlike RBAC, a missing Secret or its content (which the running hub
+ * read at start-up too, and which change only with a new hub pod).
+ */
+const passingProblems: ReadonlySet<KubeProblemCode> = new Set([
+  'unauthorized',
+  'server-error',
+  'unreachable',
+  'timeout',
+  'unknown',
+]);
 
 /** Why the hub's Secret gave no values, in a few words (the model appends the default it assumes). */
 function secretReadReason(problem: KubeProblem, secret: string): string {

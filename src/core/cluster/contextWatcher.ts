@@ -28,6 +28,13 @@ const previousLogTail = 50;
 /** Hub metrics read per metrics tick at most (only hubs with spawns pending are read). */
 const hubMetricsPerTick = 8;
 
+/** A hub's config as read for one hub pod; `hubPodUid` '' asks for a new read on the next rebuild. */
+interface HubConfigEntry {
+  hubPodUid: string;
+  config: HubConfigRead | null;
+  reading: boolean;
+}
+
 interface Slot<T extends KubernetesObject> {
   informer: ResilientInformer<T>;
   problem: KubeProblem | null;
@@ -46,7 +53,7 @@ export class ContextWatcher {
   private nodes: Slot<V1Node> | null = null;
   private podMetrics: PodMetric[] | null = null;
   private metricsProblem: string | null = null;
-  private readonly hubConfigs = new Map<string, { hubPodUid: string; config: HubConfigRead | null }>();
+  private readonly hubConfigs = new Map<string, HubConfigEntry>();
   private readonly hubMetrics = new Map<string, { current: HubMetricsReading; previous?: HubMetricsReading }>();
   private readonly hubMetricsProblems = new Map<string, string>();
   private readonly previousLogs = new Map<string, string>();
@@ -256,15 +263,19 @@ export class ContextWatcher {
       const uid = hubPod?.metadata?.uid ?? '';
       const known = this.hubConfigs.get(key);
       // A helm upgrade rolls the hub pod: read the config again then.
-      if (hubPod && (!known || known.hubPodUid !== uid)) {
-        this.hubConfigs.set(key, { hubPodUid: uid, config: known?.config ?? null });
+      if (hubPod && (!known || (known.hubPodUid !== uid && !known.reading))) {
+        const entry: HubConfigEntry = { hubPodUid: uid, config: known?.config ?? null, reading: true };
+        this.hubConfigs.set(key, entry);
         client.readHubConfig(group.namespace, hubPod).then(
           (config) => {
-            if (this.disposed) return;
-            this.hubConfigs.set(key, { hubPodUid: uid, config });
+            entry.reading = false;
+            if (this.disposed || this.hubConfigs.get(key) !== entry) return;
+            entry.config = config;
             this.schedule();
           },
-          () => undefined,
+          () => {
+            entry.reading = false;
+          },
         );
       }
       for (const pod of group.pods.filter((p) => podRole(p) === 'hub')) {
@@ -315,6 +326,9 @@ export class ContextWatcher {
 
   private async readMetrics(): Promise<void> {
     const client = this.client!;
+    // Hub configs that failed for a passing reason are read again on the rebuild after this tick.
+    for (const entry of this.hubConfigs.values())
+      if (entry.config?.status === 'unreadable' && entry.config.retry && !entry.reading) entry.hubPodUid = '';
     const scopes: (string | undefined)[] = this.options.namespaces.length ? this.options.namespaces : [undefined];
     const results = await Promise.all(scopes.map((ns) => client.podMetrics(ns)));
     const good = results.filter((r) => r.ok);

@@ -20,7 +20,8 @@ export type HubConfigRead =
        */
       chart: string | null;
     }
-  | { status: 'unreadable'; reason: string };
+  /** `retry`: the failure may pass (a 500, no answer, rejected credentials): worth reading again later. */
+  | { status: 'unreadable'; reason: string; retry?: boolean };
 
 /**
  * Where z2jh keeps a hub's values: the hub pod mounts the `hub` Secret as volume `secret` and the `hub`

@@ -19,7 +19,7 @@ import {
   type HubSecretOptions,
   type Release,
 } from '../../k8s-server/objects';
-import { context, watch, type Watched } from './watcherHarness';
+import { context, eventually, watch, type Watched } from './watcherHarness';
 
 const now = () => Date.parse(at(600));
 const clientSecret = 'gh-oauth-client-secret-5f1e0c';
@@ -196,6 +196,36 @@ describe('cluster model: the hub’s spawn limit from its Secret, on the test AP
       'the new limit after the roll',
     );
     assert.equal(limitOf(upgraded, 'hub-a').detail, 'concurrent spawn limit 80 from Secret hub');
+  });
+
+  it('watcher: a 500 on the Secret shows the reason, and the next metrics tick reads it again', async () => {
+    deployHub(server, { namespace: 'hub-a' }, { concurrentSpawnLimit: 40 });
+    server.faults.failNext('/api/v1/namespaces/hub-a/secrets/hub', { code: 500 });
+    watched = watch(server, { now, metricsIntervalMs: 50 });
+    const failed = await watched.until((c) => /\(500\)/.test(c.hubs[0]?.spawnPressure.limitDetail ?? ''), '500');
+    assert.deepEqual(limitOf(failed, 'hub-a'), {
+      limit: 64,
+      source: 'assumed-default',
+      detail: 'hub config not readable: Secret hub (500): z2jh default 64 assumed',
+    });
+    const read = await watched.until((c) => c.hubs[0]!.spawnPressure.limitSource === 'hub-config', 'read again');
+    assert.equal(limitOf(read, 'hub-a').limit, 40);
+    const reads = server.requests.filter((r) => r.path === '/api/v1/namespaces/hub-a/secrets/hub');
+    assert.deepEqual(
+      reads.map((r) => r.status),
+      [500, 200],
+    );
+  });
+
+  it('watcher: a 403 is not retried on metrics ticks (RBAC and the Secret change with a new hub pod)', async () => {
+    deployHub(server, { namespace: 'hub-a' }, { concurrentSpawnLimit: 40 });
+    watched = watch(server, { now, token: 'no-secrets', metricsIntervalMs: 20 });
+    await watched.until((c) => /not permitted/.test(c.hubs[0]?.spawnPressure.limitDetail ?? ''), 'the 403 reason');
+    const metricsReads = () => server.requests.filter((r) => r.path.startsWith('/apis/metrics.k8s.io/')).length;
+    const before = metricsReads();
+    await eventually(() => metricsReads() >= before + 3, 'three more metrics ticks');
+    const reads = server.requests.filter((r) => r.path === '/api/v1/namespaces/hub-a/secrets/hub');
+    assert.equal(reads.length, 1);
   });
 
   it('watcher: a token without secrets shows 64 and not permitted, and watches everything else', async () => {
