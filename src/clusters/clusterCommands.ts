@@ -60,7 +60,12 @@ function nameOf(node: ClusterNode): string | undefined {
   }
 }
 
-const pickARow = 'Run this from a pod or hub row of the Clusters view.';
+/** Why there is no pod to open, for the message the operator sees. */
+function noPod(node: ClusterNode | undefined): string {
+  return node?.kind === 'hub'
+    ? `Hub ${node.hub.namespace} has no hub pod right now.`
+    : 'Run this from a pod or hub row of the Clusters view.';
+}
 
 export function registerClusterCommands(deps: {
   tree: ClustersTreeProvider;
@@ -72,7 +77,7 @@ export function registerClusterCommands(deps: {
   const openLog = async (node: ClusterNode | undefined, previous: boolean) => {
     const target = podTarget(node);
     if (!target) {
-      void vscode.window.showInformationMessage(pickARow);
+      void vscode.window.showInformationMessage(noPod(node));
       return undefined;
     }
     const document = await documents.show({
@@ -98,7 +103,7 @@ export function registerClusterCommands(deps: {
     vscode.commands.registerCommand(ClusterCommandIds.showPodYaml, async (node?: ClusterNode) => {
       const target = podTarget(node);
       if (!target) {
-        void vscode.window.showInformationMessage(pickARow);
+        void vscode.window.showInformationMessage(noPod(node));
         return undefined;
       }
       const document = await documents.show({

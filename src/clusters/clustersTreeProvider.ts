@@ -79,7 +79,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       case 'context':
         return contextItem(node, this.live.session(node.context.name)?.model);
       case 'hub':
-        return hubItem(node, `hub:${hubNodeKey(node.context, node.hub)}`);
+        return hubItem(node, `hub:${hubNodeKey(node.context, node.hub)}`, now);
       case 'group':
         return groupItem(node, this.currentHub(node), `group:${node.hubKey}:${node.group}`);
       case 'pod':
@@ -228,8 +228,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private groupChildren(node: GroupNode): ClusterNode[] {
     const hub = this.currentHub(node);
     const base = { context: node.context, hubKey: node.hubKey };
-    if (node.group === 'events') return hub.events.map((event) => ({ kind: 'event', ...base, event }));
-    const pods = sortPods(hub.pods.filter((p) => p.role === node.group));
+    // Row ids must be unique: a repeated event or pod would break the whole tree, so keep the first.
+    if (node.group === 'events') {
+      return uniqueBy(hub.events, (e) => e.key).map((event) => ({ kind: 'event', ...base, event }));
+    }
+    const pods = sortPods(uniqueBy(hub.pods, (p) => p.uid || p.name).filter((p) => p.role === node.group));
     if (pods.length === 0) {
       return [
         {
@@ -309,6 +312,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     this.shown.delete(name);
     for (const [key, hubNode] of [...this.hubNodes]) if (hubNode.context === name) this.hubNodes.delete(key);
   }
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
 /** What decides a context's rows apart from the hubs' contents. */

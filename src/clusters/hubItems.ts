@@ -16,11 +16,11 @@ const healthIcon: Record<HubModel['health'], [string, string]> = {
  * A hub row: `hub-physics | 5.3.0 · down · OOMKilled ×4`. Its contextValue is exactly `hub`, so other
  * features can add menu items with `viewItem == hub`.
  */
-export function hubItem(node: HubNode, id: string): vscode.TreeItem {
+export function hubItem(node: HubNode, id: string, now: number): vscode.TreeItem {
   const { hub } = node;
   const item = new vscode.TreeItem(hubLabel(hub), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
-  item.description = `${hubDescription(hub)}${node.stale ? ' · last seen' : ''}`;
+  item.description = `${hubDescription(hub, now)}${node.stale ? ' · last seen' : ''}`;
   const [icon, color] = healthIcon[hub.health];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.contextValue = 'hub';

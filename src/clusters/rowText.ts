@@ -3,7 +3,7 @@
  * `vscode` import, so the tree items stay thin. Only light core modules are imported here: this file is
  * loaded at activation, and anything reaching client-node's index would load all of it.
  */
-import { formatAgo } from '../core/cluster/kubeTime';
+import { formatAgo, toMillis } from '../core/cluster/kubeTime';
 import type { ContextModel, EventModel, HubModel, PodModel, PodRole, PodTermination } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
 
@@ -26,10 +26,15 @@ export function hubLabel(hub: HubModel): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A stop older than this, with the hub back up, is history: the row does not mention it. */
+const recentStopMs = 60 * 60_000;
+
 /** Why the hub last stopped, for its row: OOMKilled and the spawn-failure exit must never look alike. */
-function hubStop(pod: PodModel): string | null {
+function hubStop(pod: PodModel, now: number): string | null {
   const t = pod.lastTermination;
   if (!t || t.cause === 'completed') return null;
+  const finished = toMillis(t.finishedAt);
+  if (pod.ready && (finished === null || now - finished > recentStopMs)) return null;
   if (t.cause === 'oom') return `OOMKilled ×${pod.restarts}`;
   if (t.cause === 'spawn-failures') {
     return `exit ${t.exitCode} after ${t.consecutiveFailures ?? '?'} spawn failures ×${pod.restarts}`;
@@ -44,11 +49,11 @@ export function spawnPressureText(hub: HubModel): string {
 }
 
 /** `5.3.0 · down · OOMKilled ×4`, `5.3.0 · degraded · 64 pending / 64 limit`, `4.1.6 · ok`. */
-export function hubDescription(hub: HubModel): string {
+export function hubDescription(hub: HubModel, now: number): string {
   const parts = [hub.jupyterhubVersion ?? 'version ?', hub.health];
   if (hub.health !== 'ok') {
     const pod = hubPodOf(hub);
-    const stop = pod ? hubStop(pod) : null;
+    const stop = pod ? hubStop(pod, now) : null;
     if (!pod) parts.push('no hub pod');
     else if (stop) parts.push(stop);
     else if (!pod.ready) parts.push(pod.status);

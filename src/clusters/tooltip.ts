@@ -15,10 +15,10 @@ export class Tooltip {
     return this;
   }
 
-  /** `- label: value` (value escaped); skipped when the value is empty. */
+  /** `- label: value` (both escaped: labels can hold a container name); skipped when the value is empty. */
   field(label: string, value: string | number | null | undefined): this {
     if (value === null || value === undefined || value === '') return this;
-    this.lines.push(`- ${label}: ${escapeMarkdown(String(value))}`);
+    this.lines.push(`- ${escapeMarkdown(label)}: ${escapeMarkdown(String(value))}`);
     return this;
   }
 
