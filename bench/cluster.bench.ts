@@ -22,7 +22,7 @@ import { ClusterWatcher } from '../src/core/cluster/clusterWatcher';
 import { ContextClient } from '../src/core/cluster/contextClient';
 import { listContext } from '../src/core/cluster/listPass';
 import type { ClusterModel } from '../src/core/cluster/model';
-import { event, hubPod, namespace, node, podMetrics, proxyPod, userPod } from '../test/k8s-server/objects';
+import { event, hubPod, hubSecret, namespace, node, podMetrics, proxyPod, userPod } from '../test/k8s-server/objects';
 import { startTestServer } from '../test/k8s-server/server';
 
 const arg = (name: string, fallback: number) => {
@@ -60,7 +60,8 @@ async function main() {
       const release = { namespace: `hub-${String(h).padStart(3, '0')}`, chart: h % 4 === 0 ? '3.3.8' : '4.2.0' };
       server.cluster.apply(namespace(release.namespace));
       const hub = hubPod({ ...release, node: 'gke-core-0', resources: { limits: { memory: '2Gi' } } });
-      server.cluster.applyAll([hub, proxyPod({ ...release, node: 'gke-core-0' })]);
+      // The hub's Secret carries the chart values, so the list pass reads and parses every hub's spawn limit.
+      server.cluster.applyAll([hubSecret(release), hub, proxyPod({ ...release, node: 'gke-core-0' })]);
       server.cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '120m', memory: `${400 + h}Mi` } }));
       for (let u = 0; u < usersPerHub; u++) {
         const pending = u >= usersPerHub - 2; // two Pending per hub
