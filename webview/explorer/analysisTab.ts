@@ -1,6 +1,7 @@
 import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../shared/format';
+import { visibleText } from '../shared/visibleText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
@@ -154,7 +155,7 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
         : table(
             ['user', 'spawners', 'running', 'named servers', 'start-up rows', 'share'],
             a.offenders.map((o) => [
-              o.user,
+              visibleText(o.user),
               formatCount(o.spawners),
               formatCount(o.running),
               formatCount(o.namedServers),
@@ -173,8 +174,8 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
             a.staleServers
               .slice(0, 500)
               .map((s) => [
-                s.user,
-                s.server,
+                visibleText(s.user),
+                visibleText(s.server),
                 s.lastActivity ?? 'never',
                 s.idleDays === null ? '—' : s.idleDays.toFixed(0),
               ]),

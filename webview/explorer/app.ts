@@ -1,6 +1,7 @@
 import type { ToWebview, ToWebviewOf } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes } from '../shared/format';
+import { visibleText } from '../shared/visibleText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
 import { fileProblem } from './fileProblem';
@@ -64,7 +65,7 @@ export class ExplorerApp {
       el(
         'header',
         { className: 'topbar' },
-        el('h1', { className: 'file-name' }, opened.file.name),
+        el('h1', { className: 'file-name' }, visibleText(opened.file.name)),
         el('span', { className: `pill hub-${opened.hub.kind}`, attrs: { title: opened.hub.summary } }, schemaLabel),
         el('span', { className: 'pill' }, formatBytes(opened.file.bytes)),
         el('span', { className: 'spacer' }),

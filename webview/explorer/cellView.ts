@@ -1,18 +1,22 @@
 import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
 import { formatBytes } from '../shared/format';
+import { visibleText } from '../shared/visibleText';
 
 /** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */
 export function cellView(cell: Cell): { text: string; kind: string } {
   if (cell === null) return { text: 'NULL', kind: 'null' };
   if (typeof cell === 'number') return { text: String(cell), kind: 'number' };
-  if (typeof cell === 'string')
-    return cell === REDACTED ? { text: cell, kind: 'redacted' } : { text: cell, kind: 'text' };
+  if (typeof cell === 'string') {
+    if (cell === REDACTED) return { text: cell, kind: 'redacted' };
+    const text = visibleText(cell);
+    return { text, kind: text === cell ? 'text' : 'text has-invisibles' };
+  }
   if (cell.kind === 'blob')
     return {
       text: `‹blob ${formatBytes(cell.bytes)}› ${cell.hexPrefix}${cell.bytes > cell.hexPrefix.length / 2 ? '…' : ''}`,
       kind: 'blob',
     };
-  return { text: `${cell.preview}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
+  return { text: `${visibleText(cell.preview)}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
 }
 
 /** True when what the grid holds is not the whole value (copying fetches it from the worker). */

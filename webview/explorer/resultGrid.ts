@@ -1,6 +1,7 @@
 import type { Cell, ResultInfo } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { DynamicStyles } from '../shared/dynamicStyles';
+import { visibleText } from '../shared/visibleText';
 import { cellView, isPartial } from './cellView';
 
 /** What the grid needs from the page: rows by range, whole cell values, sorting, the clipboard. */
@@ -33,7 +34,7 @@ export class ResultGrid {
   private readonly requested = new Set<number>();
   private selected: { row: number; column: number } | undefined;
   private frame = 0;
-  private widths: string | undefined;
+  private readonly seenWidths: number[];
   private disposed = false;
 
   constructor(
@@ -46,6 +47,7 @@ export class ResultGrid {
       el('div', { className: 'grid-cell grid-rownum', attrs: { role: 'columnheader' } }, '#'),
       ...info.columns.map((name, column) => this.headerCell(name, column)),
     );
+    this.seenWidths = info.columns.map((name) => Math.max(4, name.length + 2));
     this.rowsLayer = el('div', { className: 'grid-rows', attrs: { role: 'rowgroup' } });
     this.body = el('div', { className: 'grid-body' }, this.rowsLayer);
     this.element = el(
@@ -116,12 +118,12 @@ export class ResultGrid {
         attrs: {
           role: 'columnheader',
           'aria-sort': sort === 'none' ? 'none' : sort === 'asc' ? 'ascending' : 'descending',
-          title: `Sort by ${name} (${next === 'none' ? 'original order' : next === 'asc' ? 'ascending' : 'descending'})`,
+          title: `Sort by ${visibleText(name)} (${next === 'none' ? 'original order' : next === 'asc' ? 'ascending' : 'descending'})`,
           'data-column': column,
         },
         on: { click: (event) => (event.stopPropagation(), this.source.sort(column, next)) },
       },
-      el('span', { className: 'grid-head-name' }, name),
+      el('span', { className: 'grid-head-name' }, visibleText(name)),
       el(
         'span',
         { className: 'sort-mark', attrs: { 'aria-hidden': 'true' } },
@@ -232,26 +234,29 @@ export class ResultGrid {
         this.requested.delete(page);
         if (!rows || this.disposed) return;
         this.pages.set(page, rows);
+        this.noteWidths(rows);
         while (this.pages.size > MAX_CACHED_PAGES) this.pages.delete(this.pages.keys().next().value!);
         this.schedule();
       });
     }
   }
 
-  /** Column widths in `ch`, from the header and the first page, fixed once known so nothing jumps. */
+  /**
+   * Column widths in `ch` from the header and the rows fetched so far (see noteWidths). They only grow
+   * (capped), so a column never jumps narrower under the reader's eyes.
+   */
   private columnWidths(): string {
-    if (this.widths) return this.widths;
     // `ch` counts characters; the extra pixels are the cell's padding and border.
     const rownum = `calc(${String(this.info.rowCount).length}ch + 18px)`;
-    const firstPage = this.pages.get(0);
-    const widths = this.info.columns.map((name, column) => {
-      let longest = name.length + 2;
-      for (const row of firstPage ?? []) longest = Math.max(longest, cellView(row[column] ?? null).text.length);
-      return `calc(${Math.max(4, Math.min(48, longest))}ch + 18px)`;
-    });
-    const result = [rownum, ...widths].join(' ');
-    if (firstPage || this.info.rowCount === 0) this.widths = result;
-    return result;
+    return [rownum, ...this.seenWidths.map((w) => `calc(${w}ch + 18px)`)].join(' ');
+  }
+
+  private noteWidths(rows: Cell[][]): void {
+    for (const row of rows)
+      row.forEach((cell, column) => {
+        const width = Math.min(48, cellView(cell).text.length);
+        if (width > (this.seenWidths[column] ?? 0)) this.seenWidths[column] = width;
+      });
   }
 
   private async cellText(row: number, column: number): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import type { TableInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 import { formatCount } from '../shared/format';
+import { visibleText } from '../shared/visibleText';
 
 /**
  * The tables and views of the DB with their row counts; each opens to its schema (columns, types,
@@ -20,8 +21,8 @@ export function tablesPanel(tables: TableInfo[], onOpen: (table: TableInfo) => v
           {},
           el(
             'summary',
-            { attrs: { title: table.problem ?? `${table.kind} ${table.name}` } },
-            el('span', { className: `table-name${table.kind === 'view' ? ' is-view' : ''}` }, table.name),
+            { attrs: { title: table.problem ?? `${table.kind} ${visibleText(table.name)}` } },
+            el('span', { className: `table-name${table.kind === 'view' ? ' is-view' : ''}` }, visibleText(table.name)),
             el(
               'span',
               { className: `table-count${table.rowCount === null ? ' problem' : ''}` },
@@ -34,7 +35,7 @@ export function tablesPanel(tables: TableInfo[], onOpen: (table: TableInfo) => v
           'button',
           {
             className: 'table-open',
-            attrs: { title: `Query ${table.name}`, 'aria-label': `Query ${table.name}` },
+            attrs: { title: `Query ${visibleText(table.name)}`, 'aria-label': `Query ${table.name}` },
             on: { click: () => onOpen(table) },
           },
           '▶',
@@ -60,7 +61,7 @@ function schema(table: TableInfo): HTMLElement {
           el(
             'tr',
             {},
-            el('td', { className: 'mono' }, c.name),
+            el('td', { className: 'mono' }, visibleText(c.name)),
             el('td', { className: 'mono muted' }, c.type || '—'),
             el(
               'td',
@@ -83,7 +84,11 @@ function schema(table: TableInfo): HTMLElement {
           'ul',
           { className: 'schema-indexes' },
           ...table.indexes.map((i) =>
-            el('li', { className: 'mono' }, `${i.unique ? 'UNIQUE ' : ''}${i.name} (${i.columns.join(', ')})`),
+            el(
+              'li',
+              { className: 'mono' },
+              visibleText(`${i.unique ? 'UNIQUE ' : ''}${i.name} (${i.columns.join(', ')})`),
+            ),
           ),
         )
       : el('p', { className: 'muted small' }, table.kind === 'view' ? 'A view.' : 'No indexes.'),
