@@ -4,9 +4,9 @@
  * controls) as their code point, so a name cannot pass for another. The full value is what "Copy"
  * gives; this is only how it is drawn.
  */
-// Matching control characters is the point here.
-// eslint-disable-next-line no-control-regex
 const CONTROLS =
+  // Matching control characters is the point here.
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 export function visibleText(text: string): string {
