@@ -9,7 +9,10 @@ import { registerSnapshots } from './snapshots';
 export function activate(context: vscode.ExtensionContext) {
   const kubeconfig = new KubeconfigSource();
   const clusters = registerClusters(kubeconfig);
-  const incident = registerIncident(context, { kubeconfig });
+  const incident = registerIncident(context, {
+    kubeconfig,
+    knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
+  });
   context.subscriptions.push(
     kubeconfig,
     clusters,

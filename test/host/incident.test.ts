@@ -5,8 +5,12 @@ import * as vscode from 'vscode';
 import type { Observation } from '../../src/core/cluster/observations';
 import { analyzeHubDb, openHubDb, type HubDbAnalysis } from '../../src/core/hubdb';
 import type { IncidentNode } from '../../src/incident/incidentTree';
+import { zoned } from '../../src/core/incident/zonedTime';
 import { buildCalibrationDb, DEFAULT_NOW } from '../builders/hubDb';
-import { activateExtension, waitFor, type ExtensionApi } from './support/extension';
+import { startTestServer, type TestServer } from '../k8s-server';
+import { Timeline } from '../k8s-server/scenarios';
+import { oomLoopSteps } from '../k8s-server/scenarios/oomLoop';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
 
 const repoRoot = join(__dirname, '../..');
 const t0 = '2026-05-14T17:55:00.000Z'; // 13:55 EDT
@@ -386,6 +390,96 @@ describe('Incident journal and report (in the real host)', () => {
       return r[0]?.startsWith('stress-hub') ? r : undefined;
     });
     assert.equal(rows.at(-1), 'All incidents (2)');
+  });
+});
+
+describe('Incident journal fed by the cluster watcher (Kubernetes API test server, OOM-looping hub)', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let timeline: Timeline;
+  let api: ExtensionApi;
+  const config = () => vscode.workspace.getConfiguration('jupyterhubOps');
+  const namespace = 'hub-oom';
+  /** The scenario's hub is OOMKilled 80 s into each run; kubelet backs off 10 s, 20 s, … between runs. */
+  const killsAtMs = [80_000, 170_000, 270_000];
+
+  const hubOomEntries = () => {
+    const replayed = api.incident.store.replayCurrent();
+    if (!replayed?.ok) return [];
+    return replayed.value.entries.filter((e) => e.kind === 'pod-oomkilled' && e.hub === namespace);
+  };
+
+  before(async () => {
+    server = await startTestServer({ tokens: [{ token: 'admin-token', user: 'hubops-admin' }] });
+    // Virtual time ends near the real clock, so the watcher reads the kills as news, not history.
+    timeline = new Timeline(server, oomLoopSteps({ namespace }), { start: new Date(Date.now() - 6 * 60_000) });
+    timeline.advanceTo(0);
+    const file = server.writeKubeconfig(join(runDir(), 'kube', 'incident-oom.yaml'), [
+      { context: 'lab-oom', token: 'admin-token' },
+    ]);
+    api = await activateExtension();
+    await config().update('reportTimezone', 'UTC', vscode.ConfigurationTarget.Global);
+    await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.view.extension.jupyterhubOps');
+    const started = await vscode.commands.executeCommand<string>('jupyterhubOps.startIncident', {
+      title: 'hub-oom crash loop',
+      hubs: [{ context: 'lab-oom', namespace }],
+      startedAt: timeline.start.toISOString(),
+    });
+    assert.ok(started);
+    // The watch of a context starts when its row is expanded, as a person would.
+    const context = await waitFor('the lab-oom context row', async () => {
+      const roots = await api.clusters.getChildren();
+      return roots.find((n) => String(api.clusters.getTreeItem(n).label) === 'lab-oom');
+    });
+    await waitFor('the hub to be discovered', async () => {
+      const hubs = await api.clusters.getChildren(context);
+      return hubs.some((n) => String(api.clusters.getTreeItem(n).label) === namespace) ? true : undefined;
+    });
+  });
+
+  after(async () => {
+    await config().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('reportTimezone', undefined, vscode.ConfigurationTarget.Global);
+    await server?.close();
+  });
+
+  it('journals each OOM kill of the hub as the watcher sees it, then drafts a report that counts them', async () => {
+    for (const [i, killAt] of killsAtMs.entries()) {
+      timeline.advanceTo(killAt);
+      await waitFor(`OOM kill ${i + 1} in the journal`, () => (hubOomEntries().length === i + 1 ? true : undefined));
+    }
+    const kills = hubOomEntries();
+    assert.deepEqual(
+      kills.map((e) => [e.source, e.context, e.exitCode, e.component]),
+      killsAtMs.map(() => ['cluster', 'lab-oom', 137, 'hub']),
+    );
+    // Each kill at the time the cluster says the container finished (Kubernetes times are whole seconds).
+    const second = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
+    assert.deepEqual(
+      kills.map((e) => e.time),
+      killsAtMs.map((ms) => second(timeline.start.getTime() + ms)),
+    );
+
+    const end = new Date(timeline.start.getTime() + 290_000).toISOString();
+    assert.equal(await vscode.commands.executeCommand('jupyterhubOps.stopIncident', { time: end }), true);
+    const file = await vscode.commands.executeCommand<string>('jupyterhubOps.exportIncidentReport', {
+      target: 'incident-reports/hub-oom-from-cluster.md',
+      open: false,
+    });
+    const markdown = readFileSync(file, 'utf8');
+    const hhmm = (ms: number) => zoned(timeline.start.getTime() + ms, 'UTC').time;
+    const when =
+      hhmm(killsAtMs[0]!) === hhmm(killsAtMs[2]!)
+        ? `at ${hhmm(killsAtMs[0]!)} UTC`
+        : `between ${hhmm(killsAtMs[0]!)} and ${hhmm(killsAtMs[2]!)} UTC`;
+    assert.match(
+      markdown,
+      new RegExp(`on hub \\*\\*hub-oom\\*\\* \\(context lab-oom\\), the hub was OOMKilled 3 times ${when}`),
+    );
+    const oomRows = markdown.match(/^\| \d\d:\d\d \| hub-\S+ OOMKilled \(container hub, exit 137, \d restarts\) \|$/gm);
+    assert.equal(oomRows?.length, 3, markdown);
+    assert.match(markdown, /- \[ \] Add an alert on hub pod restarts/);
   });
 });
 

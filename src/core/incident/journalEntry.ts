@@ -232,3 +232,13 @@ export function isHubPod(entry: JournalEntry): boolean {
   if (entry.component !== undefined) return false;
   return typeof entry.pod === 'string' && /^hub-[a-z0-9]{5,10}-[a-z0-9]{5}$/.test(entry.pod);
 }
+
+/**
+ * A kernel OOM kill inside a memory cgroup ("Memory cgroup out of memory: Killed process …", reported by
+ * node-problem-detector as a node event) is a container reaching its own limit, the same kill as that
+ * pod's OOMKilled: it says nothing about the node running out of memory, unlike "System OOM encountered".
+ */
+export function isContainerLimitOom(entry: JournalEntry): boolean {
+  const said = [entry.message, entry.latestText, entry.text].filter((t): t is string => typeof t === 'string');
+  return said.some((t) => /memory cgroup out of memory/i.test(t));
+}

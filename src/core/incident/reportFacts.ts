@@ -4,6 +4,7 @@
  */
 import {
   countOf,
+  isContainerLimitOom,
   isHubPod,
   isKind,
   startupProblem,
@@ -114,7 +115,8 @@ export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
       continue;
     }
     if (isKind(e, 'node-oom')) {
-      nodeOoms = addTo(nodeOoms, e);
+      // A container at its own limit is not a node out of memory (it shows in the timeline all the same).
+      if (!isContainerLimitOom(e)) nodeOoms = addTo(nodeOoms, e);
       continue;
     }
     if (e.hub === null) continue;
