@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ClustersApi, HubSummary } from '../clusters';
 import type { KubeconfigSource } from '../clusters/kubeconfigSource';
-import { formatBytes } from '../core/cluster/quantity';
-import { snapshotHubDb } from '../core/snapshot/snapshotHubDb';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import { messageOf, type Result, UserError } from '../core/result';
+import { formatBytes } from '../core/units';
 import type { AnalysisOptions } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { pickHub, type HubArgument } from './pickHub';
@@ -45,6 +44,8 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
     );
   }
   const target = { ...hub, hubPod: hub.hubPod };
+  // Loaded on first use: it brings @kubernetes/client-node, which activation should not pay for.
+  const { snapshotHubDb } = await import('../core/snapshot/snapshotHubDb');
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/cluster/quantity';
+import { formatBytes } from '../core/units';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import type { AnalysisOptions } from '../explorer';
 import type { SnapshotStore } from './snapshotStore';
