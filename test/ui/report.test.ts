@@ -17,6 +17,7 @@ async function answerQuickInput(page: Page, title: string, text?: string): Promi
   await page.keyboard.press('Enter');
 }
 
+const hostile = '<img src=x onerror=alert(1)> **Page** [on-call](https://evil.example)';
 const summary = 'Operator summary: the hub ran out of memory at every start until the stress servers were stopped.';
 
 describe('UI: incident journal and report in code-server', () => {
@@ -59,9 +60,17 @@ describe('UI: incident journal and report in code-server', () => {
     await runFromPalette(page, 'JupyterHub: Add Timeline Note');
     await answerQuickInput(page, 'Add Timeline Note', 'Helm upgrade restarted the hub #cause');
     await page.locator('.monaco-list-row', { hasText: 'Helm upgrade restarted the hub' }).first().waitFor();
+    // A note can hold anything a person pastes: it must stay text everywhere.
+    await runFromPalette(page, 'JupyterHub: Add Timeline Note');
+    await answerQuickInput(page, 'Add Timeline Note', `${hostile} #action`);
+    await page.locator('.monaco-list-row', { hasText: 'onerror' }).first().waitFor();
     const rows = await treeRows(page, 'Incident');
     assert.match(rows[0]!, /^stress-hub OOMKilled at start-up \| recording · < 1 min · times in E[SD]T$/);
-    assert.match(rows[1]!, /^\d\d:\d\d {2}Helm upgrade restarted the hub$/);
+    assert.match(
+      rows[1]!,
+      /^\d\d:\d\d {2}<img src=x onerror=alert\(1\)> \*\*Page\*\* \[on-call\]\(https:\/\/evil\.example\)$/,
+    );
+    assert.match(rows[2]!, /^\d\d:\d\d {2}Helm upgrade restarted the hub$/);
     await workbench.screenshot('report-incident-view');
   });
 
@@ -76,6 +85,16 @@ describe('UI: incident journal and report in code-server', () => {
     assert.match(await frame.locator('#section-timeline').innerText(), /All times in E[SD]T \(America\/New_York\)/);
     assert.match(await frame.locator('#section-timeline').innerText(), /Note: Helm upgrade restarted the hub/);
     await workbench.screenshot('report-draft');
+    // The hostile note is an action item: shown as its text, nothing of it became markup.
+    const actions = frame.locator('#section-actionItems');
+    assert.match(
+      await actions.innerText(),
+      /<img src=x onerror=alert\(1\)> \*\*Page\*\* \[on-call\]\(https:\/\/evil\.example\)/,
+    );
+    assert.equal(await frame.locator('#app img, #app a, #app script, #app iframe, #app [onerror]').count(), 0);
+    assert.equal(await actions.locator('li.task input[type=checkbox]').count(), 1);
+    await actions.scrollIntoViewIfNeeded();
+    await workbench.screenshot('report-action-items');
 
     await frame.locator('#section-summary vscode-button', { hasText: 'Edit' }).click();
     const area = frame.locator('#section-summary vscode-text-area textarea');
