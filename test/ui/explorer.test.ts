@@ -22,6 +22,11 @@ async function openFile(page: Page, name: string): Promise<FrameLocator> {
   return explorer(page);
 }
 
+/** Waits until the browser clipboard (where code-server's editor clipboard writes) holds `text`. */
+async function waitForClipboard(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((expected) => navigator.clipboard.readText().then((t) => t === expected), text);
+}
+
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const MILLION = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000) SELECT x, printf('user-%07d', x) AS name FROM n`;
 
@@ -101,6 +106,71 @@ describe('UI: the hub DB explorer in code-server', () => {
     assert.equal(await frame.locator('[onerror], [onload], [onclick]').count(), 0);
     assert.deepEqual(dialogs, []);
     await workbench.screenshot('explorer-hostile-names');
+  });
+
+  it('copies a cell and a row through the editor clipboard', async () => {
+    const { page } = workbench;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const frame = explorer(page);
+    await frame.locator('.grid-row[data-row="1"] [role="gridcell"]').first().click();
+    await frame.locator('#copy-cell').click();
+    await waitForClipboard(page, HOSTILE_NAMES[1]!);
+    await frame.locator('#copy-row').click();
+    await waitForClipboard(page, `${HOSTILE_NAMES[1]}\t${HOSTILE_NAMES[1]}\t‹redacted›`);
+  });
+
+  it('reveals secrets only after the operator confirms, for this editor', async () => {
+    const { page } = workbench;
+    const frame = explorer(page);
+    await frame.locator('#toggle-secrets').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Reveal secrets in jupyterhub\.sqlite for this editor\?/);
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    assert.equal(await frame.locator('#secrets-state').innerText(), 'Secrets hidden');
+    await frame.locator('#toggle-secrets').click();
+    await dialog.locator('.monaco-button', { hasText: 'Reveal Secrets' }).click();
+    await frame.locator('#secrets-state', { hasText: 'Secrets visible in this editor' }).waitFor();
+    // The query runs again: the cookie ids (fake secrets from the builder) show.
+    await frame
+      .locator('.grid-row:not(.loading)[data-row="0"] [role="gridcell"]', { hasText: 'fake-secret-cookie' })
+      .waitFor();
+    await workbench.screenshot('explorer-secrets-revealed');
+    await frame.locator('#toggle-secrets').click();
+    await frame.locator('#secrets-state', { hasText: 'Secrets hidden' }).waitFor();
+    await frame.locator('.grid-row:not(.loading)[data-row="0"] .cell-redacted').waitFor();
+  });
+
+  it('exports the result to a CSV file chosen in the save dialog', async () => {
+    const { page } = workbench;
+    const frame = explorer(page);
+    await frame.locator('#export-csv').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    const target = join(workbench.dirs.workspace, 'hostile.csv');
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    await frame.locator('.status', { hasText: `Exported ${HOSTILE_NAMES.length} rows` }).waitFor();
+    const lines = readFileSync(target, 'utf8').split('\r\n');
+    assert.equal(lines[0], 'user,server,cookie_id');
+    assert.equal(lines[4], '$(touch /tmp/hubops-pwned),$(touch /tmp/hubops-pwned),‹redacted›');
+  });
+
+  it('cancels a runaway query and keeps working', async () => {
+    const frame = explorer(workbench.page);
+    const editor = frame.locator('vscode-text-area textarea');
+    await editor.fill('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n');
+    await editor.press('Control+Enter');
+    await frame.locator('.status', { hasText: 'Running…' }).waitFor();
+    await frame.locator('#cancel-query').click();
+    await frame.locator('.status', { hasText: 'Cancelled.' }).waitFor();
+    await editor.fill('SELECT count(*) AS users FROM users');
+    await editor.press('Control+Enter');
+    await frame
+      .locator('.grid-row:not(.loading)[data-row="0"] [role="gridcell"]', {
+        hasText: String(201 + HOSTILE_NAMES.length),
+      })
+      .waitFor();
   });
 
   it('scrolls a 1,000,000-row result with only the visible rows in the DOM', async () => {
