@@ -131,6 +131,7 @@ export class AnalysisTab {
 
 function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] {
   const v = a.verdict;
+  const selectedVersion = a.versions.find((r) => r.selected)?.version;
   const margin =
     v.marginBytes === null
       ? null
@@ -165,33 +166,13 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
             [false, true, true, true, true, true],
           ),
     ),
-    section(
-      `Stale named servers (${formatCount(a.staleServers.length)})`,
-      a.staleServers.length === 0
-        ? el('p', { className: 'muted' }, 'None.')
-        : table(
-            ['user', 'server', 'last activity', 'idle days'],
-            a.staleServers
-              .slice(0, 500)
-              .map((s) => [
-                visibleText(s.user),
-                visibleText(s.server),
-                s.lastActivity ?? 'never',
-                s.idleDays === null ? '—' : s.idleDays.toFixed(0),
-              ]),
-            [false, false, false, true],
-          ),
-      a.staleServers.length > 500
-        ? el(
-            'p',
-            { className: 'muted' },
-            `…and ${formatCount(a.staleServers.length - 500)} more (the cleanup script has them all).`,
-          )
-        : null,
-    ),
+    section(`Stale named servers (${formatCount(a.staleServers.length)})`, staleServers(a)),
     section(
       'The SQL JupyterHub runs at start-up',
-      ...a.startupQueries.map((q) => startupQuery(q.version, q.label, q.sql, q.plan, copy)),
+      // The main statement of the version the verdict is about starts open.
+      ...a.startupQueries.map((q) =>
+        startupQuery(q.version, q.label, q.sql, q.plan, copy, q.version === selectedVersion && /\(main/.test(q.label)),
+      ),
     ),
     section(
       'Remediation',
@@ -227,6 +208,45 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
   ];
 }
 
+/** Stopped named servers nobody used for a while: who owns most of them, and the list (collapsed). */
+function staleServers(a: AnalysisView): Child {
+  if (a.staleServers.length === 0) return el('p', { className: 'muted' }, 'None.');
+  const byUser = new Map<string, number>();
+  for (const s of a.staleServers) byUser.set(s.user, (byUser.get(s.user) ?? 0) + 1);
+  const owners = [...byUser.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 3)
+    .map(([user, count]) => `${visibleText(user)} (${formatCount(count)})`)
+    .join(', ');
+  const shown = a.staleServers.slice(0, 500);
+  return el(
+    'details',
+    { className: 'stale-servers' },
+    el(
+      'summary',
+      {},
+      `Most are owned by ${owners}. Removing them shrinks the start-up join and loses nothing running.`,
+    ),
+    table(
+      ['user', 'server', 'last activity', 'idle days'],
+      shown.map((s) => [
+        visibleText(s.user),
+        visibleText(s.server),
+        s.lastActivity ?? 'never',
+        s.idleDays === null ? '—' : s.idleDays.toFixed(0),
+      ]),
+      [false, false, false, true],
+    ),
+    a.staleServers.length > shown.length
+      ? el(
+          'p',
+          { className: 'muted' },
+          `…and ${formatCount(a.staleServers.length - shown.length)} more (the cleanup script has them all).`,
+        )
+      : null,
+  );
+}
+
 function versionsTable(a: AnalysisView): HTMLElement {
   return table(
     [
@@ -260,10 +280,11 @@ function startupQuery(
   sql: string,
   plan: PlanNode[],
   copy: (t: string) => void,
+  open: boolean,
 ): HTMLElement {
   return el(
     'details',
-    { className: 'startup-query' },
+    { className: 'startup-query', attrs: { open } },
     el('summary', {}, `${version}: ${label}`),
     codeBlock('SQL', sql, copy),
     el('h4', {}, 'EXPLAIN QUERY PLAN'),
