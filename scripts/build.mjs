@@ -69,8 +69,12 @@ if (args.has('--tests')) {
   builds.push({ ...node, external: ['vscode', 'mocha'], entryPoints: hostTests, outdir: 'dist-test/host' });
 }
 
-mkdirSync(join(root, 'dist'), { recursive: true });
-copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(root, 'dist/sql-wasm.wasm'));
+// sql.js's wasm ships beside the bundles that load it (the host, its worker, the CLI, the in-host tests).
+const wasm = join(root, 'node_modules/sql.js/dist/sql-wasm.wasm');
+for (const dir of ['dist', ...(args.has('--tests') ? ['dist-test/host'] : [])]) {
+  mkdirSync(join(root, dir), { recursive: true });
+  copyFileSync(wasm, join(root, dir, 'sql-wasm.wasm'));
+}
 
 if (args.has('--watch')) {
   for (const options of builds) await (await esbuild.context(options)).watch();

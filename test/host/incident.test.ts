@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Observation } from '../../src/core/cluster/observations';
@@ -12,7 +12,6 @@ import { Timeline } from '../k8s-server/scenarios';
 import { oomLoopSteps } from '../k8s-server/scenarios/oomLoop';
 import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
 
-const repoRoot = join(__dirname, '../..');
 const t0 = '2026-05-14T17:55:00.000Z'; // 13:55 EDT
 const at = (minutes: number) => new Date(Date.parse(t0) + minutes * 60_000).toISOString();
 const hubPod = 'hub-7c9d8f6b5d-x2kqp';
@@ -48,11 +47,9 @@ const userPodPending = (user: string, minute: number): Observation => ({
 
 /** The analyzer's real result on an incident-shaped hub DB (1,000 named servers, 500 running). */
 async function realAnalysis(): Promise<HubDbAnalysis> {
-  // The test bundle's sql.js looks for its wasm beside the bundle; the build puts it in dist/ only.
-  const besideBundle = join(__dirname, 'sql-wasm.wasm');
-  if (!existsSync(besideBundle)) copyFileSync(join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), besideBundle);
+  // The test bundle's sql.js finds its wasm beside the bundle (scripts/build.mjs --tests puts it there).
   const opened = await openHubDb(await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }), {
-    wasmPath: besideBundle,
+    wasmPath: join(__dirname, 'sql-wasm.wasm'),
   });
   if (!opened.ok) throw opened.error;
   try {
