@@ -8,87 +8,13 @@
  * Imports nothing at runtime: the webview bundle must not pull in host code.
  */
 
-// ---------------------------------------------------------------------------------------------------
-// Schema combinators (the few these messages need)
+import { arr, bool, lit, messages, nullable, obj, opt, parseWith, text, type Infer, type Parsed } from './schema';
 
-type Check = (value: unknown, path: string) => string | undefined;
-
-export interface Schema<T> {
-  readonly check: Check;
-  /** Phantom: carries the inferred type, never set at runtime. */
-  readonly type?: T;
-}
-interface OptionalSchema<T> extends Schema<T> {
-  readonly optional: true;
-}
-export type Infer<S> = S extends Schema<infer T> ? T : never;
-
-const schema = <T>(check: Check): Schema<T> => ({ check });
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export type { Infer, Parsed, Schema } from './schema';
 
 /** The longest section or report text a message may carry; anything bigger is a bug or an attack. */
 export const MAX_TEXT = 2 * 1024 * 1024;
-
-const str = (maxLength = MAX_TEXT): Schema<string> =>
-  schema((v, p) =>
-    typeof v !== 'string' ? `${p} is not a string` : v.length > maxLength ? `${p} is too long` : undefined,
-  );
-const bool: Schema<boolean> = schema((v, p) => (typeof v !== 'boolean' ? `${p} is not a boolean` : undefined));
-const lit = <const T extends string>(...values: T[]): Schema<T> =>
-  schema((v, p) =>
-    typeof v === 'string' && (values as string[]).includes(v) ? undefined : `${p} is not one of ${values.join('|')}`,
-  );
-const nullable = <T>(inner: Schema<T>): Schema<T | null> =>
-  schema((v, p) => (v === null ? undefined : inner.check(v, p)));
-const opt = <T>(inner: Schema<T>): OptionalSchema<T> => ({
-  optional: true,
-  check: (v, p) => (v === undefined ? undefined : inner.check(v, p)),
-});
-const arr = <T>(item: Schema<T>, maxItems: number): Schema<T[]> =>
-  schema((v, p) => {
-    if (!Array.isArray(v)) return `${p} is not an array`;
-    if (v.length > maxItems) return `${p} has too many items`;
-    for (let i = 0; i < v.length; i++) {
-      const problem = item.check(v[i], `${p}[${i}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  });
-
-type Shape = Record<string, Schema<unknown>>;
-type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends OptionalSchema<unknown> ? K : never }[keyof S];
-type Flatten<T> = { [K in keyof T]: T[K] };
-type ObjectOf<S extends Shape> = Flatten<
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
->;
-
-/** A plain object with exactly these keys: an unknown key is rejected, so nothing rides along unchecked. */
-const obj = <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
-  schema((v, p) => {
-    if (!isRecord(v)) return `${p} is not an object`;
-    for (const key of Object.keys(v)) if (!Object.hasOwn(shape, key)) return `${p}.${key} is not expected`;
-    for (const [key, field] of Object.entries(shape)) {
-      const problem = field.check(v[key], `${p}.${key}`);
-      if (problem) return problem;
-    }
-    return undefined;
-  });
-
-function messages<S extends Schema<{ type: string }>>(byType: Record<string, S>): Schema<Infer<S>> {
-  return schema((v, p) => {
-    if (!isRecord(v) || typeof v.type !== 'string') return `${p} has no type`;
-    const chosen = Object.hasOwn(byType, v.type) ? byType[v.type] : undefined;
-    return chosen ? chosen.check(v, p) : `${p}.type '${v.type.slice(0, 40)}' is unknown`;
-  });
-}
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-function parseWith<T>(s: Schema<T>, value: unknown): Parsed<T> {
-  const reason = s.check(value, 'message');
-  return reason ? { ok: false, reason } : { ok: true, value: value as T };
-}
+const str = (maxLength = MAX_TEXT) => text(maxLength);
 
 // ---------------------------------------------------------------------------------------------------
 // The report
