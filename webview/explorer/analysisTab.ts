@@ -1,11 +1,11 @@
 import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
-import { el, replaceChildren, type Child } from '../shared/dom';
+import { append, el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../shared/format';
 import { visibleText } from '../shared/visibleText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
-import { button, dropdown, setEnabled, textField } from './toolkit';
+import { button, dropdown, option, setEnabled, textField } from './toolkit';
 
 /** The versions an operator can pick; '' shows every 5.x variant side by side. */
 const VERSION_CHOICES = [
@@ -101,10 +101,19 @@ export class AnalysisTab {
       this.problem(reply.error.code === 'cancelled' ? 'Cancelled.' : reply.error.message);
   }
 
+  /** Selects a version; one the list lacks (read from the hub, e.g. 5.3.1) is added to it. */
   private pickVersion(version: string): void {
-    this.version = VERSION_CHOICES.some((c) => c.value === version) ? version : version.trim();
-    if (this.versionPicker.value !== this.version && VERSION_CHOICES.some((c) => c.value === this.version))
-      this.versionPicker.value = this.version;
+    this.version = version.trim().slice(0, 40);
+    const known = [...this.versionPicker.querySelectorAll('vscode-option')].some(
+      (option) => option.getAttribute('value') === this.version,
+    );
+    if (!known) append(this.versionPicker, option(this.version, `JupyterHub ${this.version}`));
+    // The dropdown registers a new option on its next update: select once it has.
+    const select = () => {
+      if (this.versionPicker.value !== this.version) this.versionPicker.value = this.version;
+    };
+    select();
+    requestAnimationFrame(select);
     this.state.update({ analysisVersion: this.version });
   }
 

@@ -93,12 +93,14 @@ export function dropdown(
   const select = custom(
     'vscode-dropdown',
     { attrs: { 'aria-label': label, title: label } },
-    ...choices.map((choice) =>
-      custom('vscode-option', { attrs: { value: choice.value, selected: choice.value === selected } }, choice.label),
-    ),
+    ...choices.map((choice) => option(choice.value, choice.label, choice.value === selected)),
   ) as ValueElement;
   select.addEventListener('change', () => onChange(select.value));
   return select;
+}
+
+export function option(value: string, label: string, selected = false): HTMLElement {
+  return custom('vscode-option', { attrs: { value, selected } }, label);
 }
 
 /** Tabs: the toolkit's panels, with one tab and one view per entry. */
