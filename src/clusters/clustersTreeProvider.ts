@@ -13,6 +13,7 @@ import {
 } from './clusterNodes';
 import { contextItem, messageItem } from './contextItems';
 import { eventItem } from './eventItem';
+import type { DbFindings } from './dbFindings';
 import { groupItem, hubItem } from './hubItems';
 import type { KubeconfigSource } from './kubeconfigSource';
 import type { LiveContexts } from './liveContexts';
@@ -46,10 +47,12 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   constructor(
     private readonly kubeconfig: KubeconfigSource,
     private readonly live: LiveContexts,
+    private readonly findings: DbFindings,
   ) {
     this.subscriptions = [
       kubeconfig.onDidChange((loaded) => this.kubeconfigChanged(loaded)),
       live.onDidChangeContext((name) => this.contextChanged(name)),
+      findings.onDidChange(({ context, namespace }) => this.findingChanged(context, namespace)),
     ];
   }
 
@@ -79,7 +82,12 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       case 'context':
         return contextItem(node, this.live.session(node.context.name)?.model);
       case 'hub':
-        return hubItem(node, `hub:${hubNodeKey(node.context, node.hub)}`, now);
+        return hubItem(
+          node,
+          `hub:${hubNodeKey(node.context, node.hub)}`,
+          now,
+          this.findings.recent(node.context, node.hub.namespace, now),
+        );
       case 'group':
         return groupItem(node, this.currentHub(node), `group:${node.hubKey}:${node.group}`);
       case 'pod':
@@ -286,6 +294,13 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       }
     }
     this.shown.set(name, after);
+    this.schedule();
+  }
+
+  /** A new hub DB finding changes only that hub's row. */
+  private findingChanged(context: string, namespace: string): void {
+    for (const hubNode of this.hubNodes.values())
+      if (hubNode.context === context && hubNode.hub.namespace === namespace) this.pending.add(hubNode);
     this.schedule();
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
 import type { GroupNode, HubNode } from './clusterNodes';
+import type { DbFinding } from './dbFindings';
 import { rowUri } from './rowDecorations';
 import { eventsDescription, groupTitles, hubDescription, hubLabel, hubPodOf, podGroupDescription } from './rowText';
 import { Tooltip } from './tooltip';
@@ -16,22 +17,29 @@ const healthIcon: Record<HubModel['health'], [string, string]> = {
  * A hub row: `hub-physics | 5.3.0 · down · OOMKilled ×4`. Its contextValue is exactly `hub`, so other
  * features can add menu items with `viewItem == hub`.
  */
-export function hubItem(node: HubNode, id: string, now: number): vscode.TreeItem {
+export function hubItem(node: HubNode, id: string, now: number, finding?: DbFinding): vscode.TreeItem {
   const { hub } = node;
   const item = new vscode.TreeItem(hubLabel(hub), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
-  item.description = `${hubDescription(hub, now)}${node.stale ? ' · last seen' : ''}`;
+  const predictsOom = finding?.status === 'oom';
+  item.description = `${hubDescription(hub, now)}${predictsOom ? ' · DB predicts OOM' : ''}${node.stale ? ' · last seen' : ''}`;
   const [icon, color] = healthIcon[hub.health];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.contextValue = 'hub';
   const hubPod = hubPodOf(hub);
-  if (hubPod?.lastTermination?.cause === 'oom' && hub.health !== 'ok') item.resourceUri = rowUri('oom', id);
+  if (predictsOom) item.resourceUri = rowUri('db-oom', id);
+  else if (hubPod?.lastTermination?.cause === 'oom' && hub.health !== 'ok') item.resourceUri = rowUri('oom', id);
   else if (hub.health === 'down') item.resourceUri = rowUri('error', id);
-  item.tooltip = hubTooltip(hub, hubPod, node.stale);
+  item.tooltip = hubTooltip(hub, hubPod, node.stale, finding);
   return item;
 }
 
-function hubTooltip(hub: HubModel, hubPod: PodModel | undefined, stale: boolean): vscode.MarkdownString {
+function hubTooltip(
+  hub: HubModel,
+  hubPod: PodModel | undefined,
+  stale: boolean,
+  finding: DbFinding | undefined,
+): vscode.MarkdownString {
   const pressure = hub.spawnPressure;
   const metrics = pressure.hubMetrics;
   return new Tooltip()
@@ -53,6 +61,7 @@ function hubTooltip(hub: HubModel, hubPod: PodModel | undefined, stale: boolean)
         ? `${metrics.throttled} throttled, ${metrics.failures} failed spawns, ${metrics.runningServers ?? '?'} running servers`
         : null,
     )
+    .field('hub DB', finding ? `${finding.headline} (snapshot ${finding.takenAt})` : null)
     .list('Health', hub.healthReasons)
     .list('Spawn pressure', pressure.reasons)
     .build();

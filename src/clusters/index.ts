@@ -4,6 +4,7 @@ import type { Observation } from '../core/cluster/observations';
 import type { ClusterNode } from './clusterNodes';
 import { registerClusterCommands } from './clusterCommands';
 import { ClustersTreeProvider } from './clustersTreeProvider';
+import { DbFindings, type DbFinding } from './dbFindings';
 import type { KubeconfigSource } from './kubeconfigSource';
 import { LiveContexts } from './liveContexts';
 import { PodDocumentProvider, podDocumentScheme } from './podDocuments';
@@ -11,6 +12,7 @@ import { RowDecorations } from './rowDecorations';
 import { hubPodOf } from './rowText';
 
 export type { ClusterNode } from './clusterNodes';
+export type { DbFinding } from './dbFindings';
 export type { Observation } from '../core/cluster/observations';
 
 /** A hub as other features need it (Analyze Hub DB, incidents): where it is and what it runs. */
@@ -41,6 +43,8 @@ export interface ClustersApi extends vscode.Disposable {
   readonly onDidChangeModel: vscode.Event<string>;
   /** Everything the watchers see happen (OOM kills, pending pods, events…), for the incident journal. */
   readonly onObservation: vscode.Event<Observation>;
+  /** What the latest hub DB analysis predicts for a hub: a recent OOM prediction badges its row. */
+  setDbFinding(context: string, namespace: string, finding: DbFinding): void;
 }
 
 export const clustersViewId = 'jupyterhubOps.clusters';
@@ -48,7 +52,8 @@ export const clustersViewId = 'jupyterhubOps.clusters';
 /** The Clusters view: tree, live watches, pod documents, commands. */
 export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
   const live = new LiveContexts(kubeconfig);
-  const tree = new ClustersTreeProvider(kubeconfig, live);
+  const findings = new DbFindings();
+  const tree = new ClustersTreeProvider(kubeconfig, live, findings);
   const documents = new PodDocumentProvider(live);
   const view = vscode.window.createTreeView(clustersViewId, { treeDataProvider: tree, showCollapseAll: true });
   live.setVisible(view.visible);
@@ -61,6 +66,7 @@ export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
     documents,
     tree,
     live,
+    findings,
   );
   const hubs = (): HubSummary[] =>
     live.model().contexts.flatMap((context) =>
@@ -86,6 +92,7 @@ export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
     hubs,
     onDidChangeModel: live.onDidChangeContext,
     onObservation: live.onObservation,
+    setDbFinding: (context, namespace, finding) => findings.set(context, namespace, finding),
     dispose: () => disposables.dispose(),
   };
 }

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
  */
 export const rowScheme = 'jupyterhub-ops-row';
 
-export type RowTone = 'oom' | 'error' | 'warning';
+export type RowTone = 'oom' | 'db-oom' | 'error' | 'warning';
+const tones: readonly string[] = ['oom', 'db-oom', 'error', 'warning'] satisfies RowTone[];
 
 export function rowUri(tone: RowTone, id: string): vscode.Uri {
   return vscode.Uri.from({ scheme: rowScheme, path: `/${tone}/${encodeURIComponent(id)}` });
@@ -16,7 +17,7 @@ export function rowUri(tone: RowTone, id: string): vscode.Uri {
 export function toneOf(uri: vscode.Uri): RowTone | undefined {
   if (uri.scheme !== rowScheme) return undefined;
   const tone = uri.path.split('/')[1];
-  return tone === 'oom' || tone === 'error' || tone === 'warning' ? tone : undefined;
+  return tone && tones.includes(tone) ? (tone as RowTone) : undefined;
 }
 
 export class RowDecorations implements vscode.FileDecorationProvider {
@@ -24,6 +25,12 @@ export class RowDecorations implements vscode.FileDecorationProvider {
     switch (toneOf(uri)) {
       case 'oom':
         return new vscode.FileDecoration('!', 'OOMKilled', new vscode.ThemeColor('list.errorForeground'));
+      case 'db-oom':
+        return new vscode.FileDecoration(
+          'DB',
+          'A recent hub DB snapshot predicts the hub is OOMKilled at start-up',
+          new vscode.ThemeColor('list.errorForeground'),
+        );
       case 'error':
         return new vscode.FileDecoration(undefined, undefined, new vscode.ThemeColor('list.errorForeground'));
       case 'warning':
