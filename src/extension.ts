@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerClusters } from './clusters';
 import { KubeconfigSource } from './clusters/kubeconfigSource';
-import { openHubDbInExplorer, registerHubDbExplorer } from './explorer';
+import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
 import { registerSnapshots } from './snapshots';
 
@@ -13,19 +13,15 @@ export function activate(context: vscode.ExtensionContext) {
     kubeconfig,
     knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
   });
+  const explorer = registerHubDbExplorer(context);
   context.subscriptions.push(
     kubeconfig,
     clusters,
     incident,
+    explorer,
     // What the cluster watchers see happen goes into the active incident's journal as it happens.
     clusters.onObservation((observation) => incident.recorder.recordObservation(observation)),
-    registerHubDbExplorer(context),
-    registerSnapshots(context, {
-      clusters,
-      kubeconfig,
-      recorder: incident.recorder,
-      openInExplorer: openHubDbInExplorer,
-    }),
+    registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer }),
   );
   return { clusters, incident };
 }

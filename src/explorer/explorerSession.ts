@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import type { HubDbAnalysis } from '../core/hubdb';
 import type { Result } from '../core/result';
 import {
   parseToHost,
@@ -17,6 +18,8 @@ export interface ExplorerSessionDeps {
   worker: SqlWorkerOptions;
   /** Where problems go (an output channel). Never handed secrets: only codes and messages. */
   log: (line: string) => void;
+  /** Each analysis the page asked for, with its options (the incident journal and the tree use it). */
+  onAnalysis?: (analysis: HubDbAnalysis, options: AnalysisOptions) => void;
 }
 
 /** What a session needs from the editor around it (VS Code's in vscodeExplorerUi.ts). */
@@ -134,11 +137,13 @@ export class ExplorerSession {
         return this.setSecretsRevealed(message);
       case 'analyze': {
         const { jupyterhubVersion, memoryLimitBytes } = message;
-        return this.reply(
-          message,
-          await this.client.request('analyze', { jupyterhubVersion, memoryLimitBytes }),
-          (analysis) => ({ type: 'analysis', requestId: message.requestId, analysis }),
-        );
+        const outcome = await this.client.request('analyze', { jupyterhubVersion, memoryLimitBytes });
+        if (outcome.ok) this.deps.onAnalysis?.(outcome.value.analysis, { jupyterhubVersion, memoryLimitBytes });
+        return this.reply(message, outcome, ({ view }) => ({
+          type: 'analysis',
+          requestId: message.requestId,
+          analysis: view,
+        }));
       }
     }
   }

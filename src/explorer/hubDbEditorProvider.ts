@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HubDbAnalysis } from '../core/hubdb';
 import { explorerHtml } from './explorerHtml';
 import { HubDbDocument } from './hubDbDocument';
 import { ExplorerSession, type ExplorerSessionDeps } from './explorerSession';
@@ -11,9 +12,18 @@ export const HUB_DB_EXPLORER_VIEW_TYPE = 'jupyterhubOps.hubDbExplorer';
  * The read-only custom editor for *.sqlite and *.db: the document holds the bytes, each tab gets its
  * own page and worker. There is no save, no edit and no backup: the file is only ever read.
  */
+export interface HubDbAnalysed {
+  uri: vscode.Uri;
+  analysis: HubDbAnalysis;
+  options: AnalysisOptions;
+}
+
 export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<HubDbDocument> {
   private readonly sessions = new Map<string, Set<ExplorerSession>>();
   private readonly analysisRequests = new Map<string, AnalysisOptions>();
+  private readonly analysed = new vscode.EventEmitter<HubDbAnalysed>();
+  /** Every analysis run in an explorer tab, with the file it analysed. */
+  readonly onDidAnalyze = this.analysed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -42,7 +52,10 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
       title: document.file.info.name,
     }).html;
 
-    const session = new ExplorerSession(document.file, new VscodeExplorerUi(panel, document.uri), this.deps);
+    const session = new ExplorerSession(document.file, new VscodeExplorerUi(panel, document.uri), {
+      ...this.deps,
+      onAnalysis: (analysis, options) => this.analysed.fire({ uri: document.uri, analysis, options }),
+    });
     const receiving = webview.onDidReceiveMessage((message: unknown) => void session.receive(message));
     const key = document.uri.toString();
     const forUri = this.sessions.get(key) ?? new Set();
@@ -74,5 +87,6 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
   dispose(): void {
     for (const sessions of this.sessions.values()) for (const session of sessions) void session.dispose();
     this.sessions.clear();
+    this.analysed.dispose();
   }
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { HUB_DB_EXPLORER_VIEW_TYPE, HubDbEditorProvider } from './hubDbEditorProvider';
+import { HUB_DB_EXPLORER_VIEW_TYPE, HubDbEditorProvider, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
-export { HUB_DB_EXPLORER_VIEW_TYPE } from './hubDbEditorProvider';
+export { HUB_DB_EXPLORER_VIEW_TYPE, type HubDbAnalysed } from './hubDbEditorProvider';
 export type { AnalysisOptions } from './worker/workerProtocol';
 
 export interface HubDbExplorerDeps {
@@ -13,43 +13,41 @@ export interface HubDbExplorerDeps {
   wasmPath?: string;
 }
 
-let provider: HubDbEditorProvider | undefined;
+/** The explorer as the rest of the extension uses it. */
+export interface HubDbExplorer extends vscode.Disposable {
+  /**
+   * Opens a DB file in the explorer ("Open Hub DB File…"); with `analysis`, the Analysis tab shows first
+   * and runs with those options ("Analyze Hub DB").
+   */
+  open(uri: vscode.Uri, options?: { analysis?: AnalysisOptions }): Promise<void>;
+  /** Every analysis run in an explorer tab, with the file it analysed. */
+  readonly onDidAnalyze: vscode.Event<HubDbAnalysed>;
+}
 
 /** Registers the read-only hub DB explorer for *.sqlite and *.db (the manifest contributes the editor). */
-export function registerHubDbExplorer(
-  context: vscode.ExtensionContext,
-  deps: HubDbExplorerDeps = {},
-): vscode.Disposable {
+export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: HubDbExplorerDeps = {}): HubDbExplorer {
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
-  const registered = new HubDbEditorProvider(context.extensionUri, {
+  const provider = new HubDbEditorProvider(context.extensionUri, {
     worker: {
       workerPath: deps.workerPath ?? `${dist}/sqlWorker.js`,
       wasmPath: deps.wasmPath ?? `${dist}/sql-wasm.wasm`,
     },
     log: deps.log ?? (() => undefined),
   });
-  provider = registered;
-  const registration = vscode.window.registerCustomEditorProvider(HUB_DB_EXPLORER_VIEW_TYPE, registered, {
+  const registration = vscode.window.registerCustomEditorProvider(HUB_DB_EXPLORER_VIEW_TYPE, provider, {
     // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.
     webviewOptions: { retainContextWhenHidden: true },
     supportsMultipleEditorsPerDocument: true,
   });
-  return new vscode.Disposable(() => {
-    registration.dispose();
-    registered.dispose();
-    if (provider === registered) provider = undefined;
-  });
-}
-
-/**
- * Opens a DB file in the explorer ("Open Hub DB File…"); with `analysis`, the Analysis tab shows first
- * and runs with those options ("Analyze Hub DB").
- */
-export async function openHubDbInExplorer(
-  uri: vscode.Uri,
-  options: { analysis?: AnalysisOptions } = {},
-): Promise<void> {
-  if (!provider) throw new Error('The hub DB explorer is not registered.');
-  if (options.analysis) provider.requestAnalysis(uri, options.analysis);
-  await vscode.commands.executeCommand('vscode.openWith', uri, HUB_DB_EXPLORER_VIEW_TYPE);
+  return {
+    async open(uri, options = {}) {
+      if (options.analysis) provider.requestAnalysis(uri, options.analysis);
+      await vscode.commands.executeCommand('vscode.openWith', uri, HUB_DB_EXPLORER_VIEW_TYPE);
+    },
+    onDidAnalyze: provider.onDidAnalyze,
+    dispose() {
+      registration.dispose();
+      provider.dispose();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { KubeconfigSource } from '../clusters/kubeconfigSource';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import { messageOf, type Result, UserError } from '../core/result';
 import { formatBytes } from '../core/units';
-import type { AnalysisOptions } from '../explorer';
+import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { pickHub, type HubArgument } from './pickHub';
 import type { SnapshotStore } from './snapshotStore';
@@ -16,7 +16,7 @@ export interface AnalyzeHubDbDeps {
   store: SnapshotStore;
   recorder: IncidentRecorder;
   extensionPath: string;
-  openInExplorer(uri: vscode.Uri, options: { analysis?: AnalysisOptions }): Promise<void>;
+  openInExplorer: HubDbExplorer['open'];
 }
 
 /** What the command did, for callers (tests, other features); undefined when the operator cancelled a pick. */

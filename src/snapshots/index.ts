@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { ClustersApi } from '../clusters';
 import type { KubeconfigSource } from '../clusters/kubeconfigSource';
 import { CommandIds } from '../commands/commandIds';
-import type { AnalysisOptions } from '../explorer';
+import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { analyzeHubDb } from './analyzeHubDb';
+import { followAnalyses } from './followAnalyses';
 import type { HubArgument } from './pickHub';
 import { manageSnapshots } from './manageSnapshots';
 import { SnapshotStore } from './snapshotStore';
@@ -16,12 +17,14 @@ export function registerSnapshots(
     clusters: ClustersApi;
     kubeconfig: KubeconfigSource;
     recorder: IncidentRecorder;
-    openInExplorer(uri: vscode.Uri, options: { analysis?: AnalysisOptions }): Promise<void>;
+    explorer: HubDbExplorer;
   },
 ): vscode.Disposable {
   const store = new SnapshotStore(context);
-  const analyzeDeps = { ...deps, store, extensionPath: context.extensionPath };
+  const openInExplorer = deps.explorer.open;
+  const analyzeDeps = { ...deps, store, openInExplorer, extensionPath: context.extensionPath };
   return vscode.Disposable.from(
+    followAnalyses({ ...deps, store }),
     vscode.commands.registerCommand(CommandIds.analyzeHubDb, (argument?: HubArgument) =>
       analyzeHubDb(analyzeDeps, argument),
     ),
@@ -35,8 +38,8 @@ export function registerSnapshots(
             filters: { 'SQLite databases': ['sqlite', 'db', 'sqlite3'], 'All files': ['*'] },
           })
         )?.[0];
-      if (file) await deps.openInExplorer(file, {});
+      if (file) await openInExplorer(file);
     }),
-    vscode.commands.registerCommand(CommandIds.manageSnapshots, () => manageSnapshots(store, deps.openInExplorer)),
+    vscode.commands.registerCommand(CommandIds.manageSnapshots, () => manageSnapshots(store, openInExplorer)),
   );
 }

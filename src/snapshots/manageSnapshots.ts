@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/units';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
-import type { AnalysisOptions } from '../explorer';
+import type { HubDbExplorer } from '../explorer';
 import type { SnapshotStore } from './snapshotStore';
 
 const openButton: vscode.QuickInputButton = {
@@ -13,10 +13,7 @@ const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('
 type SnapshotPick = vscode.QuickPickItem & { snapshot: SnapshotInfo };
 
 /** "JupyterHub: Hub DB Snapshots…": every snapshot taken, newest first; open one or delete it. */
-export async function manageSnapshots(
-  store: SnapshotStore,
-  openInExplorer: (uri: vscode.Uri, options: { analysis?: AnalysisOptions }) => Promise<void>,
-): Promise<void> {
+export async function manageSnapshots(store: SnapshotStore, openInExplorer: HubDbExplorer['open']): Promise<void> {
   const listing = await store.list();
   for (const problem of listing.problems) void vscode.window.showWarningMessage(problem.message);
   if (listing.snapshots.length === 0) {
@@ -36,7 +33,7 @@ export async function manageSnapshots(
   quickPick.items = listing.snapshots.map(toItem);
   const open = async (snapshot: SnapshotInfo) => {
     quickPick.hide();
-    await openInExplorer(vscode.Uri.file(snapshot.file), {});
+    await openInExplorer(vscode.Uri.file(snapshot.file));
   };
   quickPick.onDidAccept(() => {
     const picked = quickPick.selectedItems[0];

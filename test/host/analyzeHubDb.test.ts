@@ -18,10 +18,12 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
   let api: ExtensionApi;
   let hubPodName: string;
   let snapshotsDir = '';
+  let journal = '';
 
   before(async () => {
     const hubDbFile = join(runDir(), 'incident-hub.sqlite');
-    writeFileSync(hubDbFile, await buildCalibrationDb({ stressServers: 300, stressRunning: 150 }));
+    // Shaped like the incident's: JupyterHub 5.3 would need ~2.7 GiB at start-up, over the hub's 2Gi limit.
+    writeFileSync(hubDbFile, await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }));
     server = await startTestServer();
     const timeline = new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile }));
     timeline.advanceTo(1000); // the hub container has started and is Running
@@ -39,6 +41,10 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
   });
 
   it('snapshots the hub DB while the hub writes to it: consistent copy, live file untouched, explorer opens', async () => {
+    journal = await vscode.commands.executeCommand<string>('jupyterhubOps.startIncident', {
+      title: 'hub-physics OOMKilled at start-up',
+      hubs: [{ context: 'sim', namespace: 'hub-physics' }],
+    });
     const live = server.cluster.containers.get('hub-physics', hubPodName, 'hub').hostPath(DB);
     const reference = join(runDir(), 'reference.sqlite');
     copyFileSync(live, reference);
@@ -72,6 +78,34 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
     );
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'jupyterhubOps.hubDbExplorer');
     assert.ok(api.clusters.hubs().some((h) => h.namespace === 'hub-physics' && h.jupyterhubVersion === '5.3.0'));
+  });
+
+  it('records the snapshot and the analysis in the incident journal, and badges the hub row', async () => {
+    const entries = () =>
+      readFileSync(journal, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (line) =>
+            JSON.parse(line) as { kind?: string; verdict?: string; hub?: string; offenders?: { user: string }[] },
+        );
+    const analysis = await waitFor('the analysis in the journal', () =>
+      entries().find((e) => e.kind === 'db-analysis'),
+    );
+    assert.equal(analysis.hub, 'hub-physics');
+    assert.equal(analysis.verdict, 'oom');
+    assert.equal(analysis.offenders?.[0]?.user, 'stress-user');
+    assert.ok(entries().some((e) => e.kind === 'db-snapshot' && e.hub === 'hub-physics'));
+
+    const [context] = await api.clusters.getChildren();
+    const hubRow = await waitFor('the hub row to show the DB prediction', async () => {
+      const rows = await api.clusters.getChildren(context);
+      const hub = rows.find((n) => n.kind === 'hub' && n.hub.namespace === 'hub-physics');
+      const item = hub && api.clusters.getTreeItem(hub);
+      return item && String(item.description).includes('DB predicts OOM') ? item : undefined;
+    });
+    assert.match(String((hubRow.tooltip as vscode.MarkdownString).value), /would need/);
+    await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
   });
 
   it('says clearly why when the hub container is not running, and leaves no file behind', async () => {

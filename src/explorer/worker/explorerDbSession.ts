@@ -2,6 +2,7 @@ import {
   analyzeHubDb,
   explainQueryPlanRows,
   openHubDbWith,
+  type HubDbAnalysis,
   type HubSchemaInfo,
   type OpenedDb as CoreOpenedDb,
   type SqlJsStatic,
@@ -100,7 +101,7 @@ export class ExplorerDbSession {
   }
 
   /** Runs the analyzer on a fresh, unredacted copy (secret widths count in the memory model), then drops it. */
-  private analyze(options: AnalysisOptions): Result<AnalysisView, ErrorInfo> {
+  private analyze(options: AnalysisOptions): Result<{ view: AnalysisView; analysis: HubDbAnalysis }, ErrorInfo> {
     if (!this.source || !this.shown) return notOpen();
     const pristine = this.openPristine();
     if (!pristine.ok) return pristine;
@@ -110,7 +111,10 @@ export class ExplorerDbSession {
         memoryLimitBytes: options.memoryLimitBytes ?? null,
       });
       if (!analysis.ok) return { ok: false, error: { code: analysis.error.code, message: analysis.error.userMessage } };
-      return { ok: true, value: analysisView(analysis.value, options.memoryLimitBytes ?? null) };
+      return {
+        ok: true,
+        value: { view: analysisView(analysis.value, options.memoryLimitBytes ?? null), analysis: analysis.value },
+      };
     } finally {
       pristine.value.close();
     }

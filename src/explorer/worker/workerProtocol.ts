@@ -2,6 +2,7 @@
  * Messages between the extension host and the sql.js worker thread. Both ends are this extension's own
  * code in one process, so these are types only; what comes from the webview was validated before.
  */
+import type { HubDbAnalysis } from '../../core/hubdb';
 import type {
   AnalysisView,
   Cell,
@@ -44,7 +45,8 @@ export interface WorkerOps {
     request: { resultId: number; format: 'csv' | 'json'; path: string };
     reply: { rows: number; bytes: number };
   };
-  analyze: { request: AnalysisOptions; reply: AnalysisView };
+  /** The panel's view, and the analyzer's whole result for the host (incident journal, hub row badge). */
+  analyze: { request: AnalysisOptions; reply: { view: AnalysisView; analysis: HubDbAnalysis } };
 }
 export type WorkerOp = keyof WorkerOps;
 

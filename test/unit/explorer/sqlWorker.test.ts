@@ -138,10 +138,13 @@ describe('explorer sql.js worker', function () {
   it('analyzes on the unredacted bytes and sends a view the page accepts', async () => {
     const calibration = await buildCalibrationDb({ stressServers: 300, stressRunning: 150 });
     expectOk(await client.open(calibration, false));
-    const view = expectOk(
+    const { view, analysis } = expectOk(
       await client.request('analyze', { jupyterhubVersion: '5.3.0', memoryLimitBytes: 128 * 1024 ** 2 }),
     );
     assert.equal(checkAnalysisView(view).ok, true, JSON.stringify(checkAnalysisView(view)));
+    // The host gets the analyzer's whole result too (for the journal): the same verdict as the view.
+    assert.equal(analysis.verdict.status, view.verdict.level);
+    assert.equal(analysis.verdict.headline, view.verdict.headline);
     assert.equal(view.verdict.level, 'oom');
     assert.ok(view.verdict.marginBytes! < 0);
     assert.equal(view.offenders[0]!.user, 'stress-user', 'the top user first');
@@ -156,7 +159,7 @@ describe('explorer sql.js worker', function () {
     assert.match(view.remediation.namedServerLimit.yaml, /named_server_limit_per_user/);
     assert.ok(view.remediation.cleanup.bash.length > 0);
 
-    const all = expectOk(await client.request('analyze', {}));
+    const all = expectOk(await client.request('analyze', {})).view;
     assert.equal(all.verdict.memoryLimitBytes, null);
     assert.equal(all.verdict.level, 'unknown');
     const bad = await client.request('analyze', { jupyterhubVersion: 'banana' });
