@@ -22,7 +22,7 @@ export function hubItem(node: HubNode, id: string, now: number, finding?: DbFind
   const item = new vscode.TreeItem(hubLabel(hub), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
   const predictsOom = finding?.status === 'oom';
-  item.description = `${hubDescription(hub, now)}${predictsOom ? ' · DB predicts OOM' : ''}${node.stale ? ' · last seen' : ''}`;
+  item.description = `${hubDescription(hub, now, predictsOom)}${node.stale ? ' · last seen' : ''}`;
   const [icon, color] = healthIcon[hub.health];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   item.contextValue = 'hub';

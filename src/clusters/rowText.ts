@@ -49,8 +49,10 @@ export function spawnPressureText(hub: HubModel): string {
 }
 
 /** `5.3.0 · down · OOMKilled ×4`, `5.3.0 · degraded · 64 pending / 64 limit`, `4.1.6 · ok`. */
-export function hubDescription(hub: HubModel, now: number): string {
+export function hubDescription(hub: HubModel, now: number, dbPredictsOom = false): string {
   const parts = [hub.jupyterhubVersion ?? 'version ?', hub.health];
+  // Right after the health word: the row is narrow, and this is what decides whether to restart the hub.
+  if (dbPredictsOom) parts.push('DB predicts OOM');
   if (hub.health !== 'ok') {
     const pod = hubPodOf(hub);
     const stop = pod ? hubStop(pod, now) : null;

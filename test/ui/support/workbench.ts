@@ -28,14 +28,14 @@ export async function openInstalledWorkbench(
     name: string;
     env?: NodeJS.ProcessEnv;
     settings?: Record<string, unknown>;
-    prepare?(dirs: IsolatedDirs): void;
+    prepare?(dirs: IsolatedDirs): void | Promise<void>;
   } = {
     name: 'ui',
   },
 ): Promise<Workbench> {
   if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run npm run package first`);
   const dirs = makeIsolatedDirs(options.name);
-  options.prepare?.(dirs);
+  await options.prepare?.(dirs);
   dirs.writeSettings({ 'workbench.colorTheme': 'Default Dark Modern', ...options.settings });
   await installVsix(dirs, vsixPath);
   const server = await startCodeServer(dirs, { env: options.env });
