@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildCalibrationDb } from '../builders/hubDb';
@@ -35,6 +35,12 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
   });
 
   after(async () => {
+    // Leave no incident behind: other suites in this host start from none.
+    if (journal) {
+      await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
+      api.incident.store.close();
+      rmSync(journal, { force: true });
+    }
     await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', undefined, true);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server?.close();
@@ -105,7 +111,6 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
       return item && String(item.description).includes('DB predicts OOM') ? item : undefined;
     });
     assert.match(String((hubRow.tooltip as vscode.MarkdownString).value), /would need/);
-    await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
   });
 
   it('says clearly why when the hub container is not running, and leaves no file behind', async () => {
