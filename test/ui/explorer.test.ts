@@ -146,9 +146,16 @@ describe('UI: the hub DB explorer in code-server', () => {
     const frame = explorer(page);
     await frame.locator('#export-csv').click();
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    // The save dialog fills in its default name after it opens: typing before that would be overwritten.
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value.endsWith('-result.csv'),
+    );
     const target = join(workbench.dirs.workspace, 'hostile.csv');
     await input.fill(target);
+    await page.waitForFunction(
+      (t) => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === t,
+      target,
+    );
     await page.keyboard.press('Enter');
     await frame.locator('.status', { hasText: `Exported ${HOSTILE_NAMES.length} rows` }).waitFor();
     const lines = readFileSync(target, 'utf8').split('\r\n');
