@@ -1,24 +1,27 @@
-import { analyze } from './analyze';
-import { cluster } from './cluster';
-import { contexts } from './contexts';
-import { report } from './report';
 import type { CliIo, Subcommand } from './io';
 import { version } from './version';
 
+/**
+ * Each subcommand loads on use: `analyze` and `report` then never load @kubernetes/client-node, which
+ * `contexts` and `cluster` need (esbuild defers a dynamically imported module until it is called).
+ */
 const subcommands: Record<string, { run: Subcommand; summary: string }> = {
-  contexts: { run: contexts, summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts' },
+  contexts: {
+    run: async (args, io) => (await import('./contexts')).contexts(args, io),
+    summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts',
+  },
   cluster: {
-    run: cluster,
+    run: async (args, io) => (await import('./cluster')).cluster(args, io),
     summary:
       'cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]   hubs, pods and events, as the tree shows them',
   },
   analyze: {
-    run: analyze,
+    run: async (args, io) => (await import('./analyze')).analyze(args, io),
     summary:
       'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--json]   start-up cost of a hub DB snapshot',
   },
   report: {
-    run: report,
+    run: async (args, io) => (await import('./report')).report(args, io),
     summary: 'report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE]   draft an incident report',
   },
 };
