@@ -1,13 +1,17 @@
 // Bundles the extension host, its worker, the CLI and the webview apps with esbuild.
-//   node scripts/build.mjs [--production] [--watch] [--tests]
+//   node scripts/build.mjs [--production] [--watch] [--tests] [--only=cli --out=DIR]
+// `--only=cli --out=DIR` builds just dist/cli.js (with its wasm) into DIR: the CLI tests run that.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const out = option('out') ?? 'dist';
+const cliOnly = option('only') === 'cli';
 
 // Facts measured in the 1.139 host (../shared/vscode-host.md): client-node probes `navigator` at load,
 // and a minified build without keepNames renames its error classes.
@@ -48,16 +52,14 @@ const webviewEntries = {
 const present = (entries) =>
   Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))));
 
-const builds = [
-  { ...node, entryPoints: present(hostEntries), outdir: 'dist' },
-  {
-    ...node,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-  { ...browser, entryPoints: present(webviewEntries), outdir: 'dist/webview' },
-];
+const cli = { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, banner: { js: '#!/usr/bin/env node' } };
+const builds = cliOnly
+  ? [cli]
+  : [
+      { ...node, entryPoints: present(hostEntries), outdir: out },
+      cli,
+      { ...browser, entryPoints: present(webviewEntries), outdir: join(out, 'webview') },
+    ];
 
 if (args.has('--tests')) {
   const hostTests = Object.fromEntries(
@@ -71,9 +73,9 @@ if (args.has('--tests')) {
 
 // sql.js's wasm ships beside the bundles that load it (the host, its worker, the CLI, the in-host tests).
 const wasm = join(root, 'node_modules/sql.js/dist/sql-wasm.wasm');
-for (const dir of ['dist', ...(args.has('--tests') ? ['dist-test/host'] : [])]) {
-  mkdirSync(join(root, dir), { recursive: true });
-  copyFileSync(wasm, join(root, dir, 'sql-wasm.wasm'));
+for (const dir of [out, ...(args.has('--tests') ? ['dist-test/host'] : [])]) {
+  mkdirSync(resolve(root, dir), { recursive: true });
+  copyFileSync(wasm, resolve(root, dir, 'sql-wasm.wasm'));
 }
 
 if (args.has('--watch')) {

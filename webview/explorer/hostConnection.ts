@@ -1,11 +1,7 @@
 import { parseToWebview, type ToHost, type ToWebview } from '../../src/protocol/explorerProtocol';
+import { onHostMessage, type VsCodeApi } from '../shared/hostMessages';
 
-/** What `acquireVsCodeApi()` gives a webview page. */
-export interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+export type { VsCodeApi } from '../shared/hostMessages';
 
 type Request = Extract<ToHost, { requestId: number }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -24,7 +20,7 @@ export class HostConnection {
   private readonly listeners = new Set<(message: ToWebview) => void>();
 
   constructor(private readonly api: VsCodeApi) {
-    window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
+    onHostMessage(parseToWebview, 'Explorer', (message) => this.receive(message));
   }
 
   request(message: RequestMessage): Promise<ToWebview> {
@@ -43,13 +39,7 @@ export class HostConnection {
     this.listeners.add(listener);
   }
 
-  private receive(data: unknown): void {
-    const parsed = parseToWebview(data);
-    if (!parsed.ok) {
-      console.warn(`Explorer: dropped a malformed message from the extension (${parsed.reason}).`);
-      return;
-    }
-    const message = parsed.value;
+  private receive(message: ToWebview): void {
     const requestId = 'requestId' in message ? message.requestId : null;
     const settle = requestId === null ? undefined : this.pending.get(requestId);
     if (settle) {

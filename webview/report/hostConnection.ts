@@ -1,11 +1,7 @@
 import { parseToWebview, type ToHost, type ToWebview } from '../../src/protocol/reportProtocol';
+import { onHostMessage, type VsCodeApi } from '../shared/hostMessages';
 
-/** What `acquireVsCodeApi()` gives a webview page. */
-export interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+export type { VsCodeApi } from '../shared/hostMessages';
 
 /**
  * The page's side of the conversation. Every incoming message is validated against the protocol; one
@@ -15,7 +11,9 @@ export class HostConnection {
   private readonly listeners = new Set<(message: ToWebview) => void>();
 
   constructor(private readonly api: VsCodeApi) {
-    window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
+    onHostMessage(parseToWebview, 'Incident report', (message) => {
+      for (const listener of this.listeners) listener(message);
+    });
   }
 
   send(message: ToHost): void {
@@ -24,14 +22,5 @@ export class HostConnection {
 
   listen(listener: (message: ToWebview) => void): void {
     this.listeners.add(listener);
-  }
-
-  private receive(data: unknown): void {
-    const parsed = parseToWebview(data);
-    if (!parsed.ok) {
-      console.warn(`Incident report: dropped a malformed message from the extension (${parsed.reason}).`);
-      return;
-    }
-    for (const listener of this.listeners) listener(parsed.value);
   }
 }

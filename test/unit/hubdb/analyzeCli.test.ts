@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import * as esbuild from 'esbuild';
 import { analyze } from '../../../src/cli/analyze';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
+import { useBuiltCli } from '../../support/builtCli';
 import { useTempDir } from '../../support/tempDir';
 
 const run = promisify(execFile);
-const root = resolve(__dirname, '../../..');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -21,6 +20,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 describe('hubops analyze', function () {
   this.timeout(60_000);
   const dir = useTempDir('hubdb-cli-');
+  const builtCli = useBuiltCli();
 
   it('--json: counts, one start-up entry per version family, the selected one, the verdict and the offenders', async () => {
     const file = join(dir(), 'jupyterhub.sqlite');
@@ -149,42 +149,20 @@ shutil.copy(sys.argv[1] + '.tmp', sys.argv[1]); shutil.copy(sys.argv[1] + '.tmp-
     assert.match(json.notes.join(' '), /Applied 1 committed transaction/);
   });
 
-  it("works bundled: esbuild with the project's CLI options, sql-wasm.wasm beside the bundle", async () => {
-    // scripts/build.mjs bundles src/cli/main.ts the same way; main.ts wires `analyze` (see the report).
-    const out = join(dir(), 'bundle');
-    const entry = join(dir(), 'entry.ts');
-    writeFileSync(
-      entry,
-      `import { analyze } from ${JSON.stringify(join(root, 'src/cli/analyze'))};\n` +
-        'analyze(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((c) => (process.exitCode = c));\n',
-    );
-    await esbuild.build({
-      entryPoints: { cli: entry },
-      outdir: out,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node22',
-      external: ['vscode'],
-      keepNames: true,
-      define: { navigator: 'undefined', 'globalThis.navigator': 'undefined' },
-      logLevel: 'silent',
-      absWorkingDir: root,
-    });
-    copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(out, 'sql-wasm.wasm'));
+  it('works as shipped: dist/cli.js with sql-wasm.wasm beside it, run from another folder', async () => {
     const file = join(dir(), 'jupyterhub.sqlite');
     writeFileSync(file, await buildCalibrationDb({ stressServers: 100, stressRunning: 50 }));
     // Run from another directory so nothing resolves through the repository's node_modules.
     const { stdout } = await run(
       process.execPath,
-      [join(out, 'cli.js'), file, '--json', '--jupyterhub-version', '5.4.3'],
+      [builtCli(), 'analyze', file, '--json', '--jupyterhub-version', '5.4.3'],
       { cwd: dir() },
     );
     const json = JSON.parse(stdout);
     assert.equal(json.selected.jupyterhub, '5.4.3-5.5.x');
     assert.equal(json.verdict.status, 'unknown');
     await assert.rejects(
-      run(process.execPath, [join(out, 'cli.js'), entry], { cwd: dir() }),
+      run(process.execPath, [builtCli(), 'analyze', builtCli()], { cwd: dir() }),
       (error: { code: number; stderr: string }) => error.code === 2 && /not a SQLite database/.test(error.stderr),
     );
   });

@@ -1,54 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { replay } from '../../../src/core/incident/journalReplay';
 import { draftReport } from '../../../src/core/incident/reportDraft';
 import { newReportDocument } from '../../../src/core/incident/reportDocument';
 import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
 import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
+import { useBuiltCli } from '../../support/builtCli';
 import { useTempDir } from '../../support/tempDir';
 
-const root = resolve(__dirname, '../../..');
-
-/**
- * Bundles `hubops report` the way scripts/build.mjs bundles dist/cli.js (esbuild, cjs, node), with the
- * same stdout/stderr/exit-code wiring as src/cli/main.ts, and runs it as a separate Node process.
- * (Once main.ts dispatches `report`, this can spawn dist/cli.js itself.)
- */
+/** `hubops report`, built as it ships (dist/cli.js) and run as a separate Node process. */
 describe('hubops report (built, run as a process)', () => {
   const dir = useTempDir();
-  let bundleDir = '';
-  let cli = '';
-
-  before(async () => {
-    bundleDir = mkdtempSync(join(tmpdir(), 'hubops-cli-'));
-    cli = join(bundleDir, 'report-cli.js');
-    await esbuild.build({
-      stdin: {
-        contents: `
-          import { report } from './src/cli/report';
-          const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-          report(process.argv.slice(2), io).then((code) => (process.exitCode = code));
-        `,
-        resolveDir: root,
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node22',
-      keepNames: true,
-      outfile: cli,
-      logLevel: 'warning',
-    });
-  });
-  after(() => rmSync(bundleDir, { recursive: true, force: true }));
+  const cli = useBuiltCli();
 
   /** `hubops report ARGS…` */
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli(), 'report', ...args], { encoding: 'utf8' });
   const withoutDraftedLine = (md: string) => md.replace(/^- \*\*Drafted:\*\* .*$/m, '');
 
   it('prints the same Markdown the extension exports', () => {
