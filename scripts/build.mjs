@@ -78,6 +78,9 @@ for (const dir of [out, ...(args.has('--tests') ? ['dist-test/host'] : [])]) {
   copyFileSync(wasm, resolve(root, dir, 'sql-wasm.wasm'));
 }
 
+// `npm run package` has vsce write the VSIX here, and vsce does not create the folder.
+if (production) mkdirSync(join(root, 'dist-vsix'), { recursive: true });
+
 if (args.has('--watch')) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('watching…');
