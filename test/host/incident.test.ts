@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Observation } from '../../src/core/cluster/observations';
@@ -391,6 +391,9 @@ describe('Incident journal and report (in the real host)', () => {
 });
 
 describe('Incident journal fed by the cluster watcher (Kubernetes API test server, OOM-looping hub)', function () {
+  // The whole chain of the issue: the OOM scenario runs, an incident records, the hub is OOMKilled, a
+  // snapshot and its analysis are taken through Analyze Hub DB, a note is added, the window "reloads"
+  // (the journal is closed and restored, as activation does after a reload), and the report is exported.
   this.timeout(180_000);
   let server: TestServer;
   let timeline: Timeline;
@@ -408,8 +411,13 @@ describe('Incident journal fed by the cluster watcher (Kubernetes API test serve
 
   before(async () => {
     server = await startTestServer({ tokens: [{ token: 'admin-token', user: 'hubops-admin' }] });
+    // The hub's DB is shaped like the incident's: JupyterHub 5.3 would need ~2.7 GiB against its 2Gi limit.
+    const hubDbFile = join(runDir(), 'hub-oom.sqlite');
+    writeFileSync(hubDbFile, await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }));
     // Virtual time ends near the real clock, so the watcher reads the kills as news, not history.
-    timeline = new Timeline(server, oomLoopSteps({ namespace }), { start: new Date(Date.now() - 6 * 60_000) });
+    timeline = new Timeline(server, oomLoopSteps({ namespace, hubDbFile }), {
+      start: new Date(Date.now() - 6 * 60_000),
+    });
     timeline.advanceTo(0);
     const file = server.writeKubeconfig(join(runDir(), 'kube', 'incident-oom.yaml'), [
       { context: 'lab-oom', token: 'admin-token' },
@@ -441,11 +449,35 @@ describe('Incident journal fed by the cluster watcher (Kubernetes API test serve
     await server?.close();
   });
 
-  it('journals each OOM kill of the hub as the watcher sees it, then drafts a report that counts them', async () => {
+  it('journals the OOM kills as the watcher sees them, a snapshot and its analysis, a note; after a reload exports them in order', async () => {
+    const entriesOf = (kind: string) => {
+      const replayed = api.incident.store.replayCurrent();
+      return replayed?.ok ? replayed.value.entries.filter((e) => e.kind === kind && e.hub === namespace) : [];
+    };
     for (const [i, killAt] of killsAtMs.entries()) {
       timeline.advanceTo(killAt);
       await waitFor(`OOM kill ${i + 1} in the journal`, () => (hubOomEntries().length === i + 1 ? true : undefined));
+      if (i > 0) continue;
+      // Between the kills the hub runs again: snapshot its DB and analyse it, as an operator would.
+      timeline.advanceTo(killAt + 20_000);
+      const analyzed = await vscode.commands.executeCommand<{ ok: boolean }>('jupyterhubOps.analyzeHubDb', {
+        context: 'lab-oom',
+        namespace,
+      });
+      assert.equal(analyzed?.ok, true);
+      await waitFor('the analysis in the journal', () => (entriesOf('db-analysis').length === 1 ? true : undefined));
+      await vscode.commands.executeCommand('jupyterhubOps.addTimelineNote', {
+        text: 'Stopped 900 of stress-user’s named servers',
+        tag: 'resolution',
+        hub: namespace,
+      });
     }
+    // A window reload: the journal is dropped and restored from its file, losing nothing.
+    api.incident.store.close();
+    const restored = api.incident.store.restore();
+    assert.ok(restored.ok && restored.value, 'the journal is restored after the reload');
+    assert.equal(entriesOf('db-snapshot').length, 1);
+    assert.equal(entriesOf('db-analysis')[0]?.verdict, 'oom');
     const kills = hubOomEntries();
     assert.deepEqual(
       kills.map((e) => [e.source, e.context, e.exitCode, e.component]),
@@ -477,6 +509,19 @@ describe('Incident journal fed by the cluster watcher (Kubernetes API test serve
     const oomRows = markdown.match(/^\| \d\d:\d\d \| hub-\S+ OOMKilled \(container hub, exit 137, \d restarts\) \|$/gm);
     assert.equal(oomRows?.length, 3, markdown);
     assert.match(markdown, /- \[ \] Add an alert on hub pod restarts/);
+    // The analyzer's finding and the operator's note are in the report, and the timeline is in time order.
+    assert.match(
+      markdown,
+      /JupyterHub 5\.3\.0's start-up query would fetch 500,\d{3} rows ≈ 2\.7 GiB against a 2 GiB limit, driven by user stress-user's/,
+    );
+    assert.match(markdown, /Stopped 900 of stress-user’s named servers/);
+    const timelineRows = [...markdown.matchAll(/^\| (\d\d:\d\d) \| (.*) \|$/gm)].map((m) => [m[1]!, m[2]!]);
+    const times = timelineRows.map(([t]) => t);
+    assert.deepEqual(times, [...times].sort(), 'timeline rows in time order');
+    const firstKill = timelineRows.findIndex(([, text]) => /OOMKilled/.test(text));
+    const snapshotRow = timelineRows.findIndex(([, text]) => /Hub DB snapshot/.test(text));
+    const noteRow = timelineRows.findIndex(([, text]) => /Stopped 900/.test(text));
+    assert.ok(firstKill >= 0 && snapshotRow > firstKill && noteRow > firstKill, markdown);
   });
 });
 
