@@ -22,8 +22,9 @@ import { ClusterWatcher } from '../src/core/cluster/clusterWatcher';
 import { ContextClient } from '../src/core/cluster/contextClient';
 import { listContext } from '../src/core/cluster/listPass';
 import type { ClusterModel } from '../src/core/cluster/model';
-import { event, hubPod, hubSecret, namespace, node, podMetrics, proxyPod, userPod } from '../test/k8s-server/objects';
 import { startTestServer } from '../test/k8s-server/server';
+import { userPod } from '../test/k8s-server/objects';
+import { populateCluster } from './support/populateCluster';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -53,40 +54,7 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'hubops-bench-cluster-'));
   const server = await startTestServer({ historyLimit: 50_000 });
   try {
-    const userNode = (i: number) => `gke-user-${i % nodes}`;
-    server.cluster.applyAll(Array.from({ length: nodes }, (_, i) => node({ name: userNode(i), pool: 'user' })));
-    server.cluster.apply(node({ name: 'gke-core-0', pool: 'core' }));
-    for (let h = 0; h < hubs; h++) {
-      const release = { namespace: `hub-${String(h).padStart(3, '0')}`, chart: h % 4 === 0 ? '3.3.8' : '4.2.0' };
-      server.cluster.apply(namespace(release.namespace));
-      const hub = hubPod({ ...release, node: 'gke-core-0', resources: { limits: { memory: '2Gi' } } });
-      // The hub's Secret carries the chart values, so the list pass reads and parses every hub's spawn limit.
-      server.cluster.applyAll([hubSecret(release), hub, proxyPod({ ...release, node: 'gke-core-0' })]);
-      server.cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '120m', memory: `${400 + h}Mi` } }));
-      for (let u = 0; u < usersPerHub; u++) {
-        const pending = u >= usersPerHub - 2; // two Pending per hub
-        const pod = userPod({
-          ...release,
-          username: u % 10 === 0 ? `user.${u}@example.org` : `user-${u}`,
-          memoryLimit: '2G',
-          ...(pending ? {} : { node: userNode(h * usersPerHub + u) }),
-        });
-        server.cluster.apply(pod);
-        if (pending) {
-          server.cluster.apply(
-            event({
-              involved: pod,
-              reason: 'FailedScheduling',
-              type: 'Warning',
-              source: 'default-scheduler',
-              message: `0/${nodes + 1} nodes are available: ${nodes} Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector.`,
-            }),
-          );
-        } else {
-          server.cluster.setPodMetrics(podMetrics(pod, { notebook: { cpu: '5m', memory: `${100 + u}Mi` } }));
-        }
-      }
-    }
+    populateCluster(server, { hubs, usersPerHub, nodes });
     const kubeconfigFile = server.writeKubeconfig(join(work, 'config'), { context });
     const kubeConfig = server.kubeConfig({ context });
     console.log(
