@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { stopAllSync } from '../test/harness/processes';
+import { runScript } from '../test/harness/processes';
 import { runInHost } from '../test/harness/runInHost';
 import { repoRoot } from '../test/harness/toolPaths';
 
@@ -97,14 +97,4 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
 }
 
-main().then(
-  () => {
-    stopAllSync();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    stopAllSync();
-    process.exit(1);
-  },
-);
+runScript(main);

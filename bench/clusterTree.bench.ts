@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { stopAllSync } from '../test/harness/processes';
+import { runScript } from '../test/harness/processes';
 import { runInHost } from '../test/harness/runInHost';
 import { repoRoot } from '../test/harness/toolPaths';
 
@@ -63,14 +63,4 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
 }
 
-main().then(
-  () => {
-    stopAllSync();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    stopAllSync();
-    process.exit(1);
-  },
-);
+runScript(main);

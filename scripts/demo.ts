@@ -3,7 +3,7 @@
  *   HUBOPS_DEMO_PORT (default 8080), HUBOPS_DEMO_SPEED (scenario speed, default 1 = real time)
  */
 import { startDemo } from '../test/demo/startDemo';
-import { stopAllSync } from '../test/harness/processes';
+import { runScript } from '../test/harness/processes';
 
 async function main() {
   const demo = await startDemo({
@@ -24,14 +24,4 @@ async function main() {
   await demo.stop();
 }
 
-main().then(
-  () => {
-    stopAllSync();
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    stopAllSync();
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -74,18 +74,19 @@ export function registerClusterCommands(deps: {
 }): vscode.Disposable {
   const { tree, live, documents } = deps;
 
-  const openLog = async (node: ClusterNode | undefined, previous: boolean) => {
+  /** Opens a pod's log (current or previous container) or YAML in a read-only document. */
+  const openPodDocument = async (node: ClusterNode | undefined, what: 'log' | 'yaml', previous = false) => {
     const target = podTarget(node);
     if (!target) {
       void vscode.window.showInformationMessage(noPod(node));
       return undefined;
     }
     const document = await documents.show({
-      what: 'log',
+      what,
       context: target.context,
       namespace: target.namespace,
       pod: target.pod,
-      ...(target.container ? { container: target.container } : {}),
+      ...(what === 'log' && target.container ? { container: target.container } : {}),
       ...(previous ? { previous: true } : {}),
     });
     return document.uri.toString();
@@ -98,22 +99,13 @@ export function registerClusterCommands(deps: {
       else if (node?.kind === 'hub') await refreshHub(live, node);
       else tree.refresh();
     }),
-    vscode.commands.registerCommand(ClusterCommandIds.showPodLog, (node?: ClusterNode) => openLog(node, false)),
-    vscode.commands.registerCommand(ClusterCommandIds.showPreviousPodLog, (node?: ClusterNode) => openLog(node, true)),
-    vscode.commands.registerCommand(ClusterCommandIds.showPodYaml, async (node?: ClusterNode) => {
-      const target = podTarget(node);
-      if (!target) {
-        void vscode.window.showInformationMessage(noPod(node));
-        return undefined;
-      }
-      const document = await documents.show({
-        what: 'yaml',
-        context: target.context,
-        namespace: target.namespace,
-        pod: target.pod,
-      });
-      return document.uri.toString();
-    }),
+    vscode.commands.registerCommand(ClusterCommandIds.showPodLog, (node?: ClusterNode) => openPodDocument(node, 'log')),
+    vscode.commands.registerCommand(ClusterCommandIds.showPreviousPodLog, (node?: ClusterNode) =>
+      openPodDocument(node, 'log', true),
+    ),
+    vscode.commands.registerCommand(ClusterCommandIds.showPodYaml, (node?: ClusterNode) =>
+      openPodDocument(node, 'yaml'),
+    ),
     vscode.commands.registerCommand(ClusterCommandIds.copyName, async (node?: ClusterNode) => {
       const name = node ? nameOf(node) : undefined;
       if (name === undefined) return undefined;

@@ -97,3 +97,21 @@ export async function waitForHttp(url: string, timeoutMs: number, exited?: Promi
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
+
+/**
+ * Runs a harness script (a bench, the demo, the in-host runner): exits with the code `main` returns (0 when
+ * none), or 1 with the error printed, after stopping every process the harness started.
+ */
+export function runScript(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => {
+      stopAllSync();
+      process.exit(code ?? 0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      stopAllSync();
+      process.exit(1);
+    },
+  );
+}

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAllSync } from './processes';
+import { runScript } from './processes';
 import { runInHost } from './runInHost';
 import { repoRoot } from './toolPaths';
 
@@ -38,14 +38,4 @@ async function main(): Promise<number> {
   return run.exitCode;
 }
 
-main().then(
-  (code) => {
-    stopAllSync();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    console.error(error);
-    stopAllSync();
-    process.exit(1);
-  },
-);
+runScript(main);
