@@ -70,4 +70,39 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
     );
     await workbench.screenshot('analyze-hub-badge');
   });
+
+  it("analyzes from the hub row's context menu, and lists the snapshots to delete one", async () => {
+    const { page } = workbench;
+    const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first();
+    await hubRow.click(); // select it first, as a person does
+    await hubRow.click({ button: 'right' });
+    const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Analyze Hub DB' }).first();
+    await menuItem.waitFor();
+    await workbench.screenshot('analyze-hub-menu');
+    await menuItem.click();
+    // A second snapshot opens in its own explorer tab, with no QuickPick: the row said which hub.
+    await page.locator('.tab', { hasText: 'hubdb-gke-prod-hub-physics' }).nth(1).waitFor({ timeout: 60_000 });
+    // Wait for its page, as a person would: the workbench is inert while a webview loads.
+    await page
+      .frameLocator('iframe.webview.ready >> nth=1')
+      .frameLocator('#active-frame')
+      .getByText('Will be OOMKilled')
+      .first()
+      .waitFor({ timeout: 60_000 });
+
+    await runFromPalette(page, 'JupyterHub: Hub DB Snapshots…');
+    const snapshots = page.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-physics · gke-prod' });
+    await snapshots.nth(1).waitFor();
+    assert.equal(await snapshots.count(), 2);
+    await workbench.screenshot('analyze-snapshots');
+    await snapshots.first().hover();
+    await snapshots.first().locator('.action-label[aria-label="Delete snapshot"]').click();
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.quick-input-list .monaco-list-row')].filter((r) =>
+          r.textContent?.includes('hub-physics · gke-prod'),
+        ).length === 1,
+    );
+    await page.keyboard.press('Escape');
+  });
 });
