@@ -44,6 +44,7 @@ const browser = {
 const hostEntries = {
   extension: 'src/extension.ts',
   sqlWorker: 'src/explorer/sqlWorker.ts',
+  quickCheckWorker: 'src/snapshots/quickCheckWorker.ts',
 };
 const webviewEntries = {
   explorer: 'webview/explorer/main.ts',

@@ -8,6 +8,7 @@ import { formatBytes } from '../core/units';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { pickHub, type HubArgument } from './pickHub';
+import { quickCheckOffThread } from './quickCheckOffThread';
 import type { SnapshotStore } from './snapshotStore';
 
 export interface AnalyzeHubDbDeps {
@@ -63,6 +64,10 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
         destFile: deps.store.pathFor(target.context, target.namespace),
         signal: abort.signal,
         wasmPath: join(deps.extensionPath, 'dist', 'sql-wasm.wasm'),
+        check: quickCheckOffThread(
+          join(deps.extensionPath, 'dist', 'quickCheckWorker.js'),
+          join(deps.extensionPath, 'dist', 'sql-wasm.wasm'),
+        ),
         onProgress(bytes, rate) {
           // `increment` needs a total the stream does not know: say bytes and rate instead.
           progress.report({ message: `${formatBytes(bytes)} at ${formatBytes(rate)}/s` });

@@ -37,6 +37,11 @@ export interface SnapshotRequest {
   onProgress?(bytes: number, bytesPerSecond: number): void;
   /** sql.js wasm location in a bundle (see core/hubdb/sqlJs.ts). */
   wasmPath?: string;
+  /**
+   * Runs `PRAGMA quick_check` on the copy: 'ok' or SQLite's complaint. Default: sql.js in this thread,
+   * fine for the CLI; the extension passes one that runs off the host's main thread.
+   */
+  check?(file: string): Promise<string>;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -80,9 +85,9 @@ export async function snapshotHubDb(request: SnapshotRequest): Promise<Result<Sn
     }
 
     // 3. Check the copy, then put it in place.
-    const check = await quickCheck(partial, request.wasmPath ? { wasmPath: request.wasmPath } : {}).catch(
-      (error: unknown) => `check failed to run: ${(error as Error).message}`,
-    );
+    const runCheck =
+      request.check ?? ((file: string) => quickCheck(file, request.wasmPath ? { wasmPath: request.wasmPath } : {}));
+    const check = await runCheck(partial).catch((error: unknown) => `check failed to run: ${(error as Error).message}`);
     if (check !== 'ok') {
       await rm(partial, { force: true });
       return err(

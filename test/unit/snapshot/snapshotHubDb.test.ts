@@ -112,6 +112,22 @@ describe('hub DB snapshot over exec', () => {
     assert.deepEqual(containerFs().listDir('/tmp'), []);
   });
 
+  it('runs the check it is given on the copy, and keeps nothing when it fails', async () => {
+    hubWithDb(50);
+    const checked: string[] = [];
+    await expectError(
+      {
+        check: async (file) => {
+          checked.push(file);
+          return '*** in database main *** Page 3: btreeInitPage() returns error code 11';
+        },
+      },
+      'quick-check-failed',
+      /btreeInitPage/,
+    );
+    assert.deepEqual(checked, [join(dir(), 'hub-a.sqlite.partial')], 'the check ran on the streamed copy');
+  });
+
   it('cancelled mid-stream: nothing in the destination, the pod-side temp file removed', async () => {
     hubWithDb(40_000);
     const controller = new AbortController();
