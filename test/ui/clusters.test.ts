@@ -21,13 +21,21 @@ async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
   throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
 }
 
-/** Opens (or closes) a row by clicking it, as a person does. */
-async function toggle(page: Page, label: string): Promise<void> {
+/**
+ * Opens (or closes) a row by clicking it, as a person does. The tree is live: a watch event can re-render
+ * the row under the click, so, like a person, click again until the row is in the wanted state.
+ */
+async function setOpen(page: Page, label: string, open = true): Promise<void> {
   const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
-  await pane
-    .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) })
-    .first()
-    .click();
+  const row = pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    for (let i = 0; i < 20; i++) {
+      if ((await row.getAttribute('aria-expanded')) === String(open)) return;
+      if (i === 0) await row.click();
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(`the row ${label} did not ${open ? 'open' : 'close'}`);
 }
 
 describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
@@ -71,7 +79,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
   it('shows the OOMKilled hub with its restarts, and its hub pod with memory against the limit', async () => {
     const { page } = workbench;
     await waitForRow(page, new RegExp(`^${context}`));
-    await toggle(page, context);
+    await setOpen(page, context);
     const hubs = await waitForRow(page, /^hub-physics \| /);
     assert.ok(hubs.includes('hub-physics | 5.3.0 · down · OOMKilled ×4'), hubs.join('\n'));
     assert.ok(hubs.includes('hub-staff | 5.4.3 · ok'), hubs.join('\n'));
@@ -79,7 +87,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
       hubs.some((r) => /^hub-classroom \| 5\.3\.0 · degraded · 64 pending \/ 64 limit$/.test(r)),
       hubs.join('\n'),
     );
-    await toggle(page, 'hub-physics');
+    await setOpen(page, 'hub-physics');
     // The Hub group opens by itself: the hub pod, OOMKilled, its restarts and memory at the limit.
     const rows = await waitForRow(page, /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\)/);
     const hubPod = rows.find((r) => /^hub-\S+ \| CrashLoopBackOff/.test(r))!;
@@ -88,17 +96,17 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
     const podRow = pane.locator('.monaco-list-row', { hasText: 'OOMKilled (137)' }).first();
     assert.equal(await podRow.locator('.codicon-error').count(), 1, await podRow.innerHTML());
-    await toggle(page, 'Events');
+    await setOpen(page, 'Events');
     await waitForRow(page, /^OOMKilling ×4 \| /);
     await workbench.screenshot('clusters-oom-hub');
-    await toggle(page, 'hub-physics');
+    await setOpen(page, 'hub-physics', false);
   });
 
   it('shows pending user servers during the class start, each with why it waits', async () => {
     const { page } = workbench;
-    await toggle(page, 'hub-classroom');
+    await setOpen(page, 'hub-classroom');
     await waitForRow(page, /^User servers \| \d+ running · 64 pending/);
-    await toggle(page, 'User servers');
+    await setOpen(page, 'User servers');
     const rows = await waitForRow(page, / \| Pending · waiting for scale-up /);
     const pending = rows.filter((r) => / \| Pending · waiting for scale-up \d+m\d*s? · jupyter-/.test(r));
     assert.ok(pending.length >= 5, rows.join('\n'));
