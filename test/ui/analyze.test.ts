@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { buildCalibrationDb } from '../builders/hubDb';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from './support/workbench';
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  runFromPalette,
+  setOpen,
+  treeRows,
+  type Workbench,
+} from './support/workbench';
 
 describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test server', () => {
   let server: TestServer;
@@ -53,11 +60,7 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
 
   it('marks the hub row: the recent snapshot predicts an OOM', async () => {
     const { page } = workbench;
-    await page
-      .locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') })
-      .locator('.monaco-list-row', { hasText: 'gke-prod' })
-      .first()
-      .click();
+    await setOpen(page, 'gke-prod');
     const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first();
     await hubRow.waitFor();
     await page.waitForFunction(() =>
@@ -74,8 +77,7 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
   it("analyzes from the hub row's context menu, and lists the snapshots to delete one", async () => {
     const { page } = workbench;
     const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first();
-    await hubRow.click(); // select it first, as a person does
-    await hubRow.click({ button: 'right' });
+    await hubRow.click({ button: 'right' }); // selects the row and opens its menu
     const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Analyze Hub DB' }).first();
     await menuItem.waitFor();
     await workbench.screenshot('analyze-hub-menu');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { openInstalledWorkbench, openSidebar, treeRows, type Workbench } from './support/workbench';
+import { openInstalledWorkbench, openSidebar, setOpen, treeRows, type Workbench } from './support/workbench';
 
 /** Virtual time of the story: the hub has been OOMKilled 4 times, the class started 340 s ago. */
 const storyMs = 400_000;
@@ -19,23 +19,6 @@ async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
     await page.waitForTimeout(100);
   }
   throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
-}
-
-/**
- * Opens (or closes) a row by clicking it, as a person does. The tree is live: a watch event can re-render
- * the row under the click, so, like a person, click again until the row is in the wanted state.
- */
-async function setOpen(page: Page, label: string, open = true): Promise<void> {
-  const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
-  const row = pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    for (let i = 0; i < 20; i++) {
-      if ((await row.getAttribute('aria-expanded')) === String(open)) return;
-      if (i === 0) await row.click();
-      await page.waitForTimeout(100);
-    }
-  }
-  throw new Error(`the row ${label} did not ${open ? 'open' : 'close'}`);
 }
 
 describe('UI: the Clusters view against a live (test) Kubernetes API', () => {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { launchChromium, openWorkbench } from '../harness/browser';
 import { startDemo, type RunningDemo } from '../demo/startDemo';
 import { screenshotDir } from './support/workbench';
-import { openSidebar, runFromPalette, treeRows } from './support/workbench';
+import { openSidebar, runFromPalette, setOpen, treeRows } from './support/workbench';
 
 describe('UI: the demo (npm run demo) in code-server', () => {
   let demo: RunningDemo;
@@ -24,10 +24,10 @@ describe('UI: the demo (npm run demo) in code-server', () => {
     if (await page.locator('.part.auxiliarybar').isVisible())
       await runFromPalette(page, 'View: Toggle Secondary Side Bar Visibility');
     await openSidebar(page);
-    await page.locator('.monaco-list-row', { hasText: 'demo-cluster' }).first().click();
+    await setOpen(page, 'demo-cluster');
     await page.locator('.monaco-list-row', { hasText: 'hub-staff' }).first().waitFor({ timeout: 60_000 });
-    await page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first().click();
-    await page.locator('.monaco-list-row', { hasText: 'hub-classroom' }).first().click();
+    await setOpen(page, 'hub-physics');
+    await setOpen(page, 'hub-classroom');
     const rows = await treeRows(page, 'Clusters');
     for (const hub of ['hub-physics', 'hub-classroom', 'hub-staff'])
       assert.ok(

@@ -101,3 +101,20 @@ export async function treeRows(page: Page, viewName: string): Promise<string[]> 
     }),
   );
 }
+
+/**
+ * Opens (or closes) a row by clicking it, as a person does. The tree is live: a watch event can re-render
+ * the row under the click, so, like a person, click again until the row is in the wanted state.
+ */
+export async function setOpen(page: Page, label: string, open = true): Promise<void> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
+  const row = pane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    for (let i = 0; i < 20; i++) {
+      if ((await row.getAttribute('aria-expanded')) === String(open)) return;
+      if (i === 0) await row.click();
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(`the row ${label} did not ${open ? 'open' : 'close'}`);
+}
