@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { runScript } from '../test/harness/processes';
 import { runInHost } from '../test/harness/runInHost';
 import { repoRoot } from '../test/harness/toolPaths';
+import { median } from './support/stats';
 
 const vsix = join(repoRoot, 'dist-vsix/jupyterhub-ops.vsix');
 
@@ -81,7 +82,6 @@ async function main() {
     peer.push(await activate('hubops-bench.empty-extension', peerDir));
     ours.push(await activate('jupyterhub-ops.jupyterhub-ops', repoRoot));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const bundle = statSync(join(repoRoot, 'dist/extension.js')).size;
   const vsixBytes = statSync(vsix).size;
   console.log(`activation (real VS Code 1.139.1 host, ${runs} cold runs, median):`);

@@ -25,6 +25,7 @@ import type { ClusterModel } from '../src/core/cluster/model';
 import { startTestServer } from '../test/k8s-server/server';
 import { userPod } from '../test/k8s-server/objects';
 import { populateCluster } from './support/populateCluster';
+import { median } from './support/stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -38,7 +39,6 @@ const nodes = 100;
 const context = 'bench';
 // Never the sync variant: the test server runs in this process and must keep answering.
 const run = promisify(execFile);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 

@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { runScript } from '../test/harness/processes';
 import { runInHost } from '../test/harness/runInHost';
 import { repoRoot } from '../test/harness/toolPaths';
+import { median } from './support/stats';
 
 interface Figures {
   kubectlMs: number[];
@@ -23,7 +24,6 @@ interface Figures {
   heapAfter: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 async function main() {

@@ -14,6 +14,7 @@ import { quickCheck } from '../src/core/snapshot/quickCheck';
 import { snapshotHubDb } from '../src/core/snapshot/snapshotHubDb';
 import { hubPod, namespace, node } from '../test/k8s-server/objects';
 import { startTestServer } from '../test/k8s-server/server';
+import { median } from './support/stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -22,7 +23,6 @@ const arg = (name: string, fallback: number) => {
 const runs = arg('--runs', 3);
 const megabytes = arg('--mb', 100);
 const MB = 1_000_000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'hubops-bench-snapshot-'));

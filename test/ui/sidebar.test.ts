@@ -37,8 +37,7 @@ describe('UI: the installed VSIX in code-server', () => {
     await page.locator('.monaco-list-row', { hasText: 'teaching-eu' }).waitFor();
     const rows = await treeRows(page, 'Clusters');
     assert.deepEqual(rows, ['prod-us-east | current · hub-physics', 'staging | hub-staging', 'teaching-eu']);
-    const file = await workbench.screenshot('sidebar-contexts');
-    assert.ok(file.endsWith('.png'));
+    await workbench.screenshot('sidebar-contexts');
   });
 
   it('runs a JupyterHub command from the command palette', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ApiException, CoreV1Api, EventsV1Api, Metrics } from '@kubernetes/client-node';
+import { CoreV1Api, EventsV1Api, Metrics } from '@kubernetes/client-node';
 import {
   event,
   hubPod,
@@ -11,17 +11,8 @@ import {
   proxyPod,
   userPod,
 } from '../../k8s-server/objects';
+import { apiError } from '../../k8s-server/apiError';
 import { useTestServer } from '../../k8s-server/useTestServer';
-
-async function apiError(promise: Promise<unknown>): Promise<ApiException<unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiException) return error;
-    throw error;
-  }
-  assert.fail('expected an ApiException');
-}
 
 describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
   const server = useTestServer({

@@ -4,7 +4,7 @@
  * to a token that may read everything else.
  */
 import assert from 'node:assert/strict';
-import { ApiException, CoreV1Api, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import {
   hubConfigMap,
   hubPod,
@@ -14,18 +14,9 @@ import {
   node,
   type Secret,
 } from '../../k8s-server/objects';
+import { apiError } from '../../k8s-server/apiError';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import { waitFor } from '../../k8s-server/waitFor';
-
-async function apiError(promise: Promise<unknown>): Promise<ApiException<unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiException) return error;
-    throw error;
-  }
-  assert.fail('expected an ApiException');
-}
 
 const a = { namespace: 'hub-a', chart: '4.2.0' };
 const b = { namespace: 'hub-b', chart: '3.3.8' };
