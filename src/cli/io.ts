@@ -2,6 +2,8 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The Node.js version to check subcommands against (tests); default: this process's. */
+  nodeVersion?: string;
 }
 
 export type Subcommand = (args: string[], io: CliIo) => Promise<number>;

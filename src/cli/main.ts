@@ -1,16 +1,19 @@
 import type { CliIo, Subcommand } from './io';
+import { CLUSTER_NODE_MINIMUM, tooOldForCommand } from './nodeVersion';
 import { version } from './version';
 
 /**
  * Each subcommand loads on use: `analyze` and `report` then never load @kubernetes/client-node, which
  * `contexts` and `cluster` need (esbuild defers a dynamically imported module until it is called).
  */
-const subcommands: Record<string, { run: Subcommand; summary: string }> = {
+const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?: string }> = {
   contexts: {
+    needsNode: CLUSTER_NODE_MINIMUM,
     run: async (args, io) => (await import('./contexts')).contexts(args, io),
     summary: 'contexts [--kubeconfig FILE] [--json]   list kubeconfig contexts',
   },
   cluster: {
+    needsNode: CLUSTER_NODE_MINIMUM,
     run: async (args, io) => (await import('./cluster')).cluster(args, io),
     summary:
       'cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]   hubs, pods and events, as the tree shows them',
@@ -51,6 +54,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!sub) {
     io.err(`hubops: unknown command '${command}'\n\n${usage()}`);
     return 2;
+  }
+  if (sub.needsNode) {
+    const onOlderNode = Object.keys(subcommands).filter((name) => !subcommands[name]!.needsNode);
+    const tooOld = tooOldForCommand(command, sub.needsNode, onOlderNode, io.nodeVersion);
+    if (tooOld) {
+      io.err(`${tooOld}\n`);
+      return 2;
+    }
   }
   return sub.run(rest, io);
 }

