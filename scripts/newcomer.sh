@@ -21,10 +21,11 @@ trap cleanup EXIT
 # Every process of the demo inherits this marker, so leftovers can be found whatever their process group.
 marker="HUBOPS_NEWCOMER_RUN=$work"
 leftovers() {
-  local pid
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    [ "$pid" = $$ ] && continue
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "$marker" && echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+  local file pid
+  for file in $(grep -lzxF "$marker" /proc/[0-9]*/environ 2>/dev/null); do
+    pid=${file#/proc/}
+    pid=${pid%/environ}
+    [ "$pid" = $$ ] || echo "$pid $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | cut -c1-120)"
   done
   return 0
 }
@@ -41,8 +42,9 @@ port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=
 say "$(node --version) and npm $(npm --version) from $(command -v npm); clone $clone; cache $cache"
 
 t0=$SECONDS
-# setsid: the demo and everything it starts under npm get their own process group, stopped as one.
-(cd "$clone" && env "$marker" JUPYTERHUB_OPS_CACHE="$cache" HUBOPS_DEMO_PORT="$port" setsid npm run demo \
+# setsid: the demo and everything it starts under npm get their own process group, stopped as one (exec keeps
+# the pid, so $! is that group's id).
+(cd "$clone" && exec env "$marker" JUPYTERHUB_OPS_CACHE="$cache" HUBOPS_DEMO_PORT="$port" setsid npm run demo \
   >"$work/demo.log" 2>&1) &
 pgid=$!
 url=""
