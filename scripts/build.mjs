@@ -13,7 +13,7 @@ const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.s
 const out = option('out') ?? 'dist';
 const cliOnly = option('only') === 'cli';
 
-// Facts measured in the 1.139 host (../shared/vscode-host.md): client-node probes `navigator` at load,
+// Measured in the VS Code 1.139 extension host: client-node probes `navigator` at load,
 // and a minified build without keepNames renames its error classes.
 const node = {
   bundle: true,

@@ -63,7 +63,7 @@ while [ -z "$url" ]; do
   url=$(grep -Eo 'Open VS Code with JupyterHub Ops: http[^ ]+' "$work/demo.log" | awk '{print $NF}' || true)
 done
 grep -E '^\[bootstrap\]|^== npm ci' "$work/demo.log" | sed 's/^/  /' || true
-say "npm run demo printed its URL after $((SECONDS - t0)) s (cold install, npm ci, build and package included): $url"
+say "npm run demo printed its URL after $((SECONDS - t0)) s (install steps, npm ci, build and package included): $url"
 
 node24="$cache/node-24.9.0/node_modules/.bin"
 (cd "$clone" && PATH="$node24:$PATH" node node_modules/tsx/dist/cli.mjs test/demo/newcomerCheck.ts "$url") || {

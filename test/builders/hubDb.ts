@@ -416,7 +416,7 @@ function fill(db: Database, spec: HubDbSpec): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Calibration shapes (/work/shared/jupyterhub-facts.md): 200 ordinary users, 15% with named servers,
+// Calibration shapes (docs/jupyterhub-startup.md): 200 ordinary users, 15% with named servers,
 // plus one stress user with S named servers of which R run.
 
 export interface CalibrationShapeOptions {

@@ -2,7 +2,7 @@
  * The DDL a JupyterHub of each series leaves in its SQLite file: what SQLAlchemy's `create_all` emits for
  * `jupyterhub/orm.py` (naming convention `pk_<table>`, `uq_<table>_<column>`, `ix_<table>_<column>`,
  * foreign keys with their ON DELETE rules) plus the alembic stamp. Written from the public ORM and
- * migrations (see /work/shared/jupyterhub-facts.md), never copied from a real hub's file.
+ * migrations (see docs/jupyterhub-startup.md), never copied from a real hub's file.
  *
  * Series differences that matter here:
  * - 3.x (`651f5419b74d`): no `groups.properties`, no `managed_by_auth`, no sharing tables.

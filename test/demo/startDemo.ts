@@ -25,7 +25,7 @@ export interface RunningDemo {
 export async function startDemo(options: { port?: number; speed?: number } = {}): Promise<RunningDemo> {
   const scenario = findScenario('incident')!;
   // The OOM-looping hub holds a database shaped like the incident's: one stress user with 1,500 named
-  // servers of which 700 run, beside ~200 ordinary users (see ../shared/jupyterhub-facts.md).
+  // servers of which 700 run, beside ~200 ordinary users (see docs/jupyterhub-startup.md).
   const work = mkdtempSync(join(tmpdir(), 'hubops-demo-'));
   const hubDbFile = join(work, 'jupyterhub.sqlite');
   writeFileSync(hubDbFile, await buildCalibrationDb({ stressServers: 1500, stressRunning: 700, ordinaryUsers: 198 }));

@@ -5,7 +5,7 @@ import { annotation, chartVersionOf } from './z2jhLabels';
 
 type Triple = [number, number, number];
 
-/** z2jh chart → JupyterHub, from the chart's release notes (shared/z2jh-facts.md). Ranges are inclusive. */
+/** z2jh chart → JupyterHub, from the chart's release notes (docs/z2jh.md). Ranges are inclusive. */
 const chartTable: { from: Triple; to: Triple; jupyterhub: string | ((chart: Triple) => string) }[] = [
   { from: [3, 0, 0], to: [3, 2, 1], jupyterhub: '4.0.2' },
   { from: [3, 3, 0], to: [3, 3, 2], jupyterhub: '4.1.0' },

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { PodRole } from './model';
 
-/** Labels and annotations z2jh and KubeSpawner put on pods (see shared/z2jh-facts.md). */
+/** Labels and annotations z2jh and KubeSpawner put on pods (see docs/z2jh.md). */
 export const label = {
   component: 'component',
   app: 'app',

@@ -3,7 +3,7 @@ import { selectAll } from './sqlRows';
 
 /**
  * Which JupyterHub wrote a database, from its tables and alembic revision
- * (/work/shared/jupyterhub-facts.md). The revision names a schema, not a release: 5.0 through 5.5 share
+ * (docs/jupyterhub-startup.md). The revision names a schema, not a release: 5.0 through 5.5 share
  * `4621fec11365`, so the DB alone cannot tell 5.3 (the O(N²) start-up) from 5.4.3 (linear).
  */
 export type HubSchemaSeries = '6.x' | '5.x' | '4.x' | 'older' | 'unknown';

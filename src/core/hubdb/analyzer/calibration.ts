@@ -3,7 +3,7 @@ import { startupModel } from './startupModel';
 import { familyForVersion } from './versionFamilies';
 
 /**
- * The calibration measurements of /work/shared/jupyterhub-facts.md, and how the model does on them.
+ * The calibration measurements of docs/jupyterhub-startup.md, and how the model does on them.
  *
  * Two per-case inputs are not columns of the facts' table but follow from it:
  * - `spawnersOfUsersWithRunning` (S_u) from the 5.4.3 totals (main + users + S_u + side rows); the

@@ -1,7 +1,7 @@
 import { parseJupyterHubVersion } from './versionFamilies';
 
 /**
- * Zero to JupyterHub chart releases and the JupyterHub each ships (/work/shared/z2jh-facts.md), for
+ * Zero to JupyterHub chart releases and the JupyterHub each ships (docs/z2jh.md), for
  * "the smallest upgrade that removes the O(N²) join" in chart terms.
  */
 export const Z2JH_CHARTS: readonly { chart: string; jupyterhub: string }[] = [

@@ -1,6 +1,6 @@
 /**
  * The cost model: how much memory and CPU the start-up statements take, from their row counts and row
- * widths. Calibrated on the measurements in /work/shared/jupyterhub-facts.md (JupyterHub's real ORM and
+ * widths. Calibrated on the measurements in docs/jupyterhub-startup.md (JupyterHub's real ORM and
  * query on generated DBs; SQLAlchemy 1.4 and 2.0; Python 3.11; 2 cores).
  *
  * Memory. Python materialises every row the statement returns (the 5.0–5.3 loop calls `.all()`): each

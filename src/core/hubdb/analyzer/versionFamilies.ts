@@ -2,7 +2,7 @@ import type { HubSchemaSeries } from '../hubSchema';
 
 /**
  * JupyterHub releases grouped by how `init_spawners` loads running servers at start-up
- * (/work/shared/jupyterhub-facts.md, "The start-up query by version").
+ * (docs/jupyterhub-startup.md).
  */
 export type VersionFamilyId = '4.x' | '5.0-5.3' | '5.4.0-5.4.2' | '5.4.3+' | '6.x';
 
