@@ -22,10 +22,12 @@ export interface TokenSpec {
   proxy?: false;
   /** false: core/v1 secrets are forbidden (a common read-only role): the hub's values.yaml is unreadable. */
   secrets?: false;
+  /** false: creating and deleting pods is forbidden (a read-only role: no helper pod). */
+  podWrites?: false;
 }
 
 export interface Access {
-  verb: 'get' | 'list' | 'watch' | 'create';
+  verb: 'get' | 'list' | 'watch' | 'create' | 'delete';
   /** Plural resource, with '/subresource' for log, exec, proxy. */
   resource: string;
   group: string;
@@ -57,7 +59,12 @@ export function authorize(spec: TokenSpec, access: Access): Status | undefined {
     (subresource === 'exec' && spec.exec === false) ||
     (subresource === 'proxy' && spec.proxy === false) ||
     (access.group === 'metrics.k8s.io' && spec.metrics === false) ||
-    (access.group === '' && resource === 'secrets' && spec.secrets === false);
+    (access.group === '' && resource === 'secrets' && spec.secrets === false) ||
+    (access.group === '' &&
+      resource === 'pods' &&
+      subresource === undefined &&
+      (access.verb === 'create' || access.verb === 'delete') &&
+      spec.podWrites === false);
   if (!denied) return undefined;
   const user = spec.user ?? 'system:serviceaccount:hubops:viewer';
   const qualified = access.group ? `${resource}.${access.group}` : resource;

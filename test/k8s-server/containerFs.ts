@@ -118,12 +118,25 @@ export class ContainerRegistry {
 
   constructor(readonly baseDir: string) {}
 
+  /**
+   * The directory behind a persistent volume claim: every container that mounts the claim sees the same
+   * files (the hub's /srv/jupyterhub is claim hub-db-dir, so a helper pod mounting it reads the hub's DB).
+   */
+  claimDir(namespace: string, claim: string): string {
+    const dir = join(this.baseDir, namespace, '.claims', claim);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   /** Creates (or re-creates with new options) the tree of a container. */
   create(namespace: string, pod: string, container: string, options?: ContainerFsOptions): ContainerFs {
     const k = `${namespace}/${pod}/${container}`;
     const root = join(this.baseDir, namespace, pod, container);
     mkdirSync(root, { recursive: true });
-    const fs = new ContainerFs(root, options);
+    // z2jh's hub container mounts claim hub-db-dir at /srv/jupyterhub.
+    const claims: Record<string, string> =
+      container === 'hub' ? { '/srv/jupyterhub': this.claimDir(namespace, 'hub-db-dir') } : {};
+    const fs = new ContainerFs(root, { ...options, mounts: { ...claims, ...options?.mounts } });
     this.trees.set(k, fs);
     return fs;
   }

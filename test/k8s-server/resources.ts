@@ -56,7 +56,7 @@ export const resources: ResourceDef[] = [
     group: '',
     version: 'v1',
     namespaced: true,
-    verbs: readVerbs,
+    verbs: [...readVerbs, 'create', 'delete'],
     shortNames: ['po'],
     store: 'pods',
     fieldSelectors: [
@@ -158,6 +158,17 @@ export const resources: ResourceDef[] = [
     ],
   },
   {
+    name: 'selfsubjectaccessreviews',
+    singularName: 'selfsubjectaccessreview',
+    kind: 'SelfSubjectAccessReview',
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    namespaced: false,
+    verbs: ['create'],
+    store: 'namespaces', // never listed: the server answers POSTs only
+    fieldSelectors: [],
+  },
+  {
     name: 'pods',
     singularName: '',
     kind: 'PodMetrics',
@@ -220,7 +231,10 @@ export function apiVersions(serverAddress: string) {
 }
 
 function groupVersions(metricsEnabled: boolean): { group: string; version: string }[] {
-  const list = [{ group: 'events.k8s.io', version: 'v1' }];
+  const list = [
+    { group: 'events.k8s.io', version: 'v1' },
+    { group: 'authorization.k8s.io', version: 'v1' },
+  ];
   if (metricsEnabled) list.push({ group: 'metrics.k8s.io', version: 'v1beta1' });
   return list;
 }

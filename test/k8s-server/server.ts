@@ -20,6 +20,7 @@ import { Faults } from './faults';
 import { createExecWebSocketServer, ExecSessions, handleExecUpgrade, rejectUpgrade } from './handlers/exec';
 import { serveLog } from './handlers/logs';
 import { serveGet, serveList, serveWatch } from './handlers/rest';
+import { createPod, deletePod, selfSubjectAccessReview } from './handlers/podWrites';
 import { serveServiceProxy } from './handlers/serviceProxy';
 import { queryFlag, sendJson, sendStatus, StreamRegistry, type RequestContext } from './http';
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig';
@@ -80,6 +81,9 @@ export interface TestServer {
   setUnreachable(ms: number): Promise<void>;
   close(): Promise<void>;
 }
+
+const methodNotAllowed = () =>
+  failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
 const defaultTokens = (): TokenSpec[] => [{ token: 'hubops-test-token', user: 'hubops-admin' }];
 
@@ -319,6 +323,10 @@ class TestServerImpl implements TestServer {
         return list ? sendJson(res, 200, list) : sendStatus(res, pathNotFound());
       }
       if (group === 'metrics.k8s.io' && !metrics) return sendStatus(res, pathNotFound());
+      if (group === 'authorization.k8s.io' && segments[3] === 'selfsubjectaccessreviews' && segments.length === 4) {
+        if (req.method !== 'POST') return sendStatus(res, methodNotAllowed());
+        return void selfSubjectAccessReview(this.context(req, res, url, token));
+      }
       return this.routeResource(req, res, url, token, group, version, segments.slice(3));
     }
     sendStatus(res, pathNotFound());
@@ -351,17 +359,7 @@ class TestServerImpl implements TestServer {
     if (!def) return sendStatus(res, pathNotFound());
     if (!def.namespaced && namespace !== undefined) return sendStatus(res, pathNotFound());
     const subresource = sub[0];
-    const ctx: RequestContext = {
-      req,
-      res,
-      url,
-      cluster: this.cluster,
-      token,
-      watches: this.watches,
-      bookmarks: this.bookmarks,
-      logFollows: this.logFollows,
-      bookmarkIntervalMs: this.bookmarkIntervalMs,
-    };
+    const ctx = this.context(req, res, url, token);
     const deny = (verb: 'get' | 'list' | 'watch' | 'create', resource: string): boolean => {
       const status: Status | undefined = authorize(token, {
         verb,
@@ -390,11 +388,11 @@ class TestServerImpl implements TestServer {
       }
       return sendStatus(res, pathNotFound());
     }
-    if (req.method !== 'GET')
-      return sendStatus(
-        res,
-        failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
-      );
+    if (def.name === 'pods' && group === '' && namespace !== undefined) {
+      if (req.method === 'POST' && name === undefined) return void createPod(ctx, namespace);
+      if (req.method === 'DELETE' && name !== undefined) return deletePod(ctx, namespace, name);
+    }
+    if (req.method !== 'GET') return sendStatus(res, methodNotAllowed());
     if (name !== undefined) {
       if (deny('get', def.name)) return;
       return serveGet(ctx, def, namespace, name);
@@ -402,6 +400,20 @@ class TestServerImpl implements TestServer {
     const watch = queryFlag(url, 'watch');
     if (deny(watch ? 'watch' : 'list', def.name)) return;
     return watch ? serveWatch(ctx, def, namespace) : serveList(ctx, def, namespace);
+  }
+
+  private context(req: IncomingMessage, res: ServerResponse, url: URL, token: TokenSpec): RequestContext {
+    return {
+      req,
+      res,
+      url,
+      cluster: this.cluster,
+      token,
+      watches: this.watches,
+      bookmarks: this.bookmarks,
+      logFollows: this.logFollows,
+      bookmarkIntervalMs: this.bookmarkIntervalMs,
+    };
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -23,6 +23,7 @@ describe('k8s test server: the real kubectl', () => {
       { token: 'admin', user: 'admin' },
       { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
       { token: 'no-secrets', user: 'system:serviceaccount:hubops:viewer', secrets: false },
+      { token: 'read-only', user: 'system:serviceaccount:hubops:viewer', podWrites: false },
     ],
   });
   const hub = () =>
@@ -143,5 +144,53 @@ describe('k8s test server: the real kubectl', () => {
       r.stderr,
       /Error from server \(Forbidden\): pods is forbidden: User "system:serviceaccount:hub-a:ops" cannot list resource "pods"/,
     );
+  });
+
+  it('create -f, wait for Running, exec, delete pod; auth can-i answers by the same RBAC', async () => {
+    const s = server();
+    const { planHelperPod } = await import('../../../src/core/snapshot/helperPod');
+    const plan = planHelperPod(hub() as never, { suffix: 'k1' });
+    assert.ok(plan.ok);
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const manifest = `${mkdtempSync('/tmp/hubops-manifest-')}/helper.json`;
+    writeFileSync(manifest, JSON.stringify(plan.value.pod));
+    const created = await kubectl(s, ['create', '--validate=false', '-f', manifest], { token: 'admin' });
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout.toString().trim(), 'pod/hubops-db-copy-k1 created');
+    const waited = await kubectl(
+      s,
+      ['-n', 'hub-a', 'wait', '--for=condition=Ready', 'pod/hubops-db-copy-k1', '--timeout=20s'],
+      {
+        token: 'admin',
+      },
+    );
+    assert.equal(waited.code, 0, waited.stderr);
+    // The helper sees the hub's claim: the same file at the same path.
+    const hubFs = s.cluster.containers.get('hub-a', hubName(), 'hub');
+    hubFs.writeFile('/srv/jupyterhub/marker.txt', 'from the hub');
+    const read = await kubectl(
+      s,
+      ['-n', 'hub-a', 'exec', 'hubops-db-copy-k1', '-c', 'copy', '--', 'cat', '/srv/jupyterhub/marker.txt'],
+      {
+        token: 'admin',
+      },
+    );
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal(read.stdout.toString(), 'from the hub');
+    const canI = await kubectl(s, ['-n', 'hub-a', 'auth', 'can-i', 'delete', 'pods'], { token: 'read-only' });
+    assert.equal(canI.stdout.toString().trim(), 'no');
+    const denied = await kubectl(s, ['-n', 'hub-a', 'delete', 'pod', 'hubops-db-copy-k1'], { token: 'read-only' });
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /pods "hubops-db-copy-k1" is forbidden: .* cannot delete resource "pods"/);
+    assert.equal(
+      (await kubectl(s, ['-n', 'hub-a', 'auth', 'can-i', 'delete', 'pods'], { token: 'admin' })).stdout
+        .toString()
+        .trim(),
+      'yes',
+    );
+    const deleted = await kubectl(s, ['-n', 'hub-a', 'delete', 'pod', 'hubops-db-copy-k1'], { token: 'admin' });
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout.toString().trim(), 'pod "hubops-db-copy-k1" deleted');
+    assert.equal(s.cluster.get('Pod', 'hub-a', 'hubops-db-copy-k1'), undefined);
   });
 });
