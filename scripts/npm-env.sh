@@ -9,7 +9,7 @@ clean_npm_env() {
     key=$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')
     case "$key" in
       npm_config_registry | npm_config_proxy | npm_config_https_proxy | npm_config_noproxy | npm_config_cafile | \
-        npm_config_ca | npm_config_strict_ssl | npm_config_userconfig | npm_config_cache) ;;
+        npm_config_ca | npm_config_strict_ssl | npm_config_userconfig | npm_config_cache | npm_config_fetch_*) ;;
       npm_* | init_cwd) unset "$name" ;;
     esac
   done
