@@ -40,11 +40,27 @@ const browser = {
   absWorkingDir: root,
 };
 
+/**
+ * secretlint's rule preset (the secret detector's token formats, src/core/secrets/patternSource.ts) is
+ * a file of its own beside the host bundles, required on first use: activating the extension never
+ * parses it. The CLI keeps it inside (it ships as one self-contained file).
+ */
+const PATTERN_SOURCE = '@secretlint/secretlint-rule-preset-recommend';
+const patternSourceBeside = {
+  name: 'pattern-source-beside',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${PATTERN_SOURCE}$`) }, (args) =>
+      args.importer.endsWith('secretPatterns.ts') ? undefined : { path: './secretPatterns.js', external: true },
+    );
+  },
+};
+
 /** Entry points that exist: later features add theirs to these lists. */
 const hostEntries = {
   extension: 'src/extension.ts',
   sqlWorker: 'src/explorer/sqlWorker.ts',
   quickCheckWorker: 'src/snapshots/quickCheckWorker.ts',
+  secretPatterns: 'src/core/secrets/secretPatterns.ts',
 };
 const webviewEntries = {
   explorer: 'webview/explorer/main.ts',
@@ -57,7 +73,7 @@ const cli = { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, ban
 const builds = cliOnly
   ? [cli]
   : [
-      { ...node, entryPoints: present(hostEntries), outdir: out },
+      { ...node, entryPoints: present(hostEntries), outdir: out, plugins: [patternSourceBeside] },
       cli,
       { ...browser, entryPoints: present(webviewEntries), outdir: join(out, 'webview') },
     ];

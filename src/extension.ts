@@ -3,18 +3,22 @@ import { registerClusters } from './clusters';
 import { KubeconfigSource } from './clusters/kubeconfigSource';
 import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
+import { createExtensionLog } from './logChannel';
 import { registerSnapshots } from './snapshots';
 
 /** Wiring only: every feature lives in its own module. */
 export function activate(context: vscode.ExtensionContext) {
+  const log = createExtensionLog();
   const kubeconfig = new KubeconfigSource();
   const clusters = registerClusters(kubeconfig);
   const incident = registerIncident(context, {
     kubeconfig,
+    log: log.warn,
     knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
   });
-  const explorer = registerHubDbExplorer(context);
+  const explorer = registerHubDbExplorer(context, { log: log.warn });
   context.subscriptions.push(
+    log,
     kubeconfig,
     clusters,
     incident,

@@ -9,6 +9,7 @@ import {
   parseMemoryQuantity,
   type HubDbAnalysis,
 } from '../core/hubdb';
+import { redactDeep } from '../core/secrets';
 import { parseArgs, table, type Subcommand } from './io';
 
 const USAGE =
@@ -90,7 +91,9 @@ export const analyze: Subcommand = async (args, io) => {
       io.err(`hubops analyze: ${file}: ${result.error.userMessage}\n`);
       return 2;
     }
-    const analysis = result.value;
+    // What is shown passes the one secret detector; the scripts and config snippets are to be run as
+    // they are (they name servers, never a secret: the token comes from the environment).
+    const analysis = redactDeep(result.value, GENERATED);
     if (script === 'bash') io.out(analysis.remediation.cleanup.bash);
     else if (script === 'python') io.out(analysis.remediation.cleanup.python);
     else if (options.has('json')) io.out(JSON.stringify(analysis, null, 2) + '\n');
@@ -100,6 +103,9 @@ export const analyze: Subcommand = async (args, io) => {
     opened.value.close();
   }
 };
+
+/** Keys of the analysis that hold generated scripts and config, kept exactly (see `analyze`). */
+const GENERATED = new Set(['bash', 'python', 'yaml']);
 
 const count = (n: number) => n.toLocaleString('en-US');
 

@@ -6,7 +6,7 @@ export { HUB_DB_EXPLORER_VIEW_TYPE, type HubDbAnalysed } from './hubDbEditorProv
 export type { AnalysisOptions } from './worker/workerProtocol';
 
 export interface HubDbExplorerDeps {
-  /** Where the explorer reports problems (never secrets). Default: nowhere. */
+  /** Where the explorer reports problems: the extension's log, which redacts every line. Default: nowhere. */
   log?: (line: string) => void;
   /** Override the worker entry and wasm (tests); default dist/sqlWorker.js and dist/sql-wasm.wasm. */
   workerPath?: string;

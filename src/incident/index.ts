@@ -21,8 +21,8 @@ const lastReportKey = 'jupyterhubOps.lastReport';
 
 export interface IncidentDeps {
   kubeconfig: KubeconfigSource;
-  /** Where problems go (never secrets). */
-  log?: (line: string) => void;
+  /** Where problems go: the extension's log (src/logChannel.ts), which redacts every line. */
+  log: (line: string) => void;
   /** Hub namespaces known for a context (e.g. from the cluster browser), offered by Start Incident. */
   knownNamespaces?: (context: string) => string[];
 }
@@ -42,9 +42,7 @@ export interface IncidentApi extends vscode.Disposable {
  * report panel. Journals live in the extension's global storage (`incidents/`, one JSONL per incident).
  */
 export function registerIncident(context: vscode.ExtensionContext, deps: IncidentDeps): IncidentApi {
-  // Problems go to the caller's log, else to an output channel of their own (never secrets).
-  const channel = deps.log ? undefined : vscode.window.createOutputChannel('JupyterHub Ops: Incidents', { log: true });
-  const log = deps.log ?? ((line: string) => channel!.warn(line));
+  const { log } = deps;
   const store = new IncidentStore(
     join(context.globalStorageUri.fsPath, 'incidents'),
     {
@@ -71,7 +69,6 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     },
   });
   const disposables = vscode.Disposable.from(
-    ...(channel ? [channel] : []),
     tree,
     status,
     reports,

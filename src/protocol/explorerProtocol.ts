@@ -63,8 +63,8 @@ export type BlobCell = Infer<typeof blobCell>;
 export type LongTextCell = Infer<typeof longTextCell>;
 export type Cell = null | number | string | BlobCell | LongTextCell;
 
-/** What the operator sees for a secret the explorer hid (the same marker in the grid and in exports). */
-export const REDACTED = '‹redacted›';
+/** What the operator sees for a secret the explorer hid: the core's one marker (a leaf module). */
+export { REDACTED } from '../core/secrets/marker';
 
 const errorInfo = obj({
   /** Stable code: 'cancelled', 'sql', 'read-only', 'unknown-result', 'worker-crashed', 'export', … */

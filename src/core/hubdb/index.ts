@@ -1,6 +1,6 @@
 /**
- * The hub database core: open a snapshot (sql.js, read-only), tell what schema it holds, hide its
- * secrets, export results, and analyse JupyterHub's start-up cost. Pure TypeScript: no editor APIs, so
+ * The hub database core: open a snapshot (sql.js, read-only), tell what schema it holds, export results
+ * (secrets are hidden by src/core/secrets), and analyse JupyterHub's start-up cost. Pure TypeScript: no editor APIs, so
  * it runs in the extension host, a worker_thread, the CLI and the unit tests alike.
  */
 export { loadSqlJs, type Database, type SqlJsStatic, type SqlValue } from './sqlJs';
@@ -10,25 +10,6 @@ export { readSqliteHeader, type SqliteHeader } from './sqliteHeader';
 export { applyWal } from './walFrames';
 export { isReadOnlySql, restoreReadOnly } from './readOnly';
 export { columnNames, iterateRows, quoteIdentifier, selectAll, tableColumns, type SqlCell } from './sqlRows';
-export {
-  columnTreatment,
-  isSecretColumn,
-  jsonSecretColumns,
-  REDACTED,
-  redactJsonText,
-  secretColumns,
-  type ColumnTreatment,
-} from './secrets';
-export {
-  redactionPlanForQuery,
-  redactionPlanForTable,
-  redactRecord,
-  redactRow,
-  redactRows,
-  redactValue,
-  type RedactionPlan,
-} from './redaction';
-export { queryOrigins, type Origin, type QueryOrigins } from './columnOrigins';
 export {
   csvField,
   exportCsv,

@@ -3,7 +3,8 @@
  * into an operator's edit is caught as well as one in a journaled event.
  */
 import { formatDuration } from './quantities';
-import { redactSecrets, safeText } from './redact';
+import { redactText } from '../secrets';
+import { safeText } from './redact';
 import { sectionIds, sectionTitles, type ReportMeta } from './reportDraft';
 import { effectiveText, type ReportDocument } from './reportDocument';
 import { zoned } from './zonedTime';
@@ -30,5 +31,5 @@ export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
   ];
   for (const id of sectionIds) lines.push('', `## ${sectionTitles[id]}`, '', effectiveText(doc.sections[id]).trim());
   if (doc.evidence.trim() !== '') lines.push('', '## Evidence', '', doc.evidence.trim());
-  return redactSecrets(lines.join('\n')) + '\n';
+  return redactText(lines.join('\n')) + '\n';
 }

@@ -1,11 +1,12 @@
-import { columnTreatment, quoteIdentifier, selectAll, type Database } from '../../core/hubdb';
+import { quoteIdentifier, selectAll, type Database } from '../../core/hubdb';
+import { columnTreatment, type ColumnTreatment } from '../../core/secrets';
 import type { ColumnInfo, IndexInfo, TableInfo } from '../../protocol/explorerProtocol';
 import { messageOfSql } from './sqlText';
 
 /**
  * Tables and views with their columns, indexes and row counts, and how each column is shown (secret
- * columns per src/core/hubdb/secrets.ts). A part that fails (a view over a missing table, a damaged
- * page) is reported on that table, and the others still show.
+ * columns per src/core/secrets; every other text has the secrets inside it hidden). A part that fails
+ * (a view over a missing table, a damaged page) is reported on that table, and the others still show.
  */
 export function readCatalog(db: Database): TableInfo[] {
   const objects = selectAll(
@@ -24,7 +25,7 @@ export function readCatalog(db: Database): TableInfo[] {
         notNull: row[3] === 1,
         primaryKey: Number(row[5]) > 0,
         defaultValue: row[4] === null ? null : String(row[4]),
-        treatment: columnTreatment(kind === 'table' ? name : null, String(row[1])),
+        treatment: shownAs(columnTreatment(kind === 'table' ? name : null, String(row[1]))),
       }));
       if (kind === 'table') table.indexes = readIndexes(db, name);
     } catch (error) {
@@ -49,4 +50,9 @@ function readIndexes(db: Database, table: string): IndexInfo[] {
       c[2] === null ? '(expression)' : String(c[2]),
     ),
   }));
+}
+
+/** The page's label: whole secrets, JSON with secrets inside hidden, or (every other column) as is. */
+function shownAs(treatment: ColumnTreatment): ColumnInfo['treatment'] {
+  return treatment === 'scan' ? 'keep' : treatment;
 }

@@ -23,6 +23,7 @@ import { renderMarkdown } from '../../core/incident/reportMarkdown';
 import { zoned } from '../../core/incident/zonedTime';
 import { formatDuration } from '../../core/incident/quantities';
 import { err, messageOf, ok, UserError, type Result } from '../../core/result';
+import { redactDeep } from '../../core/secrets';
 import {
   parseToHost,
   type ReportSectionId,
@@ -38,6 +39,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const protocolSectionsMatchCore: Same<ReportSectionId, SectionId> = true;
 
 export type ConflictAnswer = 'keep' | 'take' | 'cancel';
+
+/** Keys of the page's messages that hold our own file paths (see `post`). */
+const PAGE_PATHS = new Set(['journalFile', 'exportPath', 'path']);
 
 /** What a session needs from the editor around it. */
 export interface ReportUi {
@@ -166,7 +170,7 @@ export class ReportSession {
     const saved = this.requireSaved();
     const next = { ...saved, document: editSection(saved.document, id, text) };
     const written = this.save(next);
-    if (written.ok) this.ui.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    if (written.ok) this.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
     return written;
   }
 
@@ -259,13 +263,13 @@ export class ReportSession {
   postReport(): void {
     const view = this.view();
     if (!view.ok) return this.notice('error', view.error.userMessage);
-    this.ui.post({ type: 'report', report: view.value });
+    this.post({ type: 'report', report: view.value });
   }
 
   /** Tells the page whether the journal has moved on since the draft (call when the journal changes). */
   journalChanged(): void {
     const stale = this.isStale();
-    if (stale !== null) this.ui.post({ type: 'stale', stale });
+    if (stale !== null) this.post({ type: 'stale', stale });
   }
 
   view(): Result<ReportView> {
@@ -370,8 +374,17 @@ export class ReportSession {
     return this.saved;
   }
 
+  /**
+   * Everything for the page passes the one secret detector: titles, facts, drafted and edited sections,
+   * evidence and notices carry journal, cluster and hub text. Not redacted: our own file paths (the page
+   * sends the journal's back to reopen it) and a `saved` reply, which only echoes the text the page sent.
+   */
+  private post(message: ToWebview): void {
+    this.ui.post(message.type === 'saved' ? message : redactDeep(message, PAGE_PATHS));
+  }
+
   private notice(level: 'info' | 'error', text: string, path?: string): void {
-    this.ui.post({ type: 'notice', level, text, ...(path ? { path } : {}) });
+    this.post({ type: 'notice', level, text, ...(path ? { path } : {}) });
   }
 }
 

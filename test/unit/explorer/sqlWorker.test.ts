@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
-import { REDACTED as CORE_REDACTED } from '../../../src/core/hubdb';
+import { REDACTED as CORE_REDACTED } from '../../../src/core/secrets';
 import { checkAnalysisView, REDACTED, type Cell } from '../../../src/protocol/explorerProtocol';
 import { buildCalibrationDb, buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';

@@ -3,14 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  columnNames,
-  explainQueryPlan,
-  isReadOnlySql,
-  loadSqlJs,
-  openHubDb,
-  redactionPlanForQuery,
-} from '../../../src/core/hubdb';
+import { columnNames, explainQueryPlan, isReadOnlySql, loadSqlJs, openHubDb } from '../../../src/core/hubdb';
 import { ALEMBIC_HEADS, buildHubDb, hubSchemaTables, seededRandom, type HubDbVersion } from '../../builders/hubDb';
 import { useTempDir } from '../../support/tempDir';
 
@@ -168,8 +161,6 @@ describe('opening hub DB files', () => {
       columnNames(db, 'PRAGMA query_only = 0');
       assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
       explainQueryPlan(db, 'PRAGMA query_only = 0');
-      assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
-      redactionPlanForQuery(db, 'PRAGMA query_only = 0', []);
       assert.throws(() => db.run("UPDATE users SET name = 'x'"), /readonly|attempt to write/i);
     } finally {
       opened.value.close();
