@@ -11,7 +11,8 @@ import { SECRET_WORD_SOURCE } from './names';
 type Replace = string | ((match: string, ...groups: string[]) => string);
 type Rule = readonly [RegExp, Replace];
 
-const NAME_CHAR = String.raw`[A-Za-z0-9_.\\-]`;
+/** A name's characters; a backslash only as Markdown's escape of `_` or `-` (`JUPYTERHUB\_API\_TOKEN`). */
+const NAME_CHAR = String.raw`(?:[A-Za-z0-9_.-]|\\(?=[_-]))`;
 /** A whole name (variable, key, flag, setting) containing a secret word, e.g. `c.JupyterHub.cookie_secret`. */
 const SECRET_NAME = String.raw`(?<![A-Za-z0-9_.\\-])${NAME_CHAR}*?(?:${SECRET_WORD_SOURCE})${NAME_CHAR}*`;
 
@@ -45,7 +46,7 @@ const rules: Rule[] = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*:)(?!‹)[^\s/?#@"'<>]+(?=@)/gi, `$1${REDACTED}`],
   // Escaped JSON inside text: \"password\": \"…\" (any depth of backslashes).
   [
-    new RegExp(String.raw`(\\+)"(${SECRET_NAME})\1"(\s*:\s*)\1"(?:(?!\1").)*\1"`, 'gi'),
+    new RegExp(String.raw`(?<!\\)(\\+)"(${SECRET_NAME})\1"(\s*:\s*)\1"(?:(?!\1").)*\1"`, 'gi'),
     (_m, slashes, name, sep) => `${slashes}"${name}${slashes}"${sep}${slashes}"${REDACTED}${slashes}"`,
   ],
   // name=value, name: value, "name": "value", name => 'value', name = b'value', name: {…}.
@@ -70,6 +71,8 @@ const rules: Rule[] = [
       return `${flag}${space}${q}${REDACTED}${q}`;
     },
   ],
+  // Slack's legacy workspace tokens (xoxs-…), which the preset's Slack rule does not list.
+  [/\bxox[a-z]-[A-Za-z0-9-]{10,}/g, REDACTED],
   // JWTs (Kubernetes service-account tokens, OIDC id tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // JupyterHub's hashed tokens and passwords: algorithm:rounds:salt:hash.
