@@ -1,5 +1,5 @@
 import { iterateRows, quoteIdentifier, selectAll, type Database } from '../../core/hubdb';
-import { columnTreatment, REDACTED, redactText } from '../../core/secrets';
+import { columnTreatment, mayHoldSecret, REDACTED, redactText } from '../../core/secrets';
 
 /**
  * Joins a redacted value and a random tail where a UNIQUE rule (users.cookie_id, api_tokens.hashed)
@@ -90,15 +90,29 @@ function redactScanned(db: Database, table: string, columns: string[], all: stri
   if (!rowid) return viaSqlite();
   const changes: { rowid: number; column: number; value: unknown }[] = [];
   try {
-    // Numbers cannot hold a secret: only texts and blobs cross into JavaScript.
-    const list = columns
-      .map((c) => `CASE WHEN typeof(${quoteIdentifier(c)}) IN ('text', 'blob') THEN ${quoteIdentifier(c)} END`)
-      .join(', ');
-    for (const [key, ...values] of iterateRows(db, `SELECT ${rowid}, ${list} FROM ${id}`))
-      values.forEach((value, column) => {
-        const shown = redactCell(value);
-        if (shown !== value) changes.push({ rowid: Number(key), column, value: shown });
-      });
+    // Each row's texts cross into JavaScript once, joined by line breaks (no secret pattern spans one):
+    // only the rows that may hold a secret are read column by column. Numbers cannot hold a secret.
+    const texts = columns.map(
+      (c) => `CASE WHEN typeof(${quoteIdentifier(c)}) IN ('text', 'blob') THEN ${quoteIdentifier(c)} END`,
+    );
+    const joined = texts.map((t) => `coalesce(CAST(${t} AS TEXT), '')`).join(' || char(10) || ');
+    const suspects: number[] = [];
+    for (const [key, text] of iterateRows(db, `SELECT ${rowid}, ${joined} FROM ${id}`))
+      if (typeof text === 'string' && mayHoldSecret(text)) suspects.push(Number(key));
+    const read = db.prepare(`SELECT ${texts.join(', ')} FROM ${id} WHERE ${rowid} = ?`);
+    try {
+      for (const key of suspects) {
+        read.bind([key]);
+        const values = read.step() ? read.get() : [];
+        read.reset();
+        values.forEach((value, column) => {
+          const shown = redactCell(value);
+          if (shown !== value) changes.push({ rowid: key, column, value: shown });
+        });
+      }
+    } finally {
+      read.free();
+    }
   } catch {
     return viaSqlite();
   }

@@ -105,6 +105,13 @@ describe('redacting secrets in the worker copy', () => {
     assert.ok(scrubbed.includes('alice'), 'the data is still there');
   });
 
+  it('reads a row whole even when an earlier column holds a NUL', () => {
+    db.run('CREATE TABLE spawners (id INTEGER PRIMARY KEY, name TEXT, state TEXT)');
+    db.run("INSERT INTO spawners VALUES (1, 'a' || char(0) || 'b', '{\"password\": \"after-a-nul\"}')");
+    assert.deepEqual(redactInPlace(db), []);
+    assert.deepEqual(values('SELECT state FROM spawners'), [[`{"password":"${REDACTED}"}`]]);
+  });
+
   it('is not stopped by a trigger that vetoes updates, a CHECK, or a STRICT blob column', () => {
     db.run(`CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, hashed TEXT CHECK (length(hashed) > 20));
       INSERT INTO api_tokens VALUES (1, 'sha512:1:aaaaaaaaaaaaaaaaaaaaaaaa');
