@@ -1,4 +1,4 @@
-import type { CliIo, Subcommand } from './io';
+import { quoteArg, type CliIo, type Subcommand } from './io';
 import { CLUSTER_NODE_MINIMUM, tooOldForCommand } from './nodeVersion';
 import { version } from './version';
 
@@ -52,7 +52,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const sub = subcommands[command];
   if (!sub) {
-    io.err(`hubops: unknown command '${command}'\n\n${usage()}`);
+    io.err(`hubops: unknown command ${quoteArg(command)} (hubops --help lists the commands)\n`);
     return 2;
   }
   if (sub.needsNode) {
