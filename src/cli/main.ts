@@ -21,7 +21,7 @@ const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?
   analyze: {
     run: async (args, io) => (await import('./analyze')).analyze(args, io),
     summary:
-      'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--json]   start-up cost of a hub DB snapshot',
+      'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json] [--cleanup-script bash|python]   start-up cost of a hub DB snapshot, stale-server cleanup script',
   },
   report: {
     run: async (args, io) => (await import('./report')).report(args, io),

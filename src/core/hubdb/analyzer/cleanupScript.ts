@@ -136,6 +136,10 @@ const TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(?:Z|\+00:0
 export function scriptTime(text: string | null | undefined): string {
   const match = TIME.exec(text ?? '');
   if (!match) return '';
+  const seconds = `${match[1]}T${match[2]}Z`;
+  const date = new Date(seconds);
+  // A real instant whose fields are what was written (no month 13, no 25:00).
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== seconds.slice(0, 19)) return '';
   return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0').slice(0, 6)}Z`;
 }
 
@@ -179,6 +183,13 @@ export function serversThatFit(servers: readonly StaleServer[], maxBytes: number
 /** A comment line that cannot end the comment early or smuggle control characters. */
 const commentSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
 
+/** The days go into the scripts as code: a whole number in range, or the caller has a bug. */
+function checkedDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_STALE_DAYS)
+    throw new RangeError(`stale days must be a whole number from 1 to ${MAX_STALE_DAYS}, not ${days}`);
+  return days;
+}
+
 /**
  * The servers a script removes, each user's together (in the order of their oldest server) so that one
  * read of a user's model serves all their servers, and the comments for those it leaves out.
@@ -218,6 +229,7 @@ function header(count: number, leftOut: number, options: CleanupScriptOptions, p
 }
 
 export function bashCleanupScript(servers: readonly StaleServer[], options: CleanupScriptOptions): string {
+  checkedDays(options.days);
   const { included, comments } = plan(servers, 'bash');
   const lines = [
     '#!/usr/bin/env bash',
@@ -364,6 +376,7 @@ export function bashCleanupScript(servers: readonly StaleServer[], options: Clea
 }
 
 export function pythonCleanupScript(servers: readonly StaleServer[], options: CleanupScriptOptions): string {
+  checkedDays(options.days);
   const { included, comments } = plan(servers, 'python');
   const snapshot = scriptTime(options.snapshotTime);
   return [
@@ -456,7 +469,10 @@ export function pythonCleanupScript(servers: readonly StaleServer[], options: Cl
     '    if not match:',
     '        raise Unreadable(f"unreadable time {ascii(text)[:60]}")',
     '    fraction = (match.group(7) or "").ljust(6, "0")[:6]',
-    '    return datetime.datetime(*(int(part) for part in match.groups()[:6]), int(fraction))',
+    '    try:',
+    '        return datetime.datetime(*(int(part) for part in match.groups()[:6]), int(fraction))',
+    '    except ValueError:',
+    '        raise Unreadable(f"unreadable time {ascii(text)[:60]}") from None',
     '',
     '',
     'def check(body, user, server, recorded, days):',
