@@ -7,6 +7,7 @@ import { analyze } from '../../../src/cli/analyze';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useBuiltCli } from '../../support/builtCli';
 import { useTempDir } from '../../support/tempDir';
+import { BAD_STALE_DAYS } from './cleanupScriptKit';
 
 const run = promisify(execFile);
 
@@ -128,21 +129,7 @@ describe('hubops analyze', function () {
     const hub = join(dir(), 'hub.sqlite');
     writeFileSync(hub, await buildHubDb({ users: [] }));
     const cases: [string[], RegExp][] = [
-      ...[
-        '',
-        '0',
-        '-1',
-        '1.5',
-        '1e3',
-        '99999999999999999999',
-        '36501',
-        ' 5',
-        '05',
-        '\u0663',
-        'abc',
-        '5\n6',
-        'Infinity',
-      ].map((v): [string[], RegExp] => [
+      ...[...BAD_STALE_DAYS, 'Infinity'].map((v): [string[], RegExp] => [
         [`--stale-days=${v}`],
         /^hubops analyze: --stale-days must be a whole number of days from 1 to 36,500, not ".*"\n$/,
       ]),

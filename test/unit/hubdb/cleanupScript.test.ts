@@ -28,6 +28,7 @@ import {
 } from '../../support/recordingHub';
 import { useTempDir } from '../../support/tempDir';
 import {
+  BAD_STALE_DAYS,
   deletedNames,
   deletes,
   hubState,
@@ -225,21 +226,7 @@ describe('cleanup scripts', function () {
       it('finding 4: --stale-days empty, 0, negative, non-integer or huge exits 2 with one line and sends nothing', async () => {
         const h = await serve(hubState([stale('erin', 'old')]));
         const text = script(language, [stale('erin', 'old')]);
-        const bad = [
-          '',
-          '0',
-          '-1',
-          '1.5',
-          '1e3',
-          '99999999999999999999',
-          '36501',
-          ' 5',
-          '05',
-          '\u0663',
-          'abc',
-          '5\n6',
-          '0x10',
-        ];
+        const bad = BAD_STALE_DAYS;
         // Both spellings for a few values, the = form for the rest (each case is a process start).
         const spellings = (value: string, i: number) =>
           i < 4 ? [[`--stale-days=${value}`], ['--stale-days', value]] : [[`--stale-days=${value}`]];

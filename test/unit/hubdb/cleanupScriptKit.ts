@@ -23,6 +23,23 @@ export const SNAPSHOT = '2025-06-01T12:00:00.000Z';
 export const OLD_DB = '2024-01-01 10:00:00.000000';
 export const OLD_API = '2024-01-01T10:00:00Z';
 
+/** --stale-days values that must be refused (the first four are the findings' own: empty, 0, huge, two lines). */
+export const BAD_STALE_DAYS: readonly string[] = [
+  '',
+  '0',
+  '99999999999999999999',
+  '5\n6',
+  '-1',
+  '1.5',
+  '1e3',
+  '36501',
+  ' 5',
+  '05',
+  '\u0663',
+  'abc',
+  '0x10',
+];
+
 export const script = (
   language: ScriptLanguage,
   servers: readonly StaleServer[],
