@@ -1,20 +1,23 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf } from '../core/result';
-import {
-  analyzeHubDb,
-  formatBytes,
-  formatSeconds,
-  openHubDb,
-  parseMemoryQuantity,
-  type HubDbAnalysis,
-} from '../core/hubdb';
+import { analyzeHubDb, formatBytes, formatSeconds, MAX_STALE_DAYS, openHubDb, type HubDbAnalysis } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
-import { parseArgs, table, type Subcommand } from './io';
+import {
+  badArguments,
+  MEMORY_QUANTITY,
+  numberOption,
+  parseArgs,
+  quoteArg,
+  table,
+  unknownOptions,
+  wholeNumber,
+  type Subcommand,
+} from './io';
 
 const USAGE =
-  'usage: hubops analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json]\n' +
-  '                           [--cleanup-script bash|python]\n';
+  'usage: hubops analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json] [--cleanup-script bash|python]';
+const STALE_DAYS = wholeNumber(1, MAX_STALE_DAYS, 'days');
 
 /** The bundle ships sql.js's wasm beside itself (dist/sql-wasm.wasm); under tsx sql.js finds its own. */
 function bundledWasm(): string | undefined {
@@ -32,33 +35,25 @@ export const analyze: Subcommand = async (args, io) => {
     values: ['jupyterhub-version', 'memory-limit', 'stale-days', 'cleanup-script', 'wal'],
     switches: ['json'],
   });
-  if (unknown.length || positional.length !== 1) {
-    io.err(`hubops analyze: ${unknown.length ? `unknown option ${unknown.join(', ')}` : 'give one DB file'}\n${USAGE}`);
-    return 2;
-  }
+  if (unknown.length || positional.length !== 1)
+    return badArguments(io, 'analyze', `${unknown.length ? unknownOptions(unknown) : 'give one DB file'} (${USAGE})`);
   const file = positional[0]!;
   const text = (name: string) => {
     const value = options.get(name);
     return typeof value === 'string' ? value : undefined;
   };
 
-  const limitText = text('memory-limit');
-  const memoryLimitBytes = limitText === undefined ? null : parseMemoryQuantity(limitText);
-  if (limitText !== undefined && memoryLimitBytes === null) {
-    io.err(`hubops analyze: --memory-limit '${limitText}' is not a memory quantity (e.g. 2Gi, 1500Mi, 2147483648)\n`);
-    return 2;
-  }
-  const daysText = text('stale-days');
-  const staleDays = daysText === undefined ? 30 : Number(daysText);
-  if (!Number.isFinite(staleDays) || staleDays < 0) {
-    io.err(`hubops analyze: --stale-days '${daysText}' is not a number of days\n`);
-    return 2;
-  }
+  // Every numeric option goes through the one validator: anything but a valid number exits 2 with one line.
+  const memoryLimit = numberOption(options, 'memory-limit', MEMORY_QUANTITY);
+  if (!memoryLimit.ok) return badArguments(io, 'analyze', memoryLimit.message);
+  const days = numberOption(options, 'stale-days', STALE_DAYS);
+  if (!days.ok) return badArguments(io, 'analyze', days.message);
+  const version = text('jupyterhub-version');
+  if (version !== undefined && !/^[\x21-\x7e]{1,40}$/.test(version))
+    return badArguments(io, 'analyze', `--jupyterhub-version must be a version like 5.3.0, not ${quoteArg(version)}`);
   const script = text('cleanup-script');
-  if (script !== undefined && script !== 'bash' && script !== 'python') {
-    io.err(`hubops analyze: --cleanup-script is bash or python, not '${script}'\n`);
-    return 2;
-  }
+  if (script !== undefined && script !== 'bash' && script !== 'python')
+    return badArguments(io, 'analyze', `--cleanup-script must be bash or python, not ${quoteArg(script)}`);
 
   let bytes: Uint8Array;
   let walBytes: Uint8Array | undefined;
@@ -80,11 +75,10 @@ export const analyze: Subcommand = async (args, io) => {
     return 2;
   }
   try {
-    const version = text('jupyterhub-version');
     const result = analyzeHubDb(opened.value, {
       ...(version !== undefined ? { jupyterhubVersion: version } : {}),
-      memoryLimitBytes,
-      staleDays,
+      memoryLimitBytes: memoryLimit.value ?? null,
+      staleDays: days.value ?? 30,
       snapshotTime: modified.toISOString(),
     });
     if (!result.ok) {

@@ -3,7 +3,7 @@ import { listContext } from '../core/cluster/listPass';
 import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
 import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
-import { parseArgs, table, type CliIo, type Subcommand } from './io';
+import { badArguments, parseArgs, unknownOptions, table, type CliIo, type Subcommand } from './io';
 
 /**
  * `hubops cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]`: one list pass
@@ -14,10 +14,8 @@ export const cluster: Subcommand = async (args, io) => {
     values: ['kubeconfig', 'context', 'namespace'],
     switches: ['json'],
   });
-  if (unknown.length || positional.length) {
-    io.err(`hubops cluster: unknown option ${[...unknown, ...positional].join(', ')}\n`);
-    return 2;
-  }
+  if (unknown.length || positional.length)
+    return badArguments(io, 'cluster', unknownOptions([...unknown, ...positional]));
   const value = (name: string) => {
     const v = options.get(name);
     return typeof v === 'string' ? v : undefined;

@@ -1,13 +1,10 @@
 import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
-import { parseArgs, table, type Subcommand } from './io';
+import { badArguments, parseArgs, unknownOptions, table, type Subcommand } from './io';
 
 /** `hubops contexts [--kubeconfig FILE] [--json]`: the kubeconfig contexts, kubectl's merge rules. */
 export const contexts: Subcommand = async (args, io) => {
   const { options, unknown } = parseArgs(args, { values: ['kubeconfig'], switches: ['json'] });
-  if (unknown.length) {
-    io.err(`hubops contexts: unknown option ${unknown.join(', ')}\n`);
-    return 2;
-  }
+  if (unknown.length) return badArguments(io, 'contexts', unknownOptions(unknown));
   const kubeconfig = options.get('kubeconfig');
   const loaded = loadKubeconfig(kubeconfigFiles(typeof kubeconfig === 'string' ? kubeconfig : undefined));
   for (const problem of loaded.problems) io.err(`${problem.message}\n`);

@@ -1,3 +1,5 @@
+import { parseMemoryQuantity } from '../core/units';
+
 /** What a CLI subcommand may touch: its arguments and two output streams. Exit code is its return. */
 export interface CliIo {
   out(text: string): void;
@@ -37,6 +39,75 @@ export function parseArgs(
     }
   }
   return { options, positional, unknown };
+}
+
+/** Prints the one line a bad argument gets (what is wrong, and how to call) and returns exit code 2. */
+export function badArguments(io: CliIo, command: string, message: string): 2 {
+  io.err(`hubops ${command}: ${message}\n`);
+  return 2;
+}
+
+/** An argument as it may be echoed in an error: one line, control and bidi characters escaped, at most 40 characters. */
+export function oneLine(text: string): string {
+  const json = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text).slice(1, -1);
+  return json.replace(
+    /[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** An option value in an error, quoted so that an empty one shows: "". */
+export const quoteArg = (text: string) => `"${oneLine(text)}"`;
+
+/** What parseArgs' `unknown` holds, as one phrase: "unknown option --x, --y needs a value". */
+export function unknownOptions(unknown: readonly string[]): string {
+  return unknown.map((u) => (u.endsWith(' needs a value') ? oneLine(u) : `unknown option ${oneLine(u)}`)).join(', ');
+}
+
+/** How a numeric option is read: the whole text or nothing, and what it expected, for the error line. */
+export interface NumberKind {
+  parse(text: string): number | null;
+  /** e.g. "a whole number of days from 1 to 36500". */
+  expected: string;
+}
+
+/** Whole numbers from `min` to `max`, in plain decimal digits (no sign, no leading zero, no exponent). */
+export function wholeNumber(min: number, max: number, unit: string): NumberKind {
+  return {
+    parse: (text) => {
+      if (!/^[1-9][0-9]{0,15}$/.test(text) && text !== '0') return null;
+      const value = Number(text);
+      return value >= min && value <= max ? value : null;
+    },
+    expected: `a whole number of ${unit} from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`,
+  };
+}
+
+/** A Kubernetes memory quantity (2Gi, 1500Mi, 2147483648), more than 0 and at most 1 EiB. */
+export const MEMORY_QUANTITY: NumberKind = {
+  parse: (text) => {
+    const bytes = /\s/.test(text) ? null : parseMemoryQuantity(text);
+    return bytes !== null && bytes <= 2 ** 60 ? bytes : null;
+  },
+  expected: 'a memory quantity from 1 byte to 1Ei (e.g. 2Gi, 1500Mi, 2147483648)',
+};
+
+/**
+ * A numeric option's value: `undefined` when it was not given, the number when it is valid, or the one-line
+ * message to print (the caller exits 2). Every numeric option of every subcommand goes through here.
+ */
+export function numberOption(
+  options: Map<string, string | true>,
+  name: string,
+  kind: NumberKind,
+): { ok: true; value: number | undefined } | { ok: false; message: string } {
+  const text = options.get(name);
+  if (text === undefined) return { ok: true, value: undefined };
+  if (text === true) return { ok: false, message: `--${name} needs a value: ${kind.expected}` };
+  const value = kind.parse(text);
+  return value === null
+    ? { ok: false, message: `--${name} must be ${kind.expected}, not ${quoteArg(text)}` }
+    : { ok: true, value };
 }
 
 /** Formats rows as an aligned plain-text table. */

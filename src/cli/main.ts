@@ -1,4 +1,4 @@
-import type { CliIo, Subcommand } from './io';
+import { quoteArg, type CliIo, type Subcommand } from './io';
 import { CLUSTER_NODE_MINIMUM, tooOldForCommand } from './nodeVersion';
 import { version } from './version';
 
@@ -21,7 +21,7 @@ const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?
   analyze: {
     run: async (args, io) => (await import('./analyze')).analyze(args, io),
     summary:
-      'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--json]   start-up cost of a hub DB snapshot',
+      'analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json] [--cleanup-script bash|python]   start-up cost of a hub DB snapshot, stale-server cleanup script',
   },
   report: {
     run: async (args, io) => (await import('./report')).report(args, io),
@@ -52,7 +52,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const sub = subcommands[command];
   if (!sub) {
-    io.err(`hubops: unknown command '${command}'\n\n${usage()}`);
+    io.err(`hubops: unknown command ${quoteArg(command)} (hubops --help lists the commands)\n`);
     return 2;
   }
   if (sub.needsNode) {

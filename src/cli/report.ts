@@ -4,7 +4,7 @@ import { newReportDocument } from '../core/incident/reportDocument';
 import { writeFileAtomic } from '../core/incident/reportFile';
 import { renderMarkdown } from '../core/incident/reportMarkdown';
 import { checkTimezone, localTimezone } from '../core/incident/zonedTime';
-import { parseArgs, type Subcommand } from './io';
+import { badArguments, parseArgs, unknownOptions, type Subcommand } from './io';
 
 /**
  * `hubops report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE]`: the Markdown report the extension
@@ -13,11 +13,12 @@ import { parseArgs, type Subcommand } from './io';
 export const report: Subcommand = async (args, io) => {
   const { options, positional, unknown } = parseArgs(args, { values: ['timezone', 'out'], switches: ['utc'] });
   if (unknown.length > 0 || positional.length !== 1) {
-    const why = unknown.length > 0 ? `unknown option ${unknown.join(', ')}` : 'give exactly one journal file';
-    io.err(
-      `hubops report: ${why}\nusage: hubops report JOURNAL_FILE [--timezone America/New_York] [--utc] [--out FILE]\n`,
+    const why = unknown.length > 0 ? unknownOptions(unknown) : 'give exactly one journal file';
+    return badArguments(
+      io,
+      'report',
+      `${why} (usage: hubops report JOURNAL_FILE [--timezone America/New_York] [--utc] [--out FILE])`,
     );
-    return 2;
   }
   const file = positional[0]!;
   const zoneOption = options.get('timezone');

@@ -7,6 +7,7 @@ import { analyze } from '../../../src/cli/analyze';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useBuiltCli } from '../../support/builtCli';
 import { useTempDir } from '../../support/tempDir';
+import { BAD_STALE_DAYS } from './cleanupScriptKit';
 
 const run = promisify(execFile);
 
@@ -113,12 +114,47 @@ describe('hubops analyze', function () {
 
     const hub = join(dir(), 'hub.sqlite');
     writeFileSync(hub, await buildHubDb({ users: [] }));
-    assert.match((await cli([hub, '--memory-limit', 'lots'])).err, /--memory-limit 'lots' is not a memory quantity/);
+    assert.match(
+      (await cli([hub, '--memory-limit', 'lots'])).err,
+      /^hubops analyze: --memory-limit must be a memory quantity from 1 byte to 1Ei \(e\.g\. 2Gi, 1500Mi, 2147483648\), not "lots"\n$/,
+    );
     assert.match((await cli([hub, '--jupyterhub-version', 'latest'])).err, /'latest' is not a JupyterHub version/);
     assert.match((await cli([hub, '--frobnicate'])).err, /unknown option --frobnicate/);
     assert.match((await cli([])).err, /give one DB file/);
     for (const args of [[hub, '--memory-limit', 'lots'], [hub, '--jupyterhub-version', 'latest'], []])
       assert.equal((await cli(args)).code, 2);
+  });
+
+  it('finding 4: every numeric option is validated; anything invalid exits 2 with one line', async () => {
+    const hub = join(dir(), 'hub.sqlite');
+    writeFileSync(hub, await buildHubDb({ users: [] }));
+    const cases: [string[], RegExp][] = [
+      ...[...BAD_STALE_DAYS, 'Infinity'].map((v): [string[], RegExp] => [
+        [`--stale-days=${v}`],
+        /^hubops analyze: --stale-days must be a whole number of days from 1 to 36,500, not ".*"\n$/,
+      ]),
+      ...['', '0', '-2Gi', 'lots', '2 Gi', '1e99', '99999Ei', 'NaN', '0.1'].map((v): [string[], RegExp] => [
+        ['--memory-limit', v],
+        /^hubops analyze: --memory-limit must be a memory quantity from 1 byte to 1Ei .*, not ".*"\n$/,
+      ]),
+      [['--stale-days'], /^hubops analyze: --stale-days needs a value \(usage: hubops analyze FILE .*\)\n$/],
+      [
+        ['--jupyterhub-version', '5.3\n0'],
+        /^hubops analyze: --jupyterhub-version must be a version like 5\.3\.0, not "5\.3\\n0"\n$/,
+      ],
+      [['--cleanup-script', 'zsh'], /^hubops analyze: --cleanup-script must be bash or python, not "zsh"\n$/],
+      [['--json=yes'], /^hubops analyze: unknown option --json=yes \(usage: hubops analyze FILE .*\)\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, out, err } = await cli([hub, ...args]);
+      assert.equal(code, 2, JSON.stringify(args));
+      assert.match(err, message, JSON.stringify(args));
+      assert.equal(out, '');
+    }
+    for (const args of [['--stale-days=1'], ['--stale-days', '36500'], ['--memory-limit', '1Ei'], ['--memory-limit=1']])
+      assert.equal((await cli([hub, ...args, '--json'])).code, 0, JSON.stringify(args));
+    const json = JSON.parse((await cli([hub, '--stale-days=7', '--json'])).out);
+    assert.equal(json.stale.days, 7);
   });
 
   it('reads the -wal file beside the DB', async () => {

@@ -13,9 +13,17 @@ export {
   bashCleanupScript,
   bashQuote,
   encodePathSegment,
+  isWellFormed,
+  leftOutReason,
+  MAX_REQUEST_PATH,
+  MAX_STALE_DAYS,
+  printableName,
   pythonCleanupScript,
   pythonQuote,
+  scriptTime,
   serversThatFit,
+  type CleanupScriptOptions,
+  type ScriptLanguage,
 } from './cleanupScript';
 export * as costModel from './costModel';
 export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';

@@ -39,6 +39,11 @@ export interface StaleServer {
   lastActivity: string | null;
   /** Whole days since last activity; null when never used. */
   idleDays: number | null;
+  /**
+   * Set when `user` or `server` is not exactly the text the hub stores (a BLOB, or bytes that are not
+   * UTF-8): says why. Nothing may act on such a server by name; the cleanup scripts leave it out.
+   */
+  inexact?: string;
 }
 
 export interface StaleServers {
@@ -77,16 +82,54 @@ export function findStaleServers(
     db,
     `SELECT u.name, count(*) AS n FROM spawners s CROSS JOIN users u ON u.id = s.user_id WHERE ${where} GROUP BY u.id ORDER BY n DESC, u.name LIMIT 100`,
   ).map(([user, stale]) => ({ user: String(user ?? ''), stale: Number(stale) }));
+  // Names are read as hex and decoded here: sql.js reads TEXT only up to a NUL byte and turns bytes that are
+  // not UTF-8 into U+FFFD, so reading them directly could name another user's server.
+  const encoding = databaseEncoding(db);
   const servers = selectAll(
     db,
-    `SELECT u.name, s.name, s.last_activity, ${nowJulian} - julianday(s.last_activity)
+    `SELECT typeof(u.name), hex(u.name), typeof(s.name), hex(s.name), s.last_activity, ${nowJulian} - julianday(s.last_activity)
        FROM spawners s CROSS JOIN users u ON u.id = s.user_id WHERE ${where}
       ORDER BY s.last_activity IS NOT NULL, julianday(s.last_activity), u.name, s.name LIMIT ${Math.max(0, Math.floor(limit))}`,
-  ).map(([user, server, last, idle]) => ({
-    user: String(user ?? ''),
-    server: String(server ?? ''),
-    lastActivity: last === null ? null : String(last),
-    idleDays: idle === null ? null : Math.floor(Number(idle)),
-  }));
+  ).map(([userType, userHex, serverType, serverHex, last, idle]) => {
+    const user = exactName(userType, userHex, encoding);
+    const server = exactName(serverType, serverHex, encoding);
+    const inexact = [
+      user.inexact && `the user name ${user.inexact}`,
+      server.inexact && `the server name ${server.inexact}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return {
+      user: user.text,
+      server: server.text,
+      lastActivity: last === null ? null : String(last),
+      idleDays: idle === null ? null : Math.floor(Number(idle)),
+      ...(inexact ? { inexact } : {}),
+    };
+  });
   return { count, byUser, servers, days };
+}
+
+type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** How the file stores text (hex() gives a TEXT value's bytes in this encoding). */
+function databaseEncoding(db: Database): TextEncoding {
+  const pragma = String(selectAll(db, 'PRAGMA encoding')[0]?.[0] ?? 'UTF-8').toLowerCase();
+  return pragma === 'utf-16le' || pragma === 'utf-16be' ? pragma : 'utf-8';
+}
+
+/** A name column read from its hex digits: the exact text, or what it shows and why it is not exact. */
+function exactName(type: unknown, hex: unknown, encoding: TextEncoding): { text: string; inexact?: string } {
+  const bytes = Uint8Array.from(String(hex ?? '').match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  // ignoreBOM keeps a leading U+FEFF: it is part of the name.
+  const shown = new TextDecoder(type === 'text' ? encoding : 'utf-8', { ignoreBOM: true }).decode(bytes);
+  if (type === 'null') return { text: '' };
+  if (type === 'blob')
+    return { text: shown, inexact: 'is stored as a BLOB, not text (the hub cannot find it by name)' };
+  if (type !== 'text') return { text: shown, inexact: `is stored as ${String(type)}, not text` };
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { text: shown, inexact: `is not valid ${encoding.toUpperCase()}` };
+  }
 }

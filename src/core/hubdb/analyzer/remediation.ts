@@ -1,5 +1,5 @@
 import { smallestChartFor } from './chartVersions';
-import { bashCleanupScript, pythonCleanupScript, serversThatFit } from './cleanupScript';
+import { bashCleanupScript, leftOutReason, pythonCleanupScript, serversThatFit } from './cleanupScript';
 import type { UserLoad } from './dbStats';
 import { formatBytes } from '../../units';
 import type { StaleServers } from './offenders';
@@ -105,6 +105,8 @@ export function remediationPlan(input: {
 
   const servers = stale.servers.slice(0, serversThatFit(stale.servers, MAX_SCRIPT_BYTES));
   const options = { days: stale.days, ...(input.snapshotTime ? { snapshotTime: input.snapshotTime } : {}) };
+  const leftOut = servers.filter((s) => leftOutReason(s, 'python') !== null).length;
+  const bashOnly = servers.filter((s) => leftOutReason(s, 'python') === null && leftOutReason(s, 'bash') !== null);
   const cleanupText =
     stale.count === 0
       ? `No stopped named servers idle for more than ${stale.days} days.`
@@ -113,7 +115,13 @@ export function remediationPlan(input: {
         ". The scripts remove them through the hub's REST API (dry run unless --apply; token from JUPYTERHUB_API_TOKEN)" +
         (servers.length < stale.count
           ? `; they list the ${servers.length.toLocaleString('en-US')} oldest: run again after.`
-          : '.');
+          : '.') +
+        (leftOut > 0
+          ? ` ${leftOut.toLocaleString('en-US')} cannot be named exactly in a request and are left out (the scripts say why).`
+          : '') +
+        (bashOnly.length > 0
+          ? ` The bash script also leaves out ${bashOnly.length.toLocaleString('en-US')} whose names hold a NUL; the Python script removes them.`
+          : '');
 
   const steps: string[] = ['Keep this snapshot: it is the evidence, and the scripts were made from it.'];
   if (verdict.status === 'oom' && needed)
