@@ -18,6 +18,12 @@ const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?
     summary:
       'cluster [--kubeconfig FILE] [--context NAME] [--namespace NS[,NS…]] [--json]   hubs, pods and events, as the tree shows them',
   },
+  readiness: {
+    needsNode: CLUSTER_NODE_MINIMUM,
+    run: async (args, io) => (await import('./readiness')).readiness(args, io),
+    summary:
+      'readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME] [--snapshot FILE] [--json]   will the hub hold an event?',
+  },
   analyze: {
     run: async (args, io) => (await import('./analyze')).analyze(args, io),
     summary:

@@ -19,6 +19,8 @@ export interface HubValuesOptions {
   baseUrl?: string;
   /** Extra `hub.config` sections (traitlets), e.g. `{ JupyterHub: { concurrent_spawn_limit: 10 } }`. */
   hubConfig?: Record<string, Record<string, unknown>>;
+  /** `scheduling.userPlaceholder.replicas` (default 6). */
+  placeholderReplicas?: number;
   /** The OAuth client secret in `hub.config.GitHubOAuthenticator` (default derived from the namespace). */
   clientSecret?: string;
 }
@@ -78,7 +80,7 @@ export function hubValues(r: ValuesRelease, o: HubValuesOptions = {}): Record<st
     rbac: { create: true },
     scheduling: {
       podPriority: { enabled: true },
-      userPlaceholder: { enabled: true, replicas: 6 },
+      userPlaceholder: { enabled: true, replicas: o.placeholderReplicas ?? 6 },
       userScheduler: { enabled: true, replicas: 2 },
     },
     singleuser: {

@@ -5,6 +5,7 @@
  * tests can build expectations from them. The test server, scenarios and other engineers' tests share them.
  */
 import { createHash } from 'node:crypto';
+import { dumpYaml } from '@kubernetes/client-node';
 import { kubespawner6PodName, kubespawner7PodName, safeSlug, escapeSlug } from './podNames';
 import { hubValuesYaml, type HubValuesOptions } from './hubValues';
 import type {
@@ -1043,5 +1044,121 @@ export function crashLoopBackOff(
     state: 'waiting' as const,
     reason: 'CrashLoopBackOff',
     message: `back-off ${backoff} restarting failed container=${container} pod=${pod.name}_${pod.namespace}(${pod.uid ?? uidFor('pod', pod.namespace, pod.name)})`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The cluster autoscaler's status
+
+/** One node group as the cluster autoscaler reports it. */
+export interface NodeGroupState {
+  /** The provider's name: a GCE instance group URL, an ASG name, `MachineSet/ns/name`… */
+  name: string;
+  ready: number;
+  /** Registered nodes (ready or not). Default: `ready`. */
+  registered?: number;
+  /** The size the cloud provider is asked for. Default: `registered`. */
+  target?: number;
+  min: number;
+  max: number;
+  scaleUp?: 'NoActivity' | 'InProgress' | 'Backoff';
+}
+
+/** cluster-autoscaler's probe times carry the monotonic clock reading Go prints after the wall time. */
+const goTime = (iso: string) => `${iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '.123456789')} +0000 UTC`;
+
+/**
+ * ConfigMap `kube-system/cluster-autoscaler-status` as an in-cluster cluster-autoscaler writes it:
+ * the YAML format of 1.30+ (`format: 'yaml'`, default) or the text of earlier releases.
+ */
+export function autoscalerStatusConfigMap(o: {
+  time: string;
+  groups: NodeGroupState[];
+  format?: 'yaml' | 'text';
+}): ConfigMap {
+  const groups = o.groups.map((g) => ({
+    ...g,
+    registered: g.registered ?? g.ready,
+    target: g.target ?? g.registered ?? g.ready,
+    scaleUp: g.scaleUp ?? 'NoActivity',
+  }));
+  const ready = groups.reduce((s, g) => s + g.ready, 0);
+  const registered = groups.reduce((s, g) => s + g.registered, 0);
+  const inProgress = groups.some((g) => g.scaleUp === 'InProgress');
+  const status =
+    (o.format ?? 'yaml') === 'yaml'
+      ? dumpYaml(
+          {
+            time: goTime(o.time),
+            autoscalerStatus: 'Running',
+            clusterWide: {
+              health: {
+                status: 'Healthy',
+                nodeCounts: {
+                  registered: { total: registered, ready, notStarted: registered - ready },
+                  longUnregistered: 0,
+                  unregistered: 0,
+                },
+                lastProbeTime: o.time,
+                lastTransitionTime: o.time,
+              },
+              scaleUp: {
+                status: inProgress ? 'InProgress' : 'NoActivity',
+                lastProbeTime: o.time,
+                lastTransitionTime: o.time,
+              },
+              scaleDown: { status: 'NoCandidates', lastProbeTime: o.time, lastTransitionTime: o.time },
+            },
+            nodeGroups: groups.map((g) => ({
+              name: g.name,
+              health: {
+                status: 'Healthy',
+                nodeCounts: {
+                  registered: { total: g.registered, ready: g.ready, notStarted: g.registered - g.ready },
+                  longUnregistered: 0,
+                  unregistered: g.target - g.registered,
+                },
+                cloudProviderTarget: g.target,
+                minSize: g.min,
+                maxSize: g.max,
+                lastProbeTime: o.time,
+                lastTransitionTime: o.time,
+              },
+              scaleUp: { status: g.scaleUp, lastProbeTime: o.time, lastTransitionTime: o.time },
+              scaleDown: { status: 'NoCandidates', lastProbeTime: o.time, lastTransitionTime: o.time },
+            })),
+          },
+          { lineWidth: -1 },
+        )
+      : [
+          `Cluster-autoscaler status at ${goTime(o.time)}:`,
+          'Cluster-wide:',
+          `  Health:      Healthy (ready=${ready} unready=0 (resourceUnready=0) notStarted=${registered - ready} longNotStarted=0 registered=${registered} longUnregistered=0)`,
+          `               LastProbeTime:      ${goTime(o.time)}`,
+          `  ScaleUp:     ${inProgress ? 'InProgress' : 'NoActivity'} (ready=${ready} registered=${registered})`,
+          `               LastProbeTime:      ${goTime(o.time)}`,
+          '  ScaleDown:   NoCandidates (candidates=0)',
+          '',
+          'NodeGroups:',
+          ...groups.flatMap((g) => [
+            `  Name:        ${g.name}`,
+            `  Health:      Healthy (ready=${g.ready} unready=0 (resourceUnready=0) notStarted=${g.registered - g.ready} longNotStarted=0 registered=${g.registered} longUnregistered=0 cloudProviderTarget=${g.target} (minSize=${g.min}, maxSize=${g.max}))`,
+            `               LastProbeTime:      ${goTime(o.time)}`,
+            `  ScaleUp:     ${g.scaleUp} (ready=${g.ready} cloudProviderTarget=${g.target})`,
+            `               LastProbeTime:      ${goTime(o.time)}`,
+            '  ScaleDown:   NoCandidates (candidates=0)',
+            '',
+          ]),
+        ].join('\n');
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'cluster-autoscaler-status',
+      namespace: 'kube-system',
+      uid: uidFor('cm', 'kube-system', 'cluster-autoscaler-status'),
+      annotations: { 'cluster-autoscaler.kubernetes.io/last-updated': goTime(o.time) },
+    },
+    data: { status },
   };
 }

@@ -90,6 +90,22 @@ export class ContextClient {
     return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
+  /** Every pod bound to one node, in any namespace (what already takes the node's room). */
+  async listPodsOnNode(node: string): Promise<V1Pod[]> {
+    const list = await this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` });
+    return list.items;
+  }
+
+  /** One ConfigMap's data, or why it is not there (404 and 403 are normal answers, not failures). */
+  async readConfigMapData(namespace: string, name: string): Promise<Result<Record<string, string>, KubeProblem>> {
+    try {
+      const configMap = await this.core.readNamespacedConfigMap({ name, namespace });
+      return ok(configMap.data ?? {});
+    } catch (error) {
+      return err(this.problem(error, `read ConfigMap ${name}`, namespace));
+    }
+  }
+
   /** Pod metrics, or why there are none (no metrics-server is normal: the model says "no metrics"). */
   async podMetrics(namespace?: string): Promise<Result<PodMetric[], KubeProblem>> {
     const group = 'metrics.k8s.io';
@@ -115,13 +131,31 @@ export class ContextClient {
    * secrets (cookie secret, proxy token, auth client secrets) and must never be logged or kept.
    */
   async readHubConfig(namespace: string, hubPod: V1Pod | undefined): Promise<HubConfigRead> {
+    return this.readHubValues(namespace, hubPod, parseHubValues, (reason, retry) => ({
+      status: 'unreadable',
+      reason,
+      ...(retry ? { retry } : {}),
+    }));
+  }
+
+  /**
+   * The hub's values.yaml handed to `parse` (which keeps only the settings it needs), or `unreadable`
+   * with why: the Secret z2jh mounts in the hub pod, else (when Secrets are forbidden) the ConfigMap.
+   * `retry` says the failure may pass (a 500, no answer, rejected credentials).
+   */
+  async readHubValues<T>(
+    namespace: string,
+    hubPod: V1Pod | undefined,
+    parse: (text: string, from: string) => T,
+    unreadable: (reason: string, retry: boolean) => T,
+  ): Promise<T> {
     const names = hubConfigObjects(hubPod);
     let secretProblem: KubeProblem;
     try {
       const secret = await this.core.readNamespacedSecret({ name: names.secret, namespace });
       const data = secret.data?.['values.yaml'];
-      if (data) return parseHubValues(Buffer.from(data, 'base64').toString('utf8'), `Secret ${names.secret}`);
-      return { status: 'unreadable', reason: `Secret ${names.secret} has no values.yaml` };
+      if (data) return parse(Buffer.from(data, 'base64').toString('utf8'), `Secret ${names.secret}`);
+      return unreadable(`Secret ${names.secret} has no values.yaml`, false);
     } catch (error) {
       secretProblem = this.problem(error, `read Secret ${names.secret}`, namespace);
     }
@@ -130,13 +164,12 @@ export class ContextClient {
       try {
         const configMap = await this.core.readNamespacedConfigMap({ name: names.configMap, namespace });
         const text = configMap.data?.['values.yaml'];
-        if (text) return parseHubValues(text, `ConfigMap ${names.configMap}`);
+        if (text) return parse(text, `ConfigMap ${names.configMap}`);
       } catch {
         // The Secret's problem is the one worth reporting: it is where z2jh keeps the values.
       }
     }
-    const retry = passingProblems.has(secretProblem.code);
-    return { status: 'unreadable', reason: secretReadReason(secretProblem, names.secret), ...(retry ? { retry } : {}) };
+    return unreadable(secretReadReason(secretProblem, names.secret), passingProblems.has(secretProblem.code));
   }
 
   /** `/hub/metrics` through the API server's service proxy (needs services/proxy and an open metrics endpoint). */

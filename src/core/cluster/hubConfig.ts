@@ -35,24 +35,22 @@ export function hubConfigObjects(hubPod: V1Pod | undefined): { secret: string; c
   };
 }
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+export const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
-const notMapping = (from: string): HubConfigRead => ({
-  status: 'unreadable',
+const notMapping = (from: string) => ({
+  status: 'unreadable' as const,
   reason: `values.yaml in ${from} is not a YAML mapping of chart values`,
 });
 
-/** A spawn limit as JupyterHub's Integer trait takes it; undefined/null = not set. */
-const isLimit = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
 /**
- * Reads the settings the model needs from the chart's `values.yaml` text. `hub.config.JupyterHub.
- * concurrent_spawn_limit` wins over `hub.concurrentSpawnLimit`, as in the hub's own config loading
- * (`hub.config` is applied last). Reasons name keys and positions, never values: values.yaml holds the
- * hub's secrets.
+ * The chart values as a mapping, or why the text is not one. Reasons name keys and positions, never
+ * values: values.yaml holds the hub's secrets.
  */
-export function parseHubValues(text: string, from: string): HubConfigRead {
+export function loadHubValues(
+  text: string,
+  from: string,
+): { status: 'loaded'; root: Record<string, unknown> } | { status: 'unreadable'; reason: string } {
   if (!text.trim()) return { status: 'unreadable', reason: `values.yaml in ${from} is empty` };
   let values: unknown;
   try {
@@ -67,7 +65,28 @@ export function parseHubValues(text: string, from: string): HubConfigRead {
     return { status: 'unreadable', reason: `values.yaml in ${from} is not valid YAML (${problem})` };
   }
   const root = asRecord(values);
-  if (!root) return notMapping(from);
+  return root ? { status: 'loaded', root } : notMapping(from);
+}
+
+/** The z2jh chart version when the values are the chart's own rendering (its `Chart` block), else null. */
+export function chartOfValues(root: Record<string, unknown>): string | null {
+  const chartBlock = asRecord(root.Chart);
+  return chartBlock?.Name === 'jupyterhub' ? String(chartBlock.Version ?? '') || 'unknown' : null;
+}
+
+/** A spawn limit as JupyterHub's Integer trait takes it; undefined/null = not set. */
+const isLimit = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Reads the settings the model needs from the chart's `values.yaml` text. `hub.config.JupyterHub.
+ * concurrent_spawn_limit` wins over `hub.concurrentSpawnLimit`, as in the hub's own config loading
+ * (`hub.config` is applied last). Reasons name keys and positions, never values: values.yaml holds the
+ * hub's secrets.
+ */
+export function parseHubValues(text: string, from: string): HubConfigRead {
+  const loaded = loadHubValues(text, from);
+  if (loaded.status !== 'loaded') return loaded;
+  const root = loaded.root;
   const hub = asRecord(root.hub);
   const settings: [string, unknown][] = [
     [
@@ -80,8 +99,7 @@ export function parseHubValues(text: string, from: string): HubConfigRead {
   // The hub would refuse such a value at start-up (traitlets Integer): say so rather than guess.
   if (set && !isLimit(set[1]))
     return { status: 'unreadable', reason: `${set[0]} in ${from} is not a whole number of 0 or more` };
-  const chartBlock = asRecord(root.Chart);
-  const chart = chartBlock?.Name === 'jupyterhub' ? String(chartBlock.Version ?? '') || 'unknown' : null;
+  const chart = chartOfValues(root);
   const baseUrl = typeof hub?.baseUrl === 'string' ? hub.baseUrl : null;
   return { status: 'read', from, concurrentSpawnLimit: set ? (set[1] as number) : null, baseUrl, chart };
 }

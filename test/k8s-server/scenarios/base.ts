@@ -37,6 +37,9 @@ export const usersPerNode = 14;
 export const userPoolGroup =
   'https://www.googleapis.com/compute/v1/projects/hub-project/zones/us-central1-b/instanceGroups/gke-hub-cluster-user-pool-5c1f2e3a-grp';
 export const userPoolMax = 10;
+/** The core pool's instance group (fixed size: the autoscaler lists it with min = max). */
+export const corePoolGroup =
+  'https://www.googleapis.com/compute/v1/projects/hub-project/zones/us-central1-b/instanceGroups/gke-hub-cluster-core-pool-8d1c3f2a-grp';
 
 export function coreNodes(created?: string): Node[] {
   return corePoolNodes.map((name) =>
@@ -48,10 +51,19 @@ export function userNode(n: number, created?: string): Node {
   return node({ name: userPoolNode(n), pool: 'user', poolName: 'user-pool', ...(created ? { created } : {}) });
 }
 
-/** Applies the base nodes once (several scenarios in one cluster share them). */
-export function ensureBaseNodes(ctx: ScenarioContext): void {
+/**
+ * Applies the base nodes once (several scenarios in one cluster share them), and `kube-system`, where the
+ * cluster's own components (the autoscaler's status) live. `userNodes`: the user pool's size (default 3).
+ */
+export function ensureBaseNodes(ctx: ScenarioContext, userNodes = initialUserNodes): void {
   const created = new Date(ctx.start.getTime() - 20 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  for (const n of [...coreNodes(created), ...Array.from({ length: initialUserNodes }, (_, i) => userNode(i, created))])
+  if (!ctx.cluster.get('Namespace', undefined, 'kube-system'))
+    ctx.cluster.apply(
+      namespaceObject('kube-system', {
+        created: new Date(ctx.start.getTime() - 30 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      }),
+    );
+  for (const n of [...coreNodes(created), ...Array.from({ length: userNodes }, (_, i) => userNode(i, created))])
     if (!ctx.cluster.get('Node', undefined, n.metadata.name)) {
       ctx.cluster.apply(n);
       ctx.cluster.setNodeMetrics(nodeMetrics(n, { cpu: '412m', memory: '3480Mi' }, ctx.iso()));

@@ -1,21 +1,34 @@
 /**
- * Scenario 2: a class starts. 150 students spawn at once against concurrentSpawnLimit 64: the hub
- * answers 429 (throttled) to the rest; admitted user pods fill the free room, preempt the user
- * placeholders, then wait Pending (FailedScheduling, Insufficient memory) while the cluster autoscaler
- * adds nodes (TriggeredScaleUp); new nodes are Ready ~10 virtual minutes later and pods get scheduled,
- * until the pool's maximum is reached (NotTriggerScaleUp). A small scheduler and autoscaler drive it,
- * ticking every 15 virtual seconds.
+ * Scenario 2: a class starts. 150 students spawn at once (or spread over `arrivalMs`) against
+ * concurrentSpawnLimit 64: the hub answers 429 (throttled) to the rest, who each try again 30–60 s later;
+ * admitted user pods fill the free room, preempt the user placeholders, then wait Pending
+ * (FailedScheduling, Insufficient memory) while the cluster autoscaler adds nodes (TriggeredScaleUp);
+ * new nodes are Ready ~10 virtual minutes later and pods get scheduled, until the pool's maximum is
+ * reached (NotTriggerScaleUp). The autoscaler publishes its state in ConfigMap
+ * kube-system/cluster-autoscaler-status. A small hub, scheduler and autoscaler drive it, ticking every
+ * 15 virtual seconds; none of it shares code with the extension's readiness simulation.
  */
-import { hubPod, nodeMetrics, placeholderPod, podMetrics, uidFor, userPod, type Release } from '../objects';
+import { createHash } from 'node:crypto';
+import {
+  autoscalerStatusConfigMap,
+  hubPod,
+  nodeMetrics,
+  placeholderPod,
+  podMetrics,
+  uidFor,
+  userPod,
+  type Release,
+} from '../objects';
 import type { Node, Pod } from '../wireTypes';
 import {
+  corePoolGroup,
   corePoolNodes,
   deployRelease,
   ensureBaseNodes,
   initialUserNodes,
   userNode,
   userPoolGroup,
-  userPoolMax,
+  userPoolMax as defaultPoolMax,
   userPoolNode,
   usersPerNode,
 } from './base';
@@ -34,6 +47,14 @@ export interface ClassStartOptions {
   classStartsAtMs?: number;
   /** How long a new node takes to become Ready (default 10 min). */
   nodeProvisionMs?: number;
+  /** Students start evenly over this span from the class start (default 0: all at once). */
+  arrivalMs?: number;
+  /** The user node group's max size (default 10). */
+  userPoolMax?: number;
+  /** User nodes when the scenario starts (default 3), as after pre-scaling the pool. */
+  userNodes?: number;
+  /** `scheduling.userPlaceholder.replicas` (default 6); they take free room node by node. */
+  placeholders?: number;
   durationMs?: number;
 }
 
@@ -52,6 +73,10 @@ interface UserState {
 const TICK = seconds(15);
 const CONTAINER_START = seconds(20);
 
+/** A throttled student's next try: JupyterHub's Retry-After is 30–60 s; each student's draw is fixed. */
+const retryAfterMs = (name: string, attempt: number) =>
+  seconds(30) + (createHash('sha256').update(`${name}/${attempt}`).digest().readUInt32BE(0) / 2 ** 32) * seconds(30);
+
 /** Student names, with a few that need KubeSpawner 7's safe slug (dots, capitals). */
 export function studentNames(n: number): string[] {
   const special: Record<number, string> = { 7: 'li.wei', 19: 'Maria.Garcia', 42: 'o.brien', 101: 'j.smith' };
@@ -65,22 +90,28 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
   const startsAt = options.classStartsAtMs ?? seconds(60);
   const provisionMs = options.nodeProvisionMs ?? minutes(10);
   const duration = options.durationMs ?? minutes(30);
+  const arrivalMs = options.arrivalMs ?? 0;
+  const poolMax = options.userPoolMax ?? defaultPoolMax;
+  const userNodes = options.userNodes ?? initialUserNodes;
+  const placeholderCount = options.placeholders ?? 6;
   const scheduler = `${ns}-user-scheduler`;
   const userResources = { memoryRequest: '1073741824', memoryLimit: '2147483648' };
 
   const tas = Array.from({ length: 20 }, (_, i) => `ta-${String(i + 1).padStart(2, '0')}`);
   const students = studentNames(options.students ?? 150);
   const users = new Map<string, UserState>();
-  const queue: string[] = []; // students whose spawn the hub has not admitted yet
+  /** Students whose spawn the hub has not admitted yet: when they (next) try, and how often they tried. */
+  const tries = new Map<string, { at: number; attempts: number; order: number }>();
   const placeholders = new Map<number, { node?: string; gen: number }>();
-  const readyNodes: string[] = Array.from({ length: initialUserNodes }, (_, i) => userPoolNode(i));
+  const readyNodes: string[] = Array.from({ length: userNodes }, (_, i) => userPoolNode(i));
   const scaleUps: { arriveAt: number; from: number; to: number }[] = [];
   const metrics: HubMetricsState = {
     runningServers: 0,
     totalUsers: 612,
     spawns: { success: 0, failure: 0, throttled: 0 },
   };
-  let plannedNodes = initialUserNodes;
+  let plannedNodes = userNodes;
+  let publishedStatus = '';
 
   const used = (nodeName: string) =>
     [...users.values()].filter((u) => u.node === nodeName).length +
@@ -135,19 +166,28 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       message: `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`,
     });
 
-  /** The hub admits spawns up to the limit; the rest get 429 now and retry about every 45 s. */
-  const admit = (ctx: ScenarioContext, firstWave: boolean) => {
+  /** The hub admits spawns up to the limit; the rest get 429 and try again 30–60 s later. */
+  const admit = (ctx: ScenarioContext) => {
     const pendingSpawns = [...users.entries()].filter(([n, u]) => !tas.includes(n) && u.phase !== 'running').length;
-    let room = limit - pendingSpawns;
-    while (room > 0 && queue.length > 0) {
-      const name = queue.shift()!;
-      users.set(name, { phase: 'pending', since: ctx.elapsedMs, attempts: 0, scaleUp: false });
-      applyUser(ctx, name);
-      room--;
+    let room = limit > 0 ? limit - pendingSpawns : Infinity;
+    const due = [...tries.entries()]
+      .filter(([, t]) => t.at <= ctx.elapsedMs)
+      .sort(([, a], [, b]) => a.at - b.at || a.order - b.order);
+    let throttled = 0;
+    for (const [name, t] of due) {
+      if (room > 0) {
+        tries.delete(name);
+        users.set(name, { phase: 'pending', since: ctx.elapsedMs, attempts: 0, scaleUp: false });
+        applyUser(ctx, name);
+        room--;
+      } else {
+        t.attempts++;
+        t.at = ctx.elapsedMs + retryAfterMs(name, t.attempts);
+        throttled++;
+      }
     }
-    const retries = firstWave ? queue.length : Math.ceil((queue.length * TICK) / seconds(45));
-    metrics.spawns.throttled += retries;
-    if (retries > 0)
+    metrics.spawns.throttled += throttled;
+    if (throttled > 0)
       ctx.cluster.logs.append(
         ns,
         hubName(),
@@ -156,7 +196,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
           'W',
           ctx.iso(),
           'base:1123',
-          `${retries} spawns throttled: Too many users trying to log in right now. Try again in 47 seconds.`,
+          `${throttled} spawns throttled: Too many users trying to log in right now. Try again in 47 seconds.`,
         ),
       );
   };
@@ -231,7 +271,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
     }
   };
 
-  /** The cluster autoscaler: pending pods not covered by a scale-up in flight grow the pool, up to its max. */
+  /** The cluster autoscaler: pending pods that nodes in flight will not hold grow the pool, up to its max. */
   const autoscale = (ctx: ScenarioContext) => {
     for (const s of scaleUps.filter((s) => s.arriveAt <= ctx.elapsedMs)) {
       for (let n = s.from; n < s.to; n++) {
@@ -243,9 +283,13 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       }
       scaleUps.splice(scaleUps.indexOf(s), 1);
     }
-    const uncovered = [...users.entries()].filter(([, u]) => u.phase === 'pending' && !u.scaleUp);
-    if (uncovered.length === 0) return;
-    if (plannedNodes >= userPoolMax) {
+    // Like the real autoscaler, pods that fit on nodes already on their way trigger nothing new.
+    const pending = [...users.entries()].filter(([, u]) => u.phase === 'pending');
+    const upcoming = scaleUps.reduce((sum, s) => sum + (s.to - s.from) * usersPerNode, 0);
+    const beyond = pending.length - upcoming;
+    const uncovered = pending.filter(([, u]) => !u.scaleUp);
+    if (beyond <= 0 || uncovered.length === 0) return;
+    if (plannedNodes >= poolMax) {
       for (const [name, u] of uncovered)
         if (u.attempts % 4 === 1)
           recordEvent(ctx, {
@@ -256,8 +300,8 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
           });
       return;
     }
-    const to = Math.min(userPoolMax, plannedNodes + Math.ceil(uncovered.length / usersPerNode));
-    const message = `pod triggered scale-up: [{${userPoolGroup} ${plannedNodes}->${to} (max: ${userPoolMax})}]`;
+    const to = Math.min(poolMax, plannedNodes + Math.ceil(beyond / usersPerNode));
+    const message = `pod triggered scale-up: [{${userPoolGroup} ${plannedNodes}->${to} (max: ${poolMax})}]`;
     const covered = uncovered.slice(0, (to - plannedNodes) * usersPerNode);
     for (const [name, u] of covered) {
       u.scaleUp = true;
@@ -272,14 +316,35 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
     plannedNodes = to;
   };
 
+  /** The autoscaler's own account of its node groups, rewritten when it changes. */
+  const publishAutoscalerStatus = (ctx: ScenarioContext) => {
+    const groups = [
+      { name: corePoolGroup, ready: corePoolNodes.length, min: corePoolNodes.length, max: corePoolNodes.length },
+      {
+        name: userPoolGroup,
+        ready: readyNodes.length,
+        target: plannedNodes,
+        min: userNodes,
+        max: poolMax,
+        scaleUp: scaleUps.length ? ('InProgress' as const) : ('NoActivity' as const),
+      },
+    ];
+    const signature = JSON.stringify(groups);
+    if (signature === publishedStatus) return;
+    publishedStatus = signature;
+    ctx.cluster.apply(autoscalerStatusConfigMap({ time: ctx.iso(), groups }));
+  };
+
   const publishMetrics = (ctx: ScenarioContext) => {
+    publishAutoscalerStatus(ctx);
+    const queued = tries.size;
     metrics.runningServers = [...users.values()].filter((u) => u.phase === 'running').length;
     ctx.cluster.setHubMetrics(ns, hubMetricsText(metrics));
     const hub = ctx.cluster.get<Pod>('Pod', ns, hubName());
     if (hub) {
-      const mib = 380 + Math.round(queue.length * 1.5) + metrics.runningServers;
+      const mib = 380 + Math.round(queued * 1.5) + metrics.runningServers;
       ctx.cluster.setPodMetrics(
-        podMetrics(hub, { hub: { cpu: queue.length ? '870m' : '120m', memory: `${mib}Mi` } }, ctx.iso()),
+        podMetrics(hub, { hub: { cpu: queued ? '870m' : '120m', memory: `${mib}Mi` } }, ctx.iso()),
       );
     }
   };
@@ -289,10 +354,10 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
   const steps: Step[] = [
     {
       atMs: 0,
-      label: `${ns}: healthy hub, ${tas.length} users running, ${6} placeholders`,
+      label: `${ns}: healthy hub, ${tas.length} users running, ${placeholderCount} placeholders`,
       run: (ctx) => {
-        ensureBaseNodes(ctx);
-        deployRelease(ctx, release, { concurrentSpawnLimit: limit });
+        ensureBaseNodes(ctx, userNodes);
+        deployRelease(ctx, release, { concurrentSpawnLimit: limit, placeholderReplicas: placeholderCount });
         const hub = ctx.cluster.apply(
           hubPod({
             ...release,
@@ -314,8 +379,12 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
           });
           applyUser(ctx, name);
         });
-        for (let i = 0; i < 6; i++) {
-          placeholders.set(i, { node: userPoolNode(i % initialUserNodes), gen: 0 });
+        // Round robin over the nodes that still have room (the StatefulSet's pods spread out).
+        for (let i = 0; i < placeholderCount; i++) {
+          const node = Array.from({ length: userNodes }, (_, k) => readyNodes[(i + k) % userNodes]!).find(
+            (n) => used(n) < usersPerNode,
+          );
+          placeholders.set(i, { ...(node ? { node } : {}), gen: 0 });
           applyPlaceholder(ctx, i);
         }
         publishMetrics(ctx);
@@ -328,10 +397,17 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       atMs: t,
       label: firstWave ? `${ns}: class starts, ${students.length} students spawn` : `${ns}: tick`,
       run: (ctx) => {
-        if (firstWave) queue.push(...students);
+        if (firstWave)
+          students.forEach((name, i) =>
+            tries.set(name, {
+              at: startsAt + Math.floor((i * arrivalMs) / students.length),
+              attempts: 0,
+              order: i,
+            }),
+          );
         autoscale(ctx);
         startContainers(ctx);
-        if (t >= startsAt) admit(ctx, firstWave);
+        if (t >= startsAt) admit(ctx);
         schedule(ctx);
         autoscale(ctx);
         publishMetrics(ctx);

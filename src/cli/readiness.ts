@@ -1,0 +1,218 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import {
+  evaluateReadiness,
+  formatMinutes,
+  readinessChartSvg,
+  readinessMarkdown,
+  readReadinessInputs,
+  type ReadinessReport,
+} from '../core/readiness';
+import { messageOf } from '../core/result';
+import { parseArgs, table, type Subcommand } from './io';
+
+const USAGE =
+  'usage: hubops readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME]\n' +
+  '                        [--snapshot FILE] [--release NAME] [--pool-max NODES] [--scale-up-minutes M]\n' +
+  '                        [--spawn-seconds S] [--kubeconfig FILE] [--json] [--markdown FILE.md]\n';
+
+/** The bundle ships sql.js's wasm beside itself (dist/sql-wasm.wasm); under tsx sql.js finds its own. */
+function bundledWasm(): string | undefined {
+  const beside = join(__dirname, 'sql-wasm.wasm');
+  return existsSync(beside) ? beside : undefined;
+}
+
+/**
+ * `hubops readiness`: will this hub hold an event of N attendees? Reads the hub's values, the user pool,
+ * the autoscaler and (given a snapshot) the hub DB, simulates the spawn queue and prints the verdict,
+ * each check, the changes that make it fit and a message for users. Exit 0 when it ran (whatever the
+ * verdict), 1 when the hub cannot be read, 2 for bad arguments.
+ */
+export const readiness: Subcommand = async (args, io) => {
+  const { options, positional, unknown } = parseArgs(args, {
+    values: [
+      'kubeconfig',
+      'context',
+      'namespace',
+      'release',
+      'attendees',
+      'arrival-minutes',
+      'profile',
+      'snapshot',
+      'pool-max',
+      'scale-up-minutes',
+      'spawn-seconds',
+      'markdown',
+    ],
+    switches: ['json'],
+  });
+  if (unknown.length || positional.length) {
+    io.err(`hubops readiness: unknown option ${[...unknown, ...positional].join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const value = (name: string) => {
+    const v = options.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  let bad = false;
+  const number = (name: string, check: (n: number) => boolean, what: string): number | undefined => {
+    const text = value(name);
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) {
+      io.err(`hubops readiness: --${name} '${text}' is not ${what}\n`);
+      bad = true;
+      return undefined;
+    }
+    return n;
+  };
+  const namespace = value('namespace');
+  const attendees = number(
+    'attendees',
+    (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
+    'a number of attendees (1–100000)',
+  );
+  const arrival = number('arrival-minutes', (n) => n >= 0 && n <= 24 * 60, 'a number of minutes (0–1440)');
+  const poolMax = number('pool-max', (n) => Number.isInteger(n) && n >= 0, 'a number of nodes');
+  const scaleUp = number('scale-up-minutes', (n) => n > 0 && n <= 240, 'a number of minutes (up to 240)');
+  const spawn = number('spawn-seconds', (n) => n > 0 && n <= 3600, 'a number of seconds (up to 3600)');
+  if (bad) {
+    io.err(USAGE);
+    return 2;
+  }
+  if (!namespace || attendees === undefined) {
+    io.err(`hubops readiness: give --namespace and --attendees\n${USAGE}`);
+    return 2;
+  }
+
+  let snapshot: { bytes: Uint8Array; walBytes?: Uint8Array; source: string; wasmPath?: string } | undefined;
+  const file = value('snapshot');
+  if (file) {
+    try {
+      const wal = `${file}-wal`;
+      const wasmPath = bundledWasm();
+      snapshot = {
+        bytes: readFileSync(file),
+        ...(existsSync(wal) ? { walBytes: readFileSync(wal) } : {}),
+        source: `snapshot ${basename(file)}`,
+        ...(wasmPath ? { wasmPath } : {}),
+      };
+    } catch (error) {
+      io.err(`hubops readiness: cannot read ${file}: ${messageOf(error)}\n`);
+      return 2;
+    }
+  }
+
+  const loaded = loadKubeconfig(kubeconfigFiles(value('kubeconfig')));
+  for (const problem of loaded.problems) io.err(`${problem.message}\n`);
+  const context = value('context') ?? loaded.currentContext;
+  if (!context) {
+    io.err('hubops readiness: no current context in the kubeconfig; pass --context NAME.\n');
+    return 1;
+  }
+  const overrides = {
+    ...(poolMax !== undefined ? { poolMaxNodes: poolMax } : {}),
+    ...(scaleUp !== undefined ? { scaleUpSeconds: scaleUp * 60 } : {}),
+    ...(spawn !== undefined ? { spawnSeconds: spawn } : {}),
+  };
+  const release = value('release');
+  const profile = value('profile');
+  const read = await readReadinessInputs(loaded.kubeConfig, {
+    context,
+    namespace,
+    ...(release ? { release } : {}),
+    ...(profile ? { profile } : {}),
+    ...(snapshot ? { snapshot } : {}),
+    overrides,
+  });
+  if (!read.ok) {
+    io.err(`hubops readiness: ${printable(read.error.userMessage)}\n`);
+    return 1;
+  }
+  const report = evaluateReadiness(read.value, { attendees, arrivalMinutes: arrival ?? 0 });
+
+  const markdown = value('markdown');
+  if (markdown) {
+    const chart = `${basename(markdown).replace(/\.md$/i, '')}.svg`;
+    try {
+      writeFileSync(join(dirname(markdown), chart), readinessChartSvg(report));
+      writeFileSync(markdown, readinessMarkdown(report, { chartFile: chart }));
+    } catch (error) {
+      io.err(`hubops readiness: cannot write ${markdown}: ${messageOf(error)}\n`);
+      return 1;
+    }
+  }
+  if (options.has('json')) io.out(JSON.stringify(report, null, 2) + '\n');
+  else io.out(text(report));
+  return 0;
+};
+
+const verdictWord = { ok: 'OK  ', warn: 'WARN', fail: 'FAIL' } as const;
+const minutesOrNever = (m: number | null) => (m === null ? 'never' : formatMinutes(m));
+
+function text(r: ReadinessReport): string {
+  const out: string[] = [`${verdictWord[r.verdict].trim()}: ${r.headline}`, ''];
+  out.push(
+    `last server ${minutesOrNever(r.lastServerMinutes)} · ${r.usersSeeing429} see a 429 · peak ${r.peakWaitingForNode} waiting for a node · ${r.served}/${r.plan.attendees} served`,
+    '',
+    sparkline(r),
+    '',
+  );
+  for (const c of r.checks) out.push(`${verdictWord[c.verdict]}  ${c.name}: ${c.detail}`, `      source: ${c.source}`);
+  out.push('', 'Changes that make it fit:');
+  if (!r.valuesDiff.changes.length) out.push('  none needed');
+  if (r.valuesDiff.diff)
+    out.push(
+      '',
+      ...r.valuesDiff.diff
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+  for (const c of r.valuesDiff.cluster) out.push(`  outside the chart: ${c}`);
+  if (r.valuesDiff.changes.length) {
+    out.push('');
+    out.push(
+      table(
+        ['CHANGE', 'FROM → TO', 'LAST SERVER', '429s', 'WAITING FOR NODE'],
+        r.valuesDiff.changes.map((c) => [
+          `${c.key}${c.alternativeTo ? ` (instead of ${c.alternativeTo})` : ''}`,
+          `${c.from ?? 'unset'} → ${c.to}`,
+          minutesOrNever(c.predicted.lastServerMinutes),
+          String(c.predicted.usersSeeing429),
+          String(c.predicted.peakWaitingForNode),
+        ]),
+      )
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+    out.push(
+      `  all together: last server ${minutesOrNever(r.valuesDiff.predicted.lastServerMinutes)}, ${r.valuesDiff.predicted.usersSeeing429} see a 429`,
+    );
+  }
+  const m = r.userMessageAfterChanges ?? r.userMessage;
+  out.push('', `Message for users (${m.basis}):`, '', `  Before: ${m.before}`, '', `  During: ${m.during}`);
+  if (r.assumptions.length) out.push('', 'Assumed:', ...r.assumptions.map((a) => `  - ${a}`));
+  if (r.warnings.length) out.push('', 'Partly readable:', ...r.warnings.map((w) => `  - ${w}`));
+  return printable(out.join('\n')) + '\n';
+}
+
+/** The running curve in one line of block characters, for a terminal. */
+function sparkline(r: ReadinessReport): string {
+  const blocks = ' ▁▂▃▄▅▆▇█';
+  const points = r.curve.slice(0, 80);
+  const line = points.map((p) => blocks[Math.round((p.running / Math.max(r.plan.attendees, 1)) * 8)]).join('');
+  const last = points.at(-1)?.minute ?? 0;
+  return `  running |${line}| 0–${formatMinutes(last)}`;
+}
+
+/** Cluster text (names) may hold terminal escapes: show them, never run them. */
+function printable(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

@@ -1,0 +1,17 @@
+/**
+ * "Will this hub hold the event?": read what decides it from the cluster (readInputs.ts, with
+ * client-node), simulate the spawn queue (simulate.ts), check each limit (checks.ts), suggest the changes
+ * that make it fit (changes.ts), tell users what to expect (userMessage.ts), export it (markdown.ts).
+ * Everything but readInputs.ts is pure and takes plain data.
+ */
+export { evaluateReadiness, type InputLine, type ReadinessReport } from './evaluate';
+export { readReadinessInputs, type ReadInputsOptions } from './readInputs';
+export type { EventPlan, ReadinessInputs, PoolInput, AutoscalerInput } from './inputs';
+export { readinessChecks, formatMinutes, type ReadinessCheck, type Verdict } from './checks';
+export { suggestChanges, type SuggestedChange, type ValuesDiff, type PredictedCurve } from './changes';
+export { simulateStartup, type QueueModel, type StartupPrediction, type CurvePoint } from './simulate';
+export { queueModel, type Adjustments } from './queueModel';
+export { userMessage, type UserMessage } from './userMessage';
+export { readinessChart, readinessChartSvg, readinessMarkdown } from './markdown';
+export type { SpawnHistory, SpawnHistorySource } from './spawnHistory';
+export type { Sourced } from './sourced';
