@@ -1,3 +1,4 @@
+import { formatAgo } from '../cluster/kubeTime';
 import { formatBytes, formatSeconds } from '../units';
 import type { EventPlan, ReadinessInputs } from './inputs';
 import { nodeHeadroom, slotsNow, slotsPerNewNode } from './queueModel';
@@ -207,12 +208,12 @@ function startTimeout(inputs: ReadinessInputs, p: StartupPrediction): ReadinessC
     return {
       ...base,
       verdict: 'ok',
-      detail: `The longest spawn is pending ${formatMinutes(p.longestPendingMinutes)}, within the start timeout of ${formatSeconds(timeout)}.`,
+      detail: `The longest spawn is pending ${formatMinutes(p.longestPendingMinutes)}, within the start timeout of ${formatMinutes(timeout / 60)}.`,
     };
   return {
     ...base,
     verdict: 'fail',
-    detail: `Spawns stay pending up to ${formatMinutes(p.longestPendingMinutes)} (waiting for a node), longer than the start timeout of ${formatSeconds(timeout)}: KubeSpawner gives up on them and those attendees see their spawn fail and must start again. The simulation does not count these failures.`,
+    detail: `Spawns stay pending up to ${formatMinutes(p.longestPendingMinutes)} (waiting for a node), longer than the start timeout of ${formatMinutes(timeout / 60)}: KubeSpawner gives up on them and those attendees see their spawn fail and must start again. The simulation does not count these failures.`,
   };
 }
 
@@ -224,7 +225,9 @@ function hubMemoryNow(inputs: ReadinessInputs): ReadinessCheck {
     name: 'Hub memory headroom now',
     source: sources(inputs.hubMemoryUsed, inputs.hubMemoryLimit),
   };
-  const oom = inputs.hubLastOomKill ? ` Last OOMKilled ${inputs.hubLastOomKill}.` : '';
+  const oom = inputs.hubLastOomKill
+    ? ` Last OOMKilled ${formatAgo(inputs.hubLastOomKill, Date.parse(inputs.readAt))}.`
+    : '';
   if (limit === null)
     return {
       ...base,
