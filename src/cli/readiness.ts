@@ -199,13 +199,16 @@ function text(r: ReadinessReport): string {
   return printable(out.join('\n')) + '\n';
 }
 
-/** The running curve in one line of block characters, for a terminal. */
+/** The running curve in one line of block characters (at most 80), for a terminal. */
 function sparkline(r: ReadinessReport): string {
   const blocks = ' ▁▂▃▄▅▆▇█';
-  const points = r.curve.slice(0, 80);
+  const width = Math.min(80, r.curve.length);
+  const points = Array.from(
+    { length: width },
+    (_, i) => r.curve[Math.round((i * (r.curve.length - 1)) / Math.max(width - 1, 1))]!,
+  );
   const line = points.map((p) => blocks[Math.round((p.running / Math.max(r.plan.attendees, 1)) * 8)]).join('');
-  const last = points.at(-1)?.minute ?? 0;
-  return `  running |${line}| 0–${formatMinutes(last)}`;
+  return `  running |${line}| 0–${formatMinutes(r.curve.at(-1)?.minute ?? 0)}`;
 }
 
 /** Cluster text (names) may hold terminal escapes: show them, never run them. */

@@ -41,7 +41,7 @@ export function readinessChecks(
   plan: EventPlan,
   prediction: StartupPrediction,
 ): ReadinessCheck[] {
-  return [
+  const checks = [
     startupTime(inputs, plan, prediction),
     spawnLimit(inputs, plan, prediction),
     activeServerLimit(inputs, plan),
@@ -55,6 +55,8 @@ export function readinessChecks(
     namedServers(inputs),
     jupyterhub6Names(inputs),
   ];
+  // The order readers expect the fields in (the CLI's JSON is read by people too).
+  return checks.map(({ id, name, verdict, detail, source }) => ({ id, name, verdict, detail, source }));
 }
 
 /** The verdict of the start-up curve: everyone served soon after the last arrival. */

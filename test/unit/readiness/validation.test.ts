@@ -77,7 +77,10 @@ describe('readiness: the simulation against the class-start scenario', function 
 
   const timed: [string, ClassStartOptions & { students: number }][] = [
     ['100 students at once', { students: 100 }],
-    ['150 at once, the node group max raised to 13 (the suggested cluster change alone)', { students: 150, userPoolMax: 13 }],
+    [
+      '150 at once, the node group max raised to 13 (the suggested cluster change alone)',
+      { students: 150, userPoolMax: 13 },
+    ],
     ['100 students over 10 minutes', { students: 100, arrivalMs: 10 * 60_000 }],
     ['60 students over 20 minutes', { students: 60, arrivalMs: 20 * 60_000 }],
     [

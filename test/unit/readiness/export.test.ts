@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main } from '../../../src/cli/main';
+import { svgLineChart } from '../../../src/core/chart/lineChart';
+import {
+  evaluateReadiness,
+  readinessChart,
+  readinessChartSvg,
+  readinessMarkdown,
+  readReadinessInputs,
+  type ReadinessReport,
+} from '../../../src/core/readiness';
+import { buildHubDb } from '../../builders/hubDb';
+import { useBuiltCli } from '../../support/builtCli';
+import { useTempDir } from '../../support/tempDir';
+import { useTestServer } from '../../k8s-server';
+import { findScenario, Timeline } from '../../k8s-server/scenarios';
+import { writeFileSync } from 'node:fs';
+
+const run = promisify(execFile);
+
+describe('readiness: Markdown and SVG export, and hubops readiness', function () {
+  this.timeout(60_000);
+  const server = useTestServer();
+  const dir = useTempDir('readiness-');
+  const builtCli = useBuiltCli();
+
+  const classStart = () => new Timeline(server(), findScenario('class-start')!.steps()).advanceTo(45_000);
+
+  async function report(snapshot?: Uint8Array): Promise<ReadinessReport> {
+    classStart();
+    const inputs = await readReadinessInputs(server().kubeConfig(), {
+      context: 'hubops-test',
+      namespace: 'hub-classroom',
+      ...(snapshot ? { snapshot: { bytes: snapshot, source: 'snapshot hub.sqlite' } } : {}),
+    });
+    assert.ok(inputs.ok);
+    return evaluateReadiness(inputs.value, { attendees: 150, arrivalMinutes: 0 });
+  }
+
+  it('Markdown: verdict, the chart beside it, checks, the values diff, the messages; hostile names stay text', async () => {
+    const bytes = await buildHubDb({
+      users: [{ name: '<img src=x onerror=alert(1)>', servers: [{ name: '**Bold**|pipe', running: false }] }],
+    });
+    const r = await report(bytes);
+    const md = readinessMarkdown(r, { chartFile: 'readiness.svg' });
+    assert.match(md, /^# Readiness of hub-classroom for 150 attendees\n/);
+    assert.match(
+      md,
+      /\n\*\*FAIL:\*\* 150 attendees at once: 30 never get a server \(node capacity\); with the suggested changes, after 30 s\.\n/,
+    );
+    assert.match(md, /\n!\[Start-up curve: attendees with a running server by minute\]\(readiness\.svg\)\n/);
+    assert.match(md, /\| last attendee has a server \| never \(some get none\) \| 30 s \|/);
+    assert.match(
+      md,
+      /```diff\n hub:\n- {2}concurrentSpawnLimit: 64\n\+ {2}concurrentSpawnLimit: 150\n\+ {2}namedServerLimitPerUser: 5\n scheduling:\n {3}userPlaceholder:\n- {4}replicas: 6\n\+ {4}replicas: 150\n```/,
+    );
+    assert.match(md, /## Message for users/);
+    // Names from the DB: no raw HTML, no table break, no emphasis.
+    assert.ok(!md.includes('<img'), 'HTML escaped');
+    assert.ok(md.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(md.includes('\\*\\*Bold\\*\\*\\|pipe'));
+    for (const line of md.split('\n').filter((l) => l.startsWith('| Server names JupyterHub 6 rejects')))
+      assert.equal(line.split(/(?<!\\)\|/).length, 6, 'four cells, no extra column');
+  });
+
+  it('the chart: now and with the changes, the last-server markers, escaped text', async () => {
+    const r = await report();
+    const spec = readinessChart(r);
+    assert.deepEqual(
+      spec.series.map((s) => s.label),
+      ['running now', 'waiting now', 'running with the changes'],
+    );
+    assert.deepEqual(spec.markers, [{ x: 0.5, label: 'with changes 30 s' }]);
+    const svg = readinessChartSvg(r);
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /);
+    assert.equal((svg.match(/<polyline /g) ?? []).length, 3);
+    const hostile = svgLineChart.render({
+      title: '<script>alert(1)</script> & "q"',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [
+        {
+          label: '</text><script>',
+          points: [
+            { x: 0, y: 0 },
+            { x: 1, y: 2 },
+          ],
+        },
+      ],
+    });
+    assert.ok(!hostile.includes('<script>'));
+    assert.ok(hostile.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;'));
+  });
+
+  it('hubops readiness --json on the class-start hub (the built CLI): the figures, checks, curve and values diff', async () => {
+    classStart();
+    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
+    const { stdout } = await run(process.execPath, [
+      builtCli(),
+      'readiness',
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      'hub-classroom',
+      '--attendees',
+      '150',
+      '--json',
+    ]);
+    const json = JSON.parse(stdout);
+    assert.deepEqual([json.lastServerMinutes, json.usersSeeing429, json.peakWaitingForNode], [null, 86, 64]);
+    for (const check of json.checks)
+      assert.deepEqual(Object.keys(check), ['id', 'name', 'verdict', 'detail', 'source']);
+    assert.ok(json.checks.every((c: { verdict: string }) => ['ok', 'warn', 'fail'].includes(c.verdict)));
+    assert.deepEqual(Object.keys(json.curve[0]), ['minute', 'running', 'waiting', 'waitingForNode']);
+    assert.deepEqual(json.curve[0], { minute: 0, running: 0, waiting: 150, waitingForNode: 42 });
+    assert.equal(json.valuesDiff.predicted.lastServerMinutes, 0.5);
+    assert.match(
+      json.valuesDiff.yaml,
+      /^hub:\n {2}concurrentSpawnLimit: 150\nscheduling:\n {2}userPlaceholder:\n {4}replicas: 150 {2}# at least 10 min before the event; set it back afterwards\n$/,
+    );
+  });
+
+  it('hubops readiness --markdown writes the report and its chart beside it; a snapshot feeds the DB checks', async () => {
+    classStart();
+    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
+    const snapshot = join(dir(), 'jupyterhub.sqlite');
+    writeFileSync(snapshot, await buildHubDb({ users: [{ name: 'ana', servers: [{ name: '', running: true }] }] }));
+    const out = join(dir(), 'classroom-readiness.md');
+    const { stdout } = await run(process.execPath, [
+      builtCli(),
+      'readiness',
+      `--kubeconfig=${kubeconfig}`,
+      '--namespace=hub-classroom',
+      '--attendees=100',
+      '--arrival-minutes=10',
+      `--snapshot=${snapshot}`,
+      `--markdown=${out}`,
+    ]);
+    assert.match(
+      stdout,
+      /^FAIL: 100 attendees over 10 min: the last server starts after 22\.6(5)? min; with the suggested changes, after /,
+    );
+    assert.match(stdout, /OK {4}Hub memory during a restart: Fits: JupyterHub 5\.0\.0-5\.3\.0 would need/);
+    assert.ok(existsSync(join(dir(), 'classroom-readiness.svg')));
+    assert.match(readFileSync(out, 'utf8'), /!\[Start-up curve[^\]]*\]\(classroom-readiness\.svg\)/);
+  });
+
+  it('bad arguments: exit 2 with the usage; an unknown namespace: exit 1 with a sentence', async () => {
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+    assert.equal(await main(['readiness', '--namespace', 'x'], io), 2);
+    assert.match(lines.join(''), /give --namespace and --attendees/);
+    lines.length = 0;
+    assert.equal(await main(['readiness', '--namespace', 'x', '--attendees', 'many'], io), 2);
+    assert.match(lines.join(''), /--attendees 'many' is not a number of attendees/);
+    classStart();
+    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
+    lines.length = 0;
+    assert.equal(
+      await main(['readiness', '--kubeconfig', kubeconfig, '--namespace', 'hub-nowhere', '--attendees', '5'], io),
+      1,
+    );
+    assert.equal(
+      lines.join(''),
+      'hubops readiness: No JupyterHub in namespace "hub-nowhere" of context "hubops-test".\n',
+    );
+  });
+
+  it('on Node 20 it says in one line that it needs a newer Node', async () => {
+    let err = '';
+    const code = await main(['readiness', '--namespace', 'x', '--attendees', '5'], {
+      out: () => undefined,
+      err: (t) => (err += t),
+      nodeVersion: '20.20.2',
+    });
+    assert.equal(code, 2);
+    assert.match(err, /^hubops readiness needs Node\.js 22\.19 or newer \(this is v20\.20\.2\)/);
+  });
+});
