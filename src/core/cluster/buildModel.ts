@@ -1,11 +1,18 @@
 import type { PodMetric, V1Node, V1Pod } from '@kubernetes/client-node';
-import { classifyEvent, toEventModel, type ClusterEvent } from './clusterEvents';
+import {
+  attributeNodeOom,
+  classifyEvent,
+  oomVictim,
+  toEventModel,
+  type ClusterEvent,
+  type OomCandidate,
+} from './clusterEvents';
 import { spawnLimitOf, type HubConfigRead } from './hubConfig';
 import { hubHealth } from './hubHealth';
 import type { HubMetricsReading } from './hubMetrics';
 import { discoverHubVersion } from './jupyterhubVersion';
 import { toIso, toMillis } from './kubeTime';
-import type { EventModel, HubModel, PodModel } from './model';
+import type { EventModel, HubModel, PodKernelOom, PodModel } from './model';
 import { podMemory } from './podMemory';
 import { pendingReason } from './podPending';
 import { lastTermination, podStatusWord, restartsOf } from './podTermination';
@@ -111,7 +118,9 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
   for (const m of snapshot.podMetrics ?? []) metricsByPod.set(podKey(m.metadata.namespace, m.metadata.name), m);
 
   const eventsByPod = new Map<string, ClusterEvent[]>();
-  const classified: { event: ClusterEvent; model: EventModel }[] = [];
+  const classified: { event: ClusterEvent; model: EventModel; attributedTo?: string }[] = [];
+  const oomCandidates = snapshot.pods.map(oomCandidate);
+  const kernelOoms = new Map<string, PodKernelOom>();
   for (const event of snapshot.events) {
     if (event.object.kind === 'Pod') {
       const key = podKey(event.object.namespace || event.namespace, event.object.name);
@@ -120,7 +129,26 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
       list.push(event);
     }
     const kind = classifyEvent(event);
-    if (kind) classified.push({ event, model: toEventModel(event, kind) });
+    if (!kind) continue;
+    const model = toEventModel(event, kind);
+    // A kernel OOM kill that only the node reports: put it on the user server it happened in, if known.
+    const found =
+      (kind === 'oom-killing' || kind === 'system-oom') && event.object.kind === 'Node'
+        ? attributeNodeOom(event, oomCandidates)
+        : null;
+    if (found) {
+      model.pod = found.pod.name;
+      const previous = kernelOoms.get(found.pod.key);
+      const newer = !previous || (toMillis(model.time) ?? 0) >= (toMillis(previous.time) ?? 0);
+      kernelOoms.set(found.pod.key, {
+        time: newer ? model.time : previous.time,
+        process: newer ? (oomVictim(model.message) ?? '') : previous.process,
+        count: (previous?.count ?? 0) + event.count,
+        node: model.node ?? '',
+        how: found.how,
+      });
+    }
+    classified.push({ event, model, ...(found ? { attributedTo: found.pod.key } : {}) });
   }
 
   const nodesJoining = (snapshot.nodes ?? []).filter((node) => {
@@ -149,10 +177,13 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
   // for anything else in a hub namespace (a pod already gone, a PVC), the namespace's hub.
   const eventsByHub = new Map<string, EventModel[]>();
   const scaleUpPodsByHub = new Map<string, Set<string>>();
-  for (const { event, model } of classified) {
+  for (const { event, model, attributedTo } of classified) {
     let hubs: Iterable<string> = [];
     const namespace = event.object.namespace || event.namespace;
-    if (event.object.kind === 'Node') {
+    const attributedHub = attributedTo ? hubOfPod.get(attributedTo) : undefined;
+    if (attributedHub) {
+      hubs = [attributedHub];
+    } else if (event.object.kind === 'Node') {
       hubs = hubsOfNode.get(event.object.name) ?? [];
     } else {
       const byPod = event.object.kind === 'Pod' ? hubOfPod.get(podKey(namespace, event.object.name)) : undefined;
@@ -183,7 +214,7 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
     const key = hubKey(group.namespace, group.release);
     const extras = snapshot.hubExtras?.get(key) ?? {};
     const pods = group.pods
-      .map((pod) => podModel(pod, snapshot, metricsByPod, eventsByPod))
+      .map((pod) => podModel(pod, snapshot, metricsByPod, eventsByPod, kernelOoms))
       .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name));
     const byRole = (role: string) => group.pods.filter((p) => podRole(p) === role);
     const version = discoverHubVersion(byRole('hub'), group.pods, byRole('user'));
@@ -219,11 +250,25 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
 
 const roleOrder: Record<PodModel['role'], number> = { hub: 0, proxy: 1, user: 2, placeholder: 3, other: 4 };
 
+function oomCandidate(pod: V1Pod): OomCandidate {
+  const role = podRole(pod);
+  return {
+    key: podKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''),
+    name: pod.metadata?.name ?? '',
+    uid: pod.metadata?.uid ?? '',
+    node: pod.spec?.nodeName ?? null,
+    isUserServer: role === 'user',
+    limitBytes: podMemory(pod, role, undefined).limitBytes,
+    createdMs: toMillis(pod.metadata?.creationTimestamp),
+  };
+}
+
 function podModel(
   pod: V1Pod,
   snapshot: ClusterSnapshot,
   metricsByPod: Map<string, PodMetric>,
   eventsByPod: Map<string, ClusterEvent[]>,
+  kernelOoms: Map<string, PodKernelOom>,
 ): PodModel {
   const namespace = pod.metadata?.namespace ?? '';
   const name = pod.metadata?.name ?? '';
@@ -247,6 +292,8 @@ function podModel(
   if (role === 'user') {
     const user = userServerOf(pod);
     if (user) model.user = user;
+    const oom = kernelOoms.get(podKey(namespace, name));
+    if (oom) model.kernelOom = oom;
   }
   return model;
 }

@@ -1,4 +1,5 @@
 import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
+import { formatBytes } from '../units';
 import { toIso, toMillis } from './kubeTime';
 import type { EventKind, EventModel } from './model';
 
@@ -112,6 +113,83 @@ export function toEventModel(event: ClusterEvent, kind: EventKind): EventModel {
   const node = eventNode(event);
   if (node) model.node = node;
   return model;
+}
+
+/** What the kernel said about one OOM kill, from node-problem-detector's `OOMKilling` text. */
+export interface NodeOomKill {
+  process: string;
+  pid: number | null;
+  /** anon + file + shmem RSS of the killed process, in bytes; null when the text does not give them. */
+  rssBytes: number | null;
+  /** "Memory cgroup out of memory": a container reached its own limit (not the node running out). */
+  cgroup: boolean;
+  /** The pod's uid when the text carries its cgroup path (`…/pod<uid>/…`). */
+  podUid: string | null;
+}
+
+export function parseNodeOom(message: string): NodeOomKill | null {
+  const process = oomVictim(message);
+  if (!process) return null;
+  const kB = (name: string) => {
+    const m = new RegExp(`\\b${name}:(\\d+)kB`).exec(message);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  const parts = [kB('anon-rss'), kB('file-rss'), kB('shmem-rss')];
+  const uid = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/.exec(message)?.[1];
+  const pid = /Killed process (\d+)/.exec(message)?.[1] ?? /pid:? ?(\d+)/.exec(message)?.[1];
+  return {
+    process,
+    pid: pid ? Number(pid) : null,
+    rssBytes: parts[0] === null ? null : parts.reduce<number>((sum, v) => sum + (v ?? 0), 0),
+    cgroup: /Memory cgroup out of memory/i.test(message),
+    podUid: uid ? uid.replace(/_/g, '-') : null,
+  };
+}
+
+/** A pod a node's OOM kill may have happened in. */
+export interface OomCandidate {
+  key: string;
+  name: string;
+  uid: string;
+  node: string | null;
+  /** Only user servers are attributed: the hub's and proxy's own kills show in their container status. */
+  isUserServer: boolean;
+  limitBytes: number | null;
+  createdMs: number | null;
+}
+
+/**
+ * The user server a node-reported OOM kill happened in, when the text and the node's pods say which: the
+ * pod's cgroup in the text, else the only user server on the node whose memory limit fits the killed
+ * process (a cgroup kill happens at the container's limit), else the only user server on the node.
+ */
+export function attributeNodeOom(
+  event: ClusterEvent,
+  candidates: readonly OomCandidate[],
+): { pod: OomCandidate; how: string } | null {
+  const kill = parseNodeOom(event.message);
+  if (!kill) return null;
+  if (kill.podUid) {
+    const pod = candidates.find((c) => c.uid === kill.podUid && c.isUserServer);
+    return pod ? { pod, how: 'the pod named in the kernel’s cgroup path' } : null;
+  }
+  const node = eventNode(event);
+  if (!node) return null;
+  const at = event.firstTime ?? event.lastTime;
+  const onNode = candidates.filter(
+    (c) => c.isUserServer && c.node === node && (at === null || c.createdMs === null || c.createdMs <= at),
+  );
+  if (kill.cgroup && kill.rssBytes !== null) {
+    const rss = kill.rssBytes;
+    const fits = onNode.filter((c) => c.limitBytes !== null && rss <= c.limitBytes * 1.02 && rss >= c.limitBytes * 0.5);
+    if (fits.length === 1)
+      return {
+        pod: fits[0]!,
+        how: `the only user server on ${node} whose ${formatBytes(fits[0]!.limitBytes!)} limit fits the killed process (${formatBytes(rss)})`,
+      };
+    if (fits.length > 1) return null;
+  }
+  return onNode.length === 1 ? { pod: onNode[0]!, how: `the only user server on ${node}` } : null;
 }
 
 /** The killed process's name in node OOM events, when the text gives it. */

@@ -1,3 +1,4 @@
+import { formatBytes } from '../units';
 import { formatAgo, toMillis } from './kubeTime';
 import type { HubHealth, PodModel, SpawnPressure } from './model';
 
@@ -7,6 +8,8 @@ export const recentOomMs = 10 * 60_000;
 export const recentRestartMs = 60 * 60_000;
 /** More user servers than this waiting to start is worth a look even below the spawn limit. */
 export const manyPending = 10;
+/** A hub using this share of its memory limit is near it: one busy moment from an OOM kill. */
+export const hubMemoryHighRatio = 0.8;
 
 const describeTermination = (pod: PodModel, now: number): string => {
   const t = pod.lastTermination!;
@@ -23,6 +26,19 @@ const within = (pod: PodModel, ms: number, now: number): boolean => {
   const finished = toMillis(pod.lastTermination?.finishedAt);
   return finished !== null && now - finished <= ms;
 };
+
+/**
+ * "hub memory at 92% of its 2Gi limit (1.8Gi)", with the last OOM kill however long ago it was: a hub
+ * that was killed for memory hours ago and is close to its limit again is the same risk.
+ */
+function nearMemoryLimit(hub: PodModel, now: number): string | null {
+  const { usedBytes, limitBytes } = hub.memory;
+  if (usedBytes === null || !limitBytes || usedBytes < limitBytes * hubMemoryHighRatio) return null;
+  const pct = Math.round((usedBytes / limitBytes) * 100);
+  const t = hub.lastTermination;
+  const oom = t?.cause === 'oom' ? `, last OOMKilled ${formatAgo(t.finishedAt, now)}` : '';
+  return `hub memory at ${pct}% of its ${formatBytes(limitBytes)} limit (${formatBytes(usedBytes)})${oom}`;
+}
 
 /**
  * ok | degraded | down, with the reasons in the operator's words. Down: users cannot log in or spawn
@@ -48,6 +64,8 @@ export function hubHealth(
       if (recentOom) down.push(`hub ${describeTermination(hub, now)}`);
       else if (within(hub, recentRestartMs, now)) degraded.push(`hub restarted: ${describeTermination(hub, now)}`);
     }
+    const near = nearMemoryLimit(hub, now);
+    if (near) degraded.push(near);
   }
 
   const proxies = pods.filter((p) => p.role === 'proxy' && p.status !== 'Terminating');

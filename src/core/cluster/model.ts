@@ -94,6 +94,23 @@ export interface PodUser {
   source: 'annotation' | 'label' | 'pod-name';
 }
 
+/**
+ * A kernel OOM kill inside the pod that only its node reported (node-problem-detector's `OOMKilling`):
+ * when the killed process is not the container's main one (a notebook kernel), the container keeps
+ * running and its status says nothing.
+ */
+export interface PodKernelOom {
+  /** ISO time of the latest such kill. */
+  time: string | null;
+  /** The killed process's name, as the kernel logged it (python3, R, …). */
+  process: string;
+  /** Kills attributed to this pod (an event's count included). */
+  count: number;
+  node: string;
+  /** Why this pod and not another on the node, in words. */
+  how: string;
+}
+
 export interface PodModel {
   name: string;
   uid: string;
@@ -111,6 +128,7 @@ export interface PodModel {
   lastTermination: PodTermination | null;
   pending: PodPending | null;
   user?: PodUser;
+  kernelOom?: PodKernelOom;
 }
 
 export type EventKind =

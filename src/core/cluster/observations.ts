@@ -1,4 +1,5 @@
 import { oomVictim } from './clusterEvents';
+import { hubMemoryHighRatio } from './hubHealth';
 import { formatBytes } from './quantity';
 import { formatDuration, toMillis } from './kubeTime';
 import type { EventKind, EventModel, HubModel, PodModel, SpawnPressureLevel } from './model';
@@ -50,8 +51,11 @@ const journalKindOfEvent: Record<EventKind, string> = {
   warning: 'warning',
 };
 
-/** At this share of its limit a hub's memory is worth a journal line (the start-up query's peak lands on top). */
-export const hubMemoryWarnRatio = 0.8;
+/**
+ * At this share of its limit a hub's memory is worth a journal line (the start-up query's peak lands on
+ * top); the same share makes the hub degraded in the tree.
+ */
+export const hubMemoryWarnRatio = hubMemoryHighRatio;
 /** On the first look, terminations older than this are history, not news. */
 const firstLookWindowMs = 60 * 60_000;
 

@@ -1,5 +1,6 @@
 import { formatBytes } from '../units';
-import { formatMinutes, hubMemoryHighRatio } from './checks';
+import { hubMemoryHighRatio } from '../cluster/hubHealth';
+import { formatMinutes } from './checks';
 import type { EventPlan, ReadinessInputs } from './inputs';
 import { nodeHeadroom, queueModel, slotsNow, slotsPerNewNode, userRequest, type Adjustments } from './queueModel';
 import { simulateStartup, type CurvePoint, type StartupPrediction } from './simulate';

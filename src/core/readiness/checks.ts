@@ -1,3 +1,4 @@
+import { hubMemoryHighRatio } from '../cluster/hubHealth';
 import { formatAgo } from '../cluster/kubeTime';
 import { formatBytes, formatSeconds } from '../units';
 import type { EventPlan, ReadinessInputs } from './inputs';
@@ -19,8 +20,7 @@ export interface ReadinessCheck {
   source: string;
 }
 
-/** Hub memory above this share of its limit is "near the limit" (the Clusters view uses the same). */
-export const hubMemoryHighRatio = 0.8;
+/** Hub memory above this share of its limit fails the check (above `hubMemoryHighRatio` it warns, as the tree does). */
 export const hubMemoryCriticalRatio = 0.9;
 
 /** Minutes for people: "45 s", "10.5 min", "2 h 5 min". */
