@@ -121,13 +121,15 @@ export const svgLineChart: ChartRenderer = {
         `<polyline fill="none" stroke="${color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''} points="${points.join(' ')}"/>`,
       );
     });
-    for (const m of spec.markers ?? []) {
-      const x = X(m.x).toFixed(1);
+    (spec.markers ?? []).forEach((m, i) => {
+      const x = X(m.x);
+      // Labels near an edge grow inwards; a second marker's label sits a line lower.
+      const anchor = x < margin.left + 60 ? 'start' : x > width - margin.right - 60 ? 'end' : 'middle';
       out.push(
-        `<line x1="${x}" y1="${margin.top}" x2="${x}" y2="${margin.top + plotH}" stroke="#57606a" stroke-dasharray="2 3"/>`,
-        `<text x="${x}" y="${margin.top - 4}" text-anchor="middle" fill="#57606a">${escapeXml(m.label)}</text>`,
+        `<line x1="${x.toFixed(1)}" y1="${margin.top}" x2="${x.toFixed(1)}" y2="${margin.top + plotH}" stroke="#57606a" stroke-dasharray="2 3"/>`,
+        `<text x="${(anchor === 'start' ? x + 4 : anchor === 'end' ? x - 4 : x).toFixed(1)}" y="${margin.top + 12 + i * 14}" text-anchor="${anchor}" fill="#57606a">${escapeXml(m.label)}</text>`,
       );
-    }
+    });
     let lx = margin.left;
     const ly = height - 14;
     spec.series.forEach((series, i) => {

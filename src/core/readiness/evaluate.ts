@@ -50,7 +50,10 @@ export function evaluateReadiness(inputs: ReadinessInputs, plan: EventPlan): Rea
   const prediction = simulateStartup(queueModel(inputs, plan));
   const checks = readinessChecks(inputs, plan, prediction);
   const valuesDiff = suggestChanges(inputs, plan);
-  const scaleUpMinutes = inputs.scaleUpSeconds.value / 60;
+  const timing = {
+    scaleUpMinutes: inputs.scaleUpSeconds.value / 60,
+    startTimeoutMinutes: inputs.startTimeoutSeconds.value / 60,
+  };
   const lines = inputLines(inputs);
   const changed = valuesDiff.changes.length > 0;
   const afterChanges = changed ? simulateAfter(inputs, plan, valuesDiff) : null;
@@ -76,9 +79,9 @@ export function evaluateReadiness(inputs: ReadinessInputs, plan: EventPlan): Rea
     curve: prediction.curve,
     checks,
     valuesDiff,
-    userMessage: userMessage(plan, prediction, scaleUpMinutes, 'the hub as it is now'),
+    userMessage: userMessage(plan, prediction, timing, 'the hub as it is now'),
     userMessageAfterChanges: afterChanges
-      ? userMessage(plan, afterChanges, scaleUpMinutes, 'after the suggested changes')
+      ? userMessage(plan, afterChanges, timing, 'after the suggested changes')
       : null,
     inputs: lines,
     assumptions: [...new Set(lines.filter((l) => l.assumed).map((l) => `${l.name}: ${l.source}`))],

@@ -2,6 +2,7 @@ import { svgLineChart, type ChartRenderer, type LineChartSpec } from '../chart/l
 import { redactSecrets, safeText } from '../incident/redact';
 import { formatMinutes } from './checks';
 import type { ReadinessReport } from './evaluate';
+import type { CurvePoint } from './simulate';
 
 /** The start-up curve (now, and with the suggested changes) as a chart description. */
 export function readinessChart(report: ReadinessReport): LineChartSpec {
@@ -11,26 +12,23 @@ export function readinessChart(report: ReadinessReport): LineChartSpec {
     markers.push({ x: report.lastServerMinutes, label: `last server ${formatMinutes(report.lastServerMinutes)}` });
   if (after?.lastServerMinutes !== null && after?.lastServerMinutes !== undefined)
     markers.push({ x: after.lastServerMinutes, label: `with changes ${formatMinutes(after.lastServerMinutes)}` });
+  // Every line runs to the chart's end: a finished curve stays flat where it ended.
+  const end = Math.max(report.curve.at(-1)?.minute ?? 0, after?.curve.at(-1)?.minute ?? 0);
+  const line = (curve: readonly CurvePoint[], y: (c: CurvePoint) => number) => {
+    const points = curve.map((c) => ({ x: c.minute, y: y(c) }));
+    const last = points.at(-1);
+    if (last && last.x < end) points.push({ x: end, y: last.y });
+    return points;
+  };
   return {
     title: `${report.hub.namespace}: ${report.plan.attendees} attendees${report.plan.arrivalMinutes ? ` over ${formatMinutes(report.plan.arrivalMinutes)}` : ' at once'}`,
     xLabel: 'minutes from the start',
     yLabel: 'attendees',
     series: [
-      { label: 'running now', steps: true, points: report.curve.map((c) => ({ x: c.minute, y: c.running })) },
-      {
-        label: 'waiting now',
-        steps: true,
-        dashed: true,
-        points: report.curve.map((c) => ({ x: c.minute, y: c.waiting })),
-      },
+      { label: 'running now', steps: true, points: line(report.curve, (c) => c.running) },
+      { label: 'waiting now', steps: true, dashed: true, points: line(report.curve, (c) => c.waiting) },
       ...(after
-        ? [
-            {
-              label: 'running with the changes',
-              steps: true,
-              points: after.curve.map((c) => ({ x: c.minute, y: c.running })),
-            },
-          ]
+        ? [{ label: 'running with the changes', steps: true, points: line(after.curve, (c) => c.running) }]
         : []),
     ],
     markers,

@@ -24,20 +24,29 @@ const minutesText = (m: number) =>
  * Plain words, no jargon: how long a server may take to start, why that is expected, and what to do.
  * The class-start incident showed that users read expected slowness as the hub being broken.
  */
-export function userMessage(plan: EventPlan, p: StartupPrediction, scaleUpMinutes: number, basis: string): UserMessage {
+export function userMessage(
+  plan: EventPlan,
+  p: StartupPrediction,
+  timing: { scaleUpMinutes: number; startTimeoutMinutes: number },
+  basis: string,
+): UserMessage {
   const worst = p.longestWaitMinutes ?? p.endMinute;
   const upTo = friendlyMinutes(Math.max(p.p90WaitMinutes ?? worst, 0.5));
   const most = friendlyMinutes(Math.max(p.medianWaitMinutes ?? 0, 0.5));
   const reasons: string[] = [];
   if (p.scaleUps.length)
     reasons.push(
-      `when many people start at once, the hub asks for more computers, and each one takes about ${minutesText(Math.max(1, Math.round(scaleUpMinutes)))} to join`,
+      `when many people start at once, the hub asks for more computers, and each one takes about ${minutesText(Math.max(1, Math.round(timing.scaleUpMinutes)))} to join`,
     );
   if (p.usersSeeing429 > 0) reasons.push('the hub starts a limited number of servers at a time, to stay healthy');
-  const why = reasons.length ? ` This is expected: ${reasons.join('; and ')}.` : '';
+  const why = reasons.join('; and ');
   const retry =
     p.usersSeeing429 > 0
       ? ' If you see "Too many users trying to log in right now", wait a minute and click Start again.'
+      : '';
+  const timeout =
+    p.longestPendingMinutes > timing.startTimeoutMinutes
+      ? ' If the page says your server failed to start in time, click Start again.'
       : '';
   const shortfall =
     p.lastServerMinutes === null
@@ -45,10 +54,10 @@ export function userMessage(plan: EventPlan, p: StartupPrediction, scaleUpMinute
       : '';
   const slow = upTo > 1;
   const before = slow
-    ? `When the session starts, your Jupyter server may take up to ${minutesText(upTo)} to start (most start within ${minutesText(most)}).${why} Please log in a few minutes early, click Start once and keep the page open: it opens your server by itself.${retry}${shortfall}`
+    ? `When the session starts, your Jupyter server may take up to ${minutesText(upTo)} to start (most start within ${minutesText(most)}).${why ? ` This is expected: ${why}.` : ''} Please log in a few minutes early, click Start once and keep the page open: it opens your server by itself.${retry}${timeout}${shortfall}`
     : `When the session starts, your Jupyter server should start within a minute. Log in, click Start once and keep the page open: it opens your server by itself.${retry}${shortfall}`;
   const during = slow
-    ? `Servers are starting slowly right now: this is expected, not an outage.${why} Keep the "Your server is starting" page open; it can take up to ${minutesText(upTo)}. Please do not reload it again and again.${retry}`
+    ? `Servers are starting slowly right now. This is expected, not an outage${why ? `: ${why}` : ''}. Keep the "Your server is starting" page open; it can take up to ${minutesText(upTo)}. Please do not reload it again and again.${retry}${timeout}`
     : `Servers are starting normally. If yours is not up within a couple of minutes, reload the page once.${retry}`;
   return { before, during, basis };
 }
