@@ -104,7 +104,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
   const tries = new Map<string, { at: number; attempts: number; order: number }>();
   const placeholders = new Map<number, { node?: string; gen: number }>();
   const readyNodes: string[] = Array.from({ length: userNodes }, (_, i) => userPoolNode(i));
-  const scaleUps: { arriveAt: number; from: number; to: number }[] = [];
+  const scaleUps: { arriveAt: number; from: number; to: number; message: string }[] = [];
   const metrics: HubMetricsState = {
     runningServers: 0,
     totalUsers: 612,
@@ -283,14 +283,29 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       }
       scaleUps.splice(scaleUps.indexOf(s), 1);
     }
-    // Like the real autoscaler, pods that fit on nodes already on their way trigger nothing new.
+    // Like the real autoscaler, pods that fit on nodes already on their way ask for nothing new: they
+    // wait for the scale-up in flight (and say so, as the tree shows it).
     const pending = [...users.entries()].filter(([, u]) => u.phase === 'pending');
     const upcoming = scaleUps.reduce((sum, s) => sum + (s.to - s.from) * usersPerNode, 0);
     const beyond = pending.length - upcoming;
     const uncovered = pending.filter(([, u]) => !u.scaleUp);
-    if (beyond <= 0 || uncovered.length === 0) return;
+    const triggered = (name: string, u: UserState, message: string) => {
+      u.scaleUp = true;
+      recordEvent(ctx, {
+        involved: ctx.cluster.get<Pod>('Pod', ns, userPodName(name))!,
+        reason: 'TriggeredScaleUp',
+        source: 'cluster-autoscaler',
+        message,
+      });
+    };
+    const inFlight = scaleUps.at(-1);
+    const held = inFlight ? uncovered.slice(0, Math.max(0, uncovered.length - Math.max(beyond, 0))) : [];
+    for (const [name, u] of held) triggered(name, u, inFlight!.message);
+    const rest = uncovered.slice(held.length);
+    // The decision counts every pending pod; the marks only keep events to one per pod.
+    if (beyond <= 0) return;
     if (plannedNodes >= poolMax) {
-      for (const [name, u] of uncovered)
+      for (const [name, u] of rest)
         if (u.attempts % 4 === 1)
           recordEvent(ctx, {
             involved: ctx.cluster.get<Pod>('Pod', ns, userPodName(name))!,
@@ -302,17 +317,8 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
     }
     const to = Math.min(poolMax, plannedNodes + Math.ceil(beyond / usersPerNode));
     const message = `pod triggered scale-up: [{${userPoolGroup} ${plannedNodes}->${to} (max: ${poolMax})}]`;
-    const covered = uncovered.slice(0, (to - plannedNodes) * usersPerNode);
-    for (const [name, u] of covered) {
-      u.scaleUp = true;
-      recordEvent(ctx, {
-        involved: ctx.cluster.get<Pod>('Pod', ns, userPodName(name))!,
-        reason: 'TriggeredScaleUp',
-        source: 'cluster-autoscaler',
-        message,
-      });
-    }
-    scaleUps.push({ arriveAt: ctx.elapsedMs + provisionMs, from: plannedNodes, to });
+    for (const [name, u] of rest.slice(0, (to - plannedNodes) * usersPerNode)) triggered(name, u, message);
+    scaleUps.push({ arriveAt: ctx.elapsedMs + provisionMs, from: plannedNodes, to, message });
     plannedNodes = to;
   };
 
