@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { messageOf } from '../core/result';
 import { analyzeHubDb, formatBytes, formatSeconds, MAX_STALE_DAYS, openHubDb, type HubDbAnalysis } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
@@ -14,16 +13,11 @@ import {
   wholeNumber,
   type Subcommand,
 } from './io';
+import { bundledWasm } from './sqlWasm';
 
 const USAGE =
   'usage: hubops analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json] [--cleanup-script bash|python]';
 const STALE_DAYS = wholeNumber(1, MAX_STALE_DAYS, 'days');
-
-/** The bundle ships sql.js's wasm beside itself (dist/sql-wasm.wasm); under tsx sql.js finds its own. */
-function bundledWasm(): string | undefined {
-  const beside = join(__dirname, 'sql-wasm.wasm');
-  return existsSync(beside) ? beside : undefined;
-}
 
 /**
  * `hubops analyze FILE`: what restarting the hub on this DB would cost (rows, memory, time) per

@@ -2,7 +2,7 @@ import { formatAgo } from '../core/cluster/kubeTime';
 import { listContext } from '../core/cluster/listPass';
 import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
-import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { chooseContext, printable } from './clusterContext';
 import { badArguments, parseArgs, unknownOptions, table, type CliIo, type Subcommand } from './io';
 
 /**
@@ -20,22 +20,14 @@ export const cluster: Subcommand = async (args, io) => {
     const v = options.get(name);
     return typeof v === 'string' ? v : undefined;
   };
-  const loaded = loadKubeconfig(kubeconfigFiles(value('kubeconfig')));
-  for (const problem of loaded.problems) io.err(`${problem.message}\n`);
-  const context = value('context') ?? loaded.currentContext;
-  if (!context) {
-    io.err('hubops cluster: no current context in the kubeconfig; pass --context NAME.\n');
-    return 1;
-  }
-  if (!loaded.contexts.some((c) => c.name === context)) {
-    io.err(`hubops cluster: no context "${printable(context)}" in ${loaded.files.join(', ')}.\n`);
-    return 1;
-  }
+  const chosen = chooseContext('cluster', { kubeconfig: value('kubeconfig'), context: value('context') }, io);
+  if (chosen === 1) return 1;
+  const { kubeConfig, context } = chosen;
   const namespaces = (value('namespace') ?? '')
     .split(',')
     .map((ns) => ns.trim())
     .filter(Boolean);
-  const model = await listContext(loaded.kubeConfig, context, { namespaces });
+  const model = await listContext(kubeConfig, context, { namespaces });
   if (options.has('json')) {
     const json: ClusterModel = { contexts: [model] };
     io.out(JSON.stringify(json, null, 2) + '\n');
@@ -105,10 +97,4 @@ function podRow(pod: PodModel, now: number): string[] {
     printable(termination),
     printable(pod.pending?.reason ?? ''),
   ];
-}
-
-/** Cluster text (event messages, user names) may hold terminal escapes: show them, never run them. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
 import {
   evaluateReadiness,
   formatMinutes,
@@ -10,18 +9,14 @@ import {
   type ReadinessReport,
 } from '../core/readiness';
 import { messageOf } from '../core/result';
+import { chooseContext, printable } from './clusterContext';
 import { parseArgs, table, type Subcommand } from './io';
+import { bundledWasm } from './sqlWasm';
 
 const USAGE =
   'usage: hubops readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME]\n' +
   '                        [--snapshot FILE] [--release NAME] [--pool-max NODES] [--scale-up-minutes M]\n' +
   '                        [--spawn-seconds S] [--kubeconfig FILE] [--json] [--markdown FILE.md]\n';
-
-/** The bundle ships sql.js's wasm beside itself (dist/sql-wasm.wasm); under tsx sql.js finds its own. */
-function bundledWasm(): string | undefined {
-  const beside = join(__dirname, 'sql-wasm.wasm');
-  return existsSync(beside) ? beside : undefined;
-}
 
 /**
  * `hubops readiness`: will this hub hold an event of N attendees? Reads the hub's values, the user pool,
@@ -104,13 +99,9 @@ export const readiness: Subcommand = async (args, io) => {
     }
   }
 
-  const loaded = loadKubeconfig(kubeconfigFiles(value('kubeconfig')));
-  for (const problem of loaded.problems) io.err(`${problem.message}\n`);
-  const context = value('context') ?? loaded.currentContext;
-  if (!context) {
-    io.err('hubops readiness: no current context in the kubeconfig; pass --context NAME.\n');
-    return 1;
-  }
+  const chosen = chooseContext('readiness', { kubeconfig: value('kubeconfig'), context: value('context') }, io);
+  if (chosen === 1) return 1;
+  const { kubeConfig, context } = chosen;
   const overrides = {
     ...(poolMax !== undefined ? { poolMaxNodes: poolMax } : {}),
     ...(scaleUp !== undefined ? { scaleUpSeconds: scaleUp * 60 } : {}),
@@ -118,7 +109,7 @@ export const readiness: Subcommand = async (args, io) => {
   };
   const release = value('release');
   const profile = value('profile');
-  const read = await readReadinessInputs(loaded.kubeConfig, {
+  const read = await readReadinessInputs(kubeConfig, {
     context,
     namespace,
     ...(release ? { release } : {}),
@@ -196,7 +187,12 @@ function text(r: ReadinessReport): string {
   out.push('', `Message for users (${m.basis}):`, '', `  Before: ${m.before}`, '', `  During: ${m.during}`);
   if (r.assumptions.length) out.push('', 'Assumed:', ...r.assumptions.map((a) => `  - ${a}`));
   if (r.warnings.length) out.push('', 'Partly readable:', ...r.warnings.map((w) => `  - ${w}`));
-  return printable(out.join('\n')) + '\n';
+  return (
+    out
+      .flatMap((l) => l.split('\n'))
+      .map(printable)
+      .join('\n') + '\n'
+  );
 }
 
 /** The running curve in one line of block characters (at most 80), for a terminal. */
@@ -209,13 +205,4 @@ function sparkline(r: ReadinessReport): string {
   );
   const line = points.map((p) => blocks[Math.round((p.running / Math.max(r.plan.attendees, 1)) * 8)]).join('');
   return `  running |${line}| 0–${formatMinutes(r.curve.at(-1)?.minute ?? 0)}`;
-}
-
-/** Cluster text (names) may hold terminal escapes: show them, never run them. */
-function printable(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }

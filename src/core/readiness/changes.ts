@@ -286,37 +286,39 @@ function treeOf(changes: SuggestedChange[]): Tree {
 const scalar = (v: string | number | null) =>
   v === null ? 'null' : typeof v === 'number' ? String(v) : /^[\w.-]+$/.test(v) ? v : JSON.stringify(v);
 
-function valuesDiffText(changes: SuggestedChange[]): string {
+/** The changes' keys as nested YAML; `leaf` writes the lines of one change at its indent. */
+function renderTree(
+  changes: SuggestedChange[],
+  branch: (pad: string, key: string) => string,
+  leaf: (pad: string, key: string, change: SuggestedChange) => string[],
+): string {
   const lines: string[] = [];
   const walk = (tree: Tree, depth: number) => {
     for (const [key, value] of tree) {
       const pad = '  '.repeat(depth);
       if (value instanceof Map) {
-        lines.push(` ${pad}${key}:`);
+        lines.push(branch(pad, key));
         walk(value, depth + 1);
-      } else {
-        if (value.from !== null) lines.push(`-${pad}${key}: ${scalar(value.from)}`);
-        lines.push(`+${pad}${key}: ${scalar(value.to)}`);
-      }
+      } else lines.push(...leaf(pad, key, value));
     }
   };
   walk(treeOf(changes), 0);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-function valuesYaml(changes: SuggestedChange[]): string {
-  const lines: string[] = [];
-  const walk = (tree: Tree, depth: number) => {
-    for (const [key, value] of tree) {
-      const pad = '  '.repeat(depth);
-      if (value instanceof Map) {
-        lines.push(`${pad}${key}:`);
-        walk(value, depth + 1);
-      } else {
-        lines.push(`${pad}${key}: ${scalar(value.to)}${value.when ? `  # ${value.when}` : ''}`);
-      }
-    }
-  };
-  walk(treeOf(changes), 0);
-  return lines.length ? `${lines.join('\n')}\n` : '';
-}
+const valuesDiffText = (changes: SuggestedChange[]) =>
+  renderTree(
+    changes,
+    (pad, key) => ` ${pad}${key}:`,
+    (pad, key, c) => [
+      ...(c.from !== null ? [`-${pad}${key}: ${scalar(c.from)}`] : []),
+      `+${pad}${key}: ${scalar(c.to)}`,
+    ],
+  );
+
+const valuesYaml = (changes: SuggestedChange[]) =>
+  renderTree(
+    changes,
+    (pad, key) => `${pad}${key}:`,
+    (pad, key, c) => [`${pad}${key}: ${scalar(c.to)}${c.when ? `  # ${c.when}` : ''}`],
+  );

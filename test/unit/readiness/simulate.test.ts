@@ -1,36 +1,6 @@
 import assert from 'node:assert/strict';
-import {
-  fitCount,
-  simulateStartup,
-  type QueueModel,
-  type Resources,
-  type SimNode,
-} from '../../../src/core/readiness/simulate';
-
-const GiB = 2 ** 30;
-const user: Resources = { memoryBytes: GiB, cpuMillis: 0, pods: 1 };
-/** A node with room for `slots` user servers (memory-bound) and `placeholders` of them held by placeholders. */
-const node = (slots: number, placeholders = 0): SimNode => ({
-  free: { memoryBytes: (slots - placeholders) * GiB, cpuMillis: 4000, pods: 110 },
-  placeholders,
-});
-
-const model = (over: Partial<QueueModel>): QueueModel => ({
-  attendees: 100,
-  arrivalMinutes: 0,
-  spawnLimit: 64,
-  activeServerLimit: null,
-  activeServersAtStart: 0,
-  spawnSeconds: 30,
-  retrySeconds: { min: 30, max: 60 },
-  user,
-  placeholder: user,
-  nodes: [node(14), node(14), node(14)],
-  pendingPlaceholders: 0,
-  newNode: { memoryBytes: 14.5 * GiB, cpuMillis: 4000, pods: 110 },
-  autoscaler: null,
-  ...over,
-});
+import { fitCount, simulateStartup } from '../../../src/core/readiness/simulate';
+import { GiB, model, node, user } from './queueFixtures';
 
 describe('readiness: spawn queue simulation', () => {
   it('fits pods by every requested dimension', () => {

@@ -1,25 +1,8 @@
 import assert from 'node:assert/strict';
-import { simulateStartup, type QueueModel } from '../../../src/core/readiness/simulate';
+import { simulateStartup } from '../../../src/core/readiness/simulate';
 import { friendlyMinutes, userMessage } from '../../../src/core/readiness/userMessage';
+import { model, node } from './queueFixtures';
 
-const GiB = 2 ** 30;
-const node = (slots: number) => ({ free: { memoryBytes: slots * GiB, cpuMillis: 4000, pods: 110 }, placeholders: 0 });
-const model = (over: Partial<QueueModel>): QueueModel => ({
-  attendees: 100,
-  arrivalMinutes: 0,
-  spawnLimit: 64,
-  activeServerLimit: null,
-  activeServersAtStart: 0,
-  spawnSeconds: 30,
-  retrySeconds: { min: 30, max: 60 },
-  user: { memoryBytes: GiB, cpuMillis: 0, pods: 1 },
-  placeholder: { memoryBytes: GiB, cpuMillis: 0, pods: 1 },
-  nodes: [node(200)],
-  pendingPlaceholders: 0,
-  newNode: { memoryBytes: 14 * GiB, cpuMillis: 4000, pods: 110 },
-  autoscaler: null,
-  ...over,
-});
 const timing = { scaleUpMinutes: 10, startTimeoutMinutes: 5 };
 
 describe('readiness: the message for users', () => {

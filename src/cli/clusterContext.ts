@@ -1,0 +1,32 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import type { CliIo } from './io';
+
+/** Cluster text (names, messages) may hold terminal escapes: show them, never run them. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * The kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config) and the context (`--context`,
+ * else the current one) a cluster subcommand talks to; or, having said why on stderr, exit code 1.
+ */
+export function chooseContext(
+  command: string,
+  options: { kubeconfig: string | undefined; context: string | undefined },
+  io: CliIo,
+): { kubeConfig: KubeConfig; context: string } | 1 {
+  const loaded = loadKubeconfig(kubeconfigFiles(options.kubeconfig));
+  for (const problem of loaded.problems) io.err(`${problem.message}\n`);
+  const context = options.context ?? loaded.currentContext;
+  if (!context) {
+    io.err(`hubops ${command}: no current context in the kubeconfig; pass --context NAME.\n`);
+    return 1;
+  }
+  if (!loaded.contexts.some((c) => c.name === context)) {
+    io.err(`hubops ${command}: no context "${printable(context)}" in ${loaded.files.join(', ')}.\n`);
+    return 1;
+  }
+  return { kubeConfig: loaded.kubeConfig, context };
+}
