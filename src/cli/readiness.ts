@@ -10,13 +10,33 @@ import {
 } from '../core/readiness';
 import { messageOf } from '../core/result';
 import { chooseContext, printable } from './clusterContext';
-import { parseArgs, table, type Subcommand } from './io';
+import {
+  badArguments,
+  numberOption,
+  oneLine,
+  parseArgs,
+  quoteArg,
+  table,
+  unknownOptions,
+  wholeNumber,
+  type NumberKind,
+  type Subcommand,
+} from './io';
 import { bundledWasm } from './sqlWasm';
 
 const USAGE =
-  'usage: hubops readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME]\n' +
-  '                        [--snapshot FILE] [--release NAME] [--pool-max NODES] [--scale-up-minutes M]\n' +
-  '                        [--spawn-seconds S] [--kubeconfig FILE] [--json] [--markdown FILE.md]\n';
+  'usage: hubops readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME] ' +
+  '[--snapshot FILE] [--release NAME] [--pool-max NODES] [--scale-up-minutes M] [--spawn-seconds S] ' +
+  '[--kubeconfig FILE] [--json] [--markdown FILE.md]';
+
+/** The numeric options and what each takes. */
+const numberOptions: [string, NumberKind][] = [
+  ['attendees', wholeNumber(1, 100_000, 'attendees')],
+  ['arrival-minutes', wholeNumber(0, 1440, 'minutes')],
+  ['pool-max', wholeNumber(0, 10_000, 'nodes')],
+  ['scale-up-minutes', wholeNumber(1, 240, 'minutes')],
+  ['spawn-seconds', wholeNumber(1, 3600, 'seconds')],
+];
 
 /**
  * `hubops readiness`: will this hub hold an event of N attendees? Reads the hub's values, the user pool,
@@ -42,44 +62,25 @@ export const readiness: Subcommand = async (args, io) => {
     ],
     switches: ['json'],
   });
-  if (unknown.length || positional.length) {
-    io.err(`hubops readiness: unknown option ${[...unknown, ...positional].join(', ')}\n${USAGE}`);
-    return 2;
-  }
+  if (unknown.length || positional.length)
+    return badArguments(io, 'readiness', `${unknownOptions([...unknown, ...positional])}; ${USAGE}`);
   const value = (name: string) => {
     const v = options.get(name);
     return typeof v === 'string' ? v : undefined;
   };
-  let bad = false;
-  const number = (name: string, check: (n: number) => boolean, what: string): number | undefined => {
-    const text = value(name);
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) {
-      io.err(`hubops readiness: --${name} '${text}' is not ${what}\n`);
-      bad = true;
-      return undefined;
-    }
-    return n;
-  };
+  const numbers: Record<string, number | undefined> = {};
+  for (const [name, kind] of numberOptions) {
+    const read = numberOption(options, name, kind);
+    if (!read.ok) return badArguments(io, 'readiness', read.message);
+    numbers[name] = read.value;
+  }
   const namespace = value('namespace');
-  const attendees = number(
-    'attendees',
-    (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
-    'a number of attendees (1–100000)',
+  const attendees = numbers.attendees;
+  if (!namespace || attendees === undefined)
+    return badArguments(io, 'readiness', `give --namespace and --attendees; ${USAGE}`);
+  const [arrival, poolMax, scaleUp, spawn] = ['arrival-minutes', 'pool-max', 'scale-up-minutes', 'spawn-seconds'].map(
+    (name) => numbers[name],
   );
-  const arrival = number('arrival-minutes', (n) => n >= 0 && n <= 24 * 60, 'a number of minutes (0–1440)');
-  const poolMax = number('pool-max', (n) => Number.isInteger(n) && n >= 0, 'a number of nodes');
-  const scaleUp = number('scale-up-minutes', (n) => n > 0 && n <= 240, 'a number of minutes (up to 240)');
-  const spawn = number('spawn-seconds', (n) => n > 0 && n <= 3600, 'a number of seconds (up to 3600)');
-  if (bad) {
-    io.err(USAGE);
-    return 2;
-  }
-  if (!namespace || attendees === undefined) {
-    io.err(`hubops readiness: give --namespace and --attendees\n${USAGE}`);
-    return 2;
-  }
 
   let snapshot: { bytes: Uint8Array; walBytes?: Uint8Array; source: string; wasmPath?: string } | undefined;
   const file = value('snapshot');
@@ -94,8 +95,7 @@ export const readiness: Subcommand = async (args, io) => {
         ...(wasmPath ? { wasmPath } : {}),
       };
     } catch (error) {
-      io.err(`hubops readiness: cannot read ${file}: ${messageOf(error)}\n`);
-      return 2;
+      return badArguments(io, 'readiness', `cannot read --snapshot ${quoteArg(file)}: ${oneLine(messageOf(error))}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { redactDeep } from '../secrets';
 import { suggestChanges, type ValuesDiff } from './changes';
 import { formatMinutes, readinessChecks, worstVerdict, type ReadinessCheck, type Verdict } from './checks';
 import type { EventPlan, ReadinessInputs } from './inputs';
@@ -45,8 +46,18 @@ export interface ReadinessReport {
   warnings: string[];
 }
 
-/** Runs the simulation, the checks and the suggestions on what was read. Pure. */
+/** The generated values snippets: kept exactly (they name settings, never a secret). */
+const GENERATED = new Set(['diff', 'yaml']);
+
+/**
+ * Runs the simulation, the checks and the suggestions on what was read. Pure. Every string of the
+ * report has passed the secret detector: names from the cluster and the DB reach it.
+ */
 export function evaluateReadiness(inputs: ReadinessInputs, plan: EventPlan): ReadinessReport {
+  return redactDeep(evaluate(inputs, plan), GENERATED);
+}
+
+function evaluate(inputs: ReadinessInputs, plan: EventPlan): ReadinessReport {
   const prediction = simulateStartup(queueModel(inputs, plan));
   const checks = readinessChecks(inputs, plan, prediction);
   const valuesDiff = suggestChanges(inputs, plan);

@@ -1,5 +1,6 @@
 import { svgLineChart, type ChartRenderer, type LineChartSpec } from '../chart/lineChart';
-import { redactSecrets, safeText } from '../incident/redact';
+import { safeText } from '../incident/redact';
+import { redactText } from '../secrets';
 import { formatMinutes } from './checks';
 import type { ReadinessReport } from './evaluate';
 import type { CurvePoint } from './simulate';
@@ -122,5 +123,5 @@ export function readinessMarkdown(report: ReadinessReport, options: { chartFile:
     '',
   );
   if (r.warnings.length) lines.push('Partly readable:', '', ...r.warnings.map((w) => `- ${cell(w)}`), '');
-  return redactSecrets(lines.join('\n'));
+  return redactText(lines.join('\n'));
 }

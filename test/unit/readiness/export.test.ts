@@ -156,7 +156,16 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
     assert.match(lines.join(''), /give --namespace and --attendees/);
     lines.length = 0;
     assert.equal(await main(['readiness', '--namespace', 'x', '--attendees', 'many'], io), 2);
-    assert.match(lines.join(''), /--attendees 'many' is not a number of attendees/);
+    assert.equal(
+      lines.join(''),
+      'hubops readiness: --attendees must be a whole number of attendees from 1 to 100,000, not "many"\n',
+    );
+    lines.length = 0;
+    assert.equal(
+      await main(['readiness', '--namespace', 'x', '--attendees', '5', '--snapshot', '/nonexistent/hub.sqlite'], io),
+      2,
+    );
+    assert.match(lines.join(''), /^hubops readiness: cannot read --snapshot "\/nonexistent\/hub\.sqlite": ENOENT/);
     classStart();
     const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
     lines.length = 0;
