@@ -3,6 +3,7 @@ import { listContext } from '../core/cluster/listPass';
 import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
 import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { inertText, terminalJson } from '../core/text/untrustedText';
 import { badArguments, parseArgs, unknownOptions, table, type CliIo, type Subcommand } from './io';
 
 /**
@@ -38,7 +39,7 @@ export const cluster: Subcommand = async (args, io) => {
   const model = await listContext(loaded.kubeConfig, context, { namespaces });
   if (options.has('json')) {
     const json: ClusterModel = { contexts: [model] };
-    io.out(JSON.stringify(json, null, 2) + '\n');
+    io.out(terminalJson(json) + '\n');
   } else {
     printContext(model, io);
   }
@@ -66,8 +67,8 @@ function hubSection(hub: HubModel, now: number): string {
     `${hub.namespace}/${hub.release} — ${version} (${hub.versionDetail})`,
     `  health: ${hub.health}${hub.healthReasons.length ? ` — ${hub.healthReasons.join('; ')}` : ''}`,
     `  spawn pressure: ${hub.spawnPressure.level}, ${hub.spawnPressure.pendingSpawns} pending of limit ${hub.spawnPressure.concurrentSpawnLimit} (${hub.spawnPressure.limitDetail})`,
-  ];
-  for (const reason of hub.spawnPressure.reasons) lines.push(`    ${reason}`);
+  ].map(printable);
+  for (const reason of hub.spawnPressure.reasons) lines.push(`    ${printable(reason)}`);
   const rows = hub.pods.map((pod) => podRow(pod, now));
   lines.push(
     table(['POD', 'ROLE', 'STATUS', 'READY', 'MEMORY', 'RESTARTS', 'LAST TERMINATION', 'PENDING'], rows)
@@ -80,7 +81,8 @@ function hubSection(hub: HubModel, now: number): string {
     for (const e of hub.events.slice(0, 8)) {
       const count = e.count > 1 ? ` (×${e.count})` : '';
       lines.push(
-        `    ${formatAgo(e.time, now)}  ${e.reason}${count}  ${e.object.name}: ${printable(e.message).slice(0, 160)}`,
+        printable(`    ${formatAgo(e.time, now)}  ${e.reason}${count}  ${e.object.name}: `) +
+          printable(e.message).slice(0, 160),
       );
     }
     const more = hub.events.length - 8 + hub.eventsOmitted;
@@ -96,19 +98,16 @@ function podRow(pod: PodModel, now: number): string[] {
     : '';
   const name = pod.user ? `${pod.name} [${pod.user.name}${pod.user.server ? `/${pod.user.server}` : ''}]` : pod.name;
   return [
-    printable(name),
+    name,
     pod.role,
     pod.status,
     pod.ready ? 'yes' : 'no',
     formatMemory(pod.memory),
     String(pod.restarts),
-    printable(termination),
-    printable(pod.pending?.reason ?? ''),
-  ];
+    termination,
+    pod.pending?.reason ?? '',
+  ].map(printable);
 }
 
-/** Cluster text (event messages, user names) may hold terminal escapes: show them, never run them. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Cluster text (event messages, user names) may hold terminal escapes and newlines: show them, never run them. */
+const printable = (text: string): string => inertText(text, 'line');
