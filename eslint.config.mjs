@@ -23,7 +23,25 @@ export default tseslint.config(
     },
   },
   {
-    // Webview code runs in the browser: it may share only the protocol modules with the host.
+    // Untrusted-text handling is shared with the webviews: it stays free of Node and of the rest of the core.
+    files: ['src/core/text/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core is pure: no vscode import.' }],
+          patterns: [
+            {
+              regex: '^(node:|\\.\\./)',
+              message: 'src/core/text runs in webviews too: no Node, nothing outside it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Webview code runs in the browser: it may share only the protocol modules and src/core/text with the host.
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -31,7 +49,11 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'webviews talk to the host through messages.' }],
           patterns: [
-            { group: ['**/src/!(protocol)/**', '**/src/*.ts'], message: 'webviews import only src/protocol.' },
+            {
+              // A regex: gitignore-style groups never match relative paths that start with "../".
+              regex: '^(\\.\\./)+src/(?!protocol/|core/text/)',
+              message: 'webviews import only src/protocol and src/core/text.',
+            },
           ],
         },
       ],

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { redactingLog } from './core/secrets';
+import { inertText } from './core/text/untrustedText';
 
 /** The extension's one log: an output channel "JupyterHub Ops" (also written to VS Code's log folder). */
 export interface ExtensionLog extends vscode.Disposable {
@@ -13,6 +14,7 @@ export interface ExtensionLog extends vscode.Disposable {
  */
 export function createExtensionLog(): ExtensionLog {
   const channel = vscode.window.createOutputChannel('JupyterHub Ops', { log: true });
-  const warn = redactingLog((line) => channel.warn(line));
+  // Redacted first, then one inert line: a name or journal text cannot add a line or carry ESC or bidi.
+  const warn = redactingLog((line) => channel.warn(inertText(line, 'line')));
   return { warn, dispose: () => channel.dispose() };
 }

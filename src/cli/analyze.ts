@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { messageOf } from '../core/result';
 import { analyzeHubDb, formatBytes, formatSeconds, MAX_STALE_DAYS, openHubDb, type HubDbAnalysis } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
+import { inertText, terminalJson } from '../core/text/untrustedText';
 import {
   badArguments,
   MEMORY_QUANTITY,
@@ -84,7 +85,7 @@ export const analyze: Subcommand = async (args, io) => {
     const analysis = redactDeep(result.value, GENERATED);
     if (script === 'bash') io.out(analysis.remediation.cleanup.bash);
     else if (script === 'python') io.out(analysis.remediation.cleanup.python);
-    else if (options.has('json')) io.out(JSON.stringify(analysis, null, 2) + '\n');
+    else if (options.has('json')) io.out(terminalJson(analysis) + '\n');
     else io.out(report(file, analysis));
     return 0;
   } finally {
@@ -96,12 +97,14 @@ export const analyze: Subcommand = async (args, io) => {
 const GENERATED = new Set(['bash', 'python', 'yaml']);
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** One line of the report: names from the DB (a user called "a\nFits: …") cannot add lines or act. */
+const line = (text: string) => inertText(text, 'line');
 
 /** The readable report: verdict first, then the numbers behind it, then what to do. */
 export function report(file: string, a: HubDbAnalysis): string {
   const out: string[] = [];
-  out.push(a.verdict.headline, '');
-  out.push(`${file}: ${a.schema.summary}`);
+  out.push(line(a.verdict.headline), '');
+  out.push(line(`${file}: ${a.schema.summary}`));
   const c = a.counts;
   out.push(
     `${count(c.users)} users, ${count(c.spawners)} spawners (${count(c.namedServers)} named), ${count(c.running)} running ` +
@@ -134,7 +137,7 @@ export function report(file: string, a: HubDbAnalysis): string {
       table(
         ['USER', 'SPAWNERS', 'RUNNING', 'ROWS', 'SHARE'],
         offenders.map((o) => [
-          printable(o.user),
+          cell(o.user),
           count(o.spawners),
           count(o.running),
           count(o.rows),
@@ -144,50 +147,32 @@ export function report(file: string, a: HubDbAnalysis): string {
       '',
     );
   }
-  out.push(a.remediation.cleanup.text, '', 'What to do:');
-  a.remediation.steps.forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
+  out.push(line(a.remediation.cleanup.text), '', 'What to do:');
+  a.remediation.steps.forEach((step, i) => out.push(`  ${i + 1}. ${line(step)}`));
   out.push(
     '',
     'z2jh values.yaml:',
     ...a.remediation.namedServerLimit.yaml
       .trimEnd()
       .split('\n')
-      .map((l) => `  ${l}`),
+      .map((l) => `  ${line(l)}`),
   );
   if (a.stale.count > 0)
     out.push('', 'Cleanup script: hubops analyze FILE --cleanup-script bash (or python) > remove-stale-servers.sh');
   const problems = a.health.items.filter((i) => i.severity === 'warning' || i.severity === 'error');
   if (problems.length) {
     out.push('', 'DB health:');
-    for (const item of problems) out.push(`  ${item.label}: ${item.value}`);
+    for (const item of problems) out.push(`  ${line(item.label)}: ${line(item.value)}`);
   }
   if (a.notes.length) {
     out.push('', 'Notes:');
-    for (const note of a.notes) out.push(`  - ${note}`);
+    for (const note of a.notes) out.push(`  - ${line(note)}`);
   }
-  return terminalSafe(out.join('\n')) + '\n';
+  return out.join('\n') + '\n';
 }
-
-/** Control, zero-width and bidi characters (from names in the DB) are written as escapes. */
-function unsafe(code: number): boolean {
-  return (
-    (code < 0x20 && code !== 0x0a) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0x200b && code <= 0x200f) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
-    code === 0xfeff
-  );
-}
-const terminalSafe = (text: string) =>
-  Array.from(text, (c) => (unsafe(c.charCodeAt(0)) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join(
-    '',
-  );
 
 /** A name for a table cell: one line, at most 60 characters. */
-const printable = (text: string) => {
-  const line = text.replace(/\n/g, '\\n');
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+const cell = (text: string) => {
+  const inert = line(text);
+  return inert.length > 60 ? `${inert.slice(0, 59)}…` : inert;
 };

@@ -2,6 +2,7 @@ import { formatAgo } from '../core/cluster/kubeTime';
 import { listContext } from '../core/cluster/listPass';
 import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
+import { terminalJson } from '../core/text/untrustedText';
 import { chooseContext, printable } from './clusterContext';
 import { badArguments, parseArgs, unknownOptions, table, type CliIo, type Subcommand } from './io';
 
@@ -30,7 +31,7 @@ export const cluster: Subcommand = async (args, io) => {
   const model = await listContext(kubeConfig, context, { namespaces });
   if (options.has('json')) {
     const json: ClusterModel = { contexts: [model] };
-    io.out(JSON.stringify(json, null, 2) + '\n');
+    io.out(terminalJson(json) + '\n');
   } else {
     printContext(model, io);
   }
@@ -58,8 +59,8 @@ function hubSection(hub: HubModel, now: number): string {
     `${hub.namespace}/${hub.release} — ${version} (${hub.versionDetail})`,
     `  health: ${hub.health}${hub.healthReasons.length ? ` — ${hub.healthReasons.join('; ')}` : ''}`,
     `  spawn pressure: ${hub.spawnPressure.level}, ${hub.spawnPressure.pendingSpawns} pending of limit ${hub.spawnPressure.concurrentSpawnLimit} (${hub.spawnPressure.limitDetail})`,
-  ];
-  for (const reason of hub.spawnPressure.reasons) lines.push(`    ${reason}`);
+  ].map(printable);
+  for (const reason of hub.spawnPressure.reasons) lines.push(`    ${printable(reason)}`);
   const rows = hub.pods.map((pod) => podRow(pod, now));
   lines.push(
     table(['POD', 'ROLE', 'STATUS', 'READY', 'MEMORY', 'RESTARTS', 'LAST TERMINATION', 'PENDING'], rows)
@@ -72,7 +73,8 @@ function hubSection(hub: HubModel, now: number): string {
     for (const e of hub.events.slice(0, 8)) {
       const count = e.count > 1 ? ` (×${e.count})` : '';
       lines.push(
-        `    ${formatAgo(e.time, now)}  ${e.reason}${count}  ${e.object.name}: ${printable(e.message).slice(0, 160)}`,
+        printable(`    ${formatAgo(e.time, now)}  ${e.reason}${count}  ${e.object.name}: `) +
+          printable(e.message).slice(0, 160),
       );
     }
     const more = hub.events.length - 8 + hub.eventsOmitted;
@@ -88,13 +90,13 @@ function podRow(pod: PodModel, now: number): string[] {
     : '';
   const name = pod.user ? `${pod.name} [${pod.user.name}${pod.user.server ? `/${pod.user.server}` : ''}]` : pod.name;
   return [
-    printable(name),
+    name,
     pod.role,
     pod.status,
     pod.ready ? 'yes' : 'no',
     formatMemory(pod.memory),
     String(pod.restarts),
-    printable(termination),
-    printable(pod.pending?.reason ?? ''),
-  ];
+    termination,
+    pod.pending?.reason ?? '',
+  ].map(printable);
 }

@@ -1,12 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { inertText } from '../core/text/untrustedText';
 import type { CliIo } from './io';
 
-/** Cluster text (names, messages) may hold terminal escapes: show them, never run them. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Cluster text (names, messages) may hold terminal escapes, newlines and bidi controls: show them, never run them. */
+export const printable = (text: string): string => inertText(text, 'line');
 
 /**
  * The kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config) and the context (`--context`,

@@ -1,3 +1,4 @@
+import { inertText } from '../core/text/untrustedText';
 import { parseMemoryQuantity } from '../core/units';
 
 /** What a CLI subcommand may touch: its arguments and two output streams. Exit code is its return. */
@@ -49,11 +50,7 @@ export function badArguments(io: CliIo, command: string, message: string): 2 {
 
 /** An argument as it may be echoed in an error: one line, control and bidi characters escaped, at most 40 characters. */
 export function oneLine(text: string): string {
-  const json = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text).slice(1, -1);
-  return json.replace(
-    /[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return inertText(text.length > 40 ? `${text.slice(0, 40)}…` : text, 'line').replace(/"/g, '\\"');
 }
 
 /** An option value in an error, quoted so that an empty one shows: "". */

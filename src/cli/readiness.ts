@@ -8,6 +8,7 @@ import {
   readReadinessInputs,
   type ReadinessReport,
 } from '../core/readiness';
+import { inertText, terminalJson } from '../core/text/untrustedText';
 import { messageOf } from '../core/result';
 import { chooseContext, printable } from './clusterContext';
 import {
@@ -134,8 +135,8 @@ export const readiness: Subcommand = async (args, io) => {
       return 1;
     }
   }
-  if (options.has('json')) io.out(JSON.stringify(report, null, 2) + '\n');
-  else io.out(text(report));
+  if (options.has('json')) io.out(terminalJson(report) + '\n');
+  else io.out(inertText(text(report), 'terminal'));
   return 0;
 };
 

@@ -4,6 +4,7 @@ import { newReportDocument } from '../core/incident/reportDocument';
 import { writeFileAtomic } from '../core/incident/reportFile';
 import { renderMarkdown } from '../core/incident/reportMarkdown';
 import { checkTimezone, localTimezone } from '../core/incident/zonedTime';
+import { inertText } from '../core/text/untrustedText';
 import { badArguments, parseArgs, unknownOptions, type Subcommand } from './io';
 
 /**
@@ -32,7 +33,7 @@ export const report: Subcommand = async (args, io) => {
     io.err(`hubops report: ${replayed.error.userMessage}\n`);
     return 2;
   }
-  for (const w of replayed.value.warnings) io.err(`${file}:${w.line}: ${w.message}\n`);
+  for (const w of replayed.value.warnings) io.err(`${inertText(`${file}:${w.line}: ${w.message}`, 'line')}\n`);
   const draft = draftReport(replayed.value, { timezone: timezone.value, now: new Date(), utc: options.has('utc') });
   const markdown = renderMarkdown(newReportDocument(draft), draft.meta);
   const out = options.get('out');

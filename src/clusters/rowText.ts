@@ -6,11 +6,11 @@
 import { formatAgo, toMillis } from '../core/cluster/kubeTime';
 import type { ContextModel, EventModel, HubModel, PodModel, PodRole, PodTermination } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
+import { inertText } from '../core/text/untrustedText';
 
-/** Cluster text (names, event messages) on one line, without control characters. */
+/** Cluster text (names, event messages) on one line; controls, bidi and line breaks shown as escapes. */
 export function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const flat = inertText(text.trim(), 'line');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

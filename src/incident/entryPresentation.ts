@@ -6,6 +6,7 @@
 import { countOf, type IncidentMeta, type JournalEntry } from '../core/incident/journalEntry';
 import { formatDuration } from '../core/incident/quantities';
 import { zoned } from '../core/incident/zonedTime';
+import { inertText } from '../core/text/untrustedText';
 
 /** A codicon id and, for kinds that mean trouble, a theme colour id. */
 export interface KindIcon {
@@ -77,9 +78,9 @@ export function entryRow(entry: JournalEntry, clock: RowClock, hidden = false): 
   const to = untilMs !== null ? clockTime(untilMs, clock) : from;
   const when = to !== from ? `${from}–${to}` : from;
   const count = countOf(entry);
-  const text = oneLine(entry.text) || entry.kind;
+  const text = oneLine(entry.text) || oneLine(entry.kind);
   const description = [
-    entry.hub,
+    entry.hub === null ? null : oneLine(entry.hub),
     count > 1 ? `×${count.toLocaleString('en-US')}` : null,
     entry.edited ? 'edited' : null,
   ]
@@ -88,12 +89,12 @@ export function entryRow(entry: JournalEntry, clock: RowClock, hidden = false): 
   const zone = zoned(ms, clock.timezone).abbreviation;
   const tooltip = [
     `${when} ${zone} (${new Date(ms).toISOString().slice(11, 16)} UTC)`,
-    `${entry.kind}${entry.hub ? ` in ${entry.hub}` : ''}, from ${entry.source}`,
+    oneLine(`${entry.kind}${entry.hub ? ` in ${entry.hub}` : ''}, from ${entry.source}`),
     count > 1 && untilMs !== null ? `${count} observations over ${formatDuration(untilMs - ms)}` : null,
-    typeof entry.tag === 'string' ? `Tagged: ${entry.tag}` : null,
+    typeof entry.tag === 'string' ? oneLine(`Tagged: ${entry.tag}`) : null,
     hidden ? 'Hidden: kept out of the report' : null,
     '',
-    entry.text,
+    inertText(entry.text, 'terminal'),
   ]
     .filter((line) => line !== null)
     .join('\n');
@@ -107,5 +108,8 @@ export function recordedFor(startedAt: string, untilMs: number): string {
   return minutes < 1 ? '< 1 min' : formatDuration(minutes * 60_000);
 }
 
-/** Tree labels are one line; journal text from the cluster can hold newlines. */
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+/**
+ * Tree labels are one line; journal text from the cluster or another tool can hold newlines, ESC or bidi
+ * overrides: runs of spaces read as one, everything else invisible is shown as an escape.
+ */
+export const oneLine = (text: string): string => inertText(text.replace(/[ \t]+/g, ' ').trim(), 'line');

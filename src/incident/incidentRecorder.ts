@@ -3,10 +3,10 @@
  * DB analyzer call these and need not know whether an incident is recording. Each call is a no-op
  * (`ok(null)`) when none is, or when what it reports is about a hub the incident does not cover.
  */
-import { readFileSync } from 'node:fs';
 import type { Observation } from '../core/cluster/observations';
 import type { HubDbAnalysis } from '../core/hubdb/analyzer/analyzeHubDb';
 import type { HubRef, JournalEntry } from '../core/incident/journalEntry';
+import { forEachFileLine, type JournalLine } from '../core/incident/journalLines';
 import { ok, type Result } from '../core/result';
 import type { IncidentStore } from './incidentStore';
 import {
@@ -87,23 +87,22 @@ export class JournalRecorder implements IncidentRecorder {
   private seenFor(file: string): Seen {
     if (this.seen?.file === file) return this.seen.value;
     const value: Seen = { counts: new Map() };
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // An unreadable journal fails on the next append with the reason; nothing is known to be seen.
-    }
     // Every line, superseded burst lines included: each stands for observations already journaled.
-    for (const line of text.split('\n')) {
-      if (!line.includes('"observationKey"')) continue;
+    const seeLine = (line: JournalLine) => {
+      if (!('text' in line) || !line.text.includes('"observationKey"')) return;
       try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (typeof entry.observationKey !== 'string') continue;
+        const entry = JSON.parse(line.text) as Record<string, unknown>;
+        if (typeof entry.observationKey !== 'string') return;
         const count = typeof entry.eventCount === 'number' ? entry.eventCount : 0;
         value.counts.set(entry.observationKey, Math.max(count, value.counts.get(entry.observationKey) ?? 0));
       } catch {
         // Damaged lines are reported by replay.
       }
+    };
+    try {
+      forEachFileLine(file, seeLine);
+    } catch {
+      // An unreadable journal fails on the next append with the reason; nothing is known to be seen.
     }
     this.seen = { file, value };
     return value;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { IncidentMeta, JournalEntry } from '../core/incident/journalEntry';
 import type { JournalWarning } from '../core/incident/journalReplay';
 import { zoned } from '../core/incident/zonedTime';
-import { entryRow, recordedFor, rowClock, type RowClock } from './entryPresentation';
+import { entryRow, oneLine, recordedFor, rowClock, type RowClock } from './entryPresentation';
 import type { IncidentStore } from './incidentStore';
 
 /** The rows of the Incident view. */
@@ -105,7 +105,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentNod
       case 'header': {
         const recording = node.stoppedAt === null;
         const until = recording ? this.now() : Date.parse(node.stoppedAt!);
-        const item = new vscode.TreeItem(node.incident.title, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(oneLine(node.incident.title), vscode.TreeItemCollapsibleState.None);
         const zone = zoned(this.now(), node.clock.timezone).abbreviation;
         item.description = `${recording ? 'recording' : 'stopped'} · ${recordedFor(node.incident.startedAt, until)} · times in ${zone}`;
         item.iconPath = recording
@@ -117,7 +117,9 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentNod
           ...(node.incident.severity ? [`Severity: ${node.incident.severity}`] : []),
           `Times in ${node.clock.timezone}`,
           `Journal: ${node.file}`,
-        ].join('\n');
+        ]
+          .map(oneLine)
+          .join('\n');
         item.contextValue = recording ? 'incidentHeader.recording' : 'incidentHeader.stopped';
         item.id = `header:${node.file}`;
         return item;
@@ -147,7 +149,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentNod
       case 'warnings': {
         const item = new vscode.TreeItem(`${node.warnings.length} damaged journal line(s) skipped`);
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
-        item.tooltip = node.warnings.map((w) => `line ${w.line}: ${w.message}`).join('\n');
+        item.tooltip = node.warnings.map((w) => oneLine(`line ${w.line}: ${w.message}`)).join('\n');
         return item;
       }
       case 'incidents': {
@@ -161,19 +163,19 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentNod
       }
       case 'incident': {
         const { item: i } = node;
-        const item = new vscode.TreeItem(i.title, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(oneLine(i.title), vscode.TreeItemCollapsibleState.None);
         const started = zoned(Date.parse(i.startedAt), this.timezone());
         item.description = `${i.current ? 'current · ' : ''}${started.date} ${started.time} · ${i.stoppedAt ? 'stopped' : 'not stopped'} · ${i.entryCount} entries`;
         item.iconPath = new vscode.ThemeIcon(i.current ? 'circle-filled' : 'circle-outline');
-        item.tooltip = i.file;
+        item.tooltip = oneLine(i.file);
         item.contextValue = i.current ? 'incident.current' : 'incident';
         item.id = `incident:${i.file}`;
         return item;
       }
       case 'problem': {
-        const item = new vscode.TreeItem(node.message);
+        const item = new vscode.TreeItem(oneLine(node.message));
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.tooltip = node.message;
+        item.tooltip = oneLine(node.message);
         return item;
       }
     }

@@ -9,10 +9,12 @@
  * carries `FAKE_SECRET_MARK` so tests can prove that redaction hid them.
  */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { seededRandom } from '../support/random';
 import { ALEMBIC_HEADS, hubSchemaDdl, type HubDbVersion } from './hubDbSchema';
 
 export type { HubDbVersion } from './hubDbSchema';
 export { ALEMBIC_HEADS, hubSchemaDdl, hubSchemaTables } from './hubDbSchema';
+export { seededRandom } from '../support/random';
 
 /** Every fake secret (token hashes, auth_state, cookie ids, OAuth secrets and codes) contains this. */
 export const FAKE_SECRET_MARK = 'fake-secret';
@@ -93,18 +95,6 @@ export const HOSTILE_NAMES: readonly string[] = [
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 const loadSql = () => (sqlJs ??= initSqlJs());
-
-/** A small seeded PRNG (mulberry32): deterministic test data without a dependency. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** SQLAlchemy's SQLite DATETIME text: 'YYYY-MM-DD HH:MM:SS.ffffff'. */
 export function sqlDateTime(date: Date): string {

@@ -1,7 +1,7 @@
 import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
 import { append, el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
@@ -165,7 +165,7 @@ function renderAnalysis(a: AnalysisView, copy: (text: string) => void): Child[] 
         : table(
             ['user', 'spawners', 'running', 'named servers', 'start-up rows', 'share'],
             a.offenders.map((o) => [
-              visibleText(o.user),
+              inertText(o.user, 'line'),
               formatCount(o.spawners),
               formatCount(o.running),
               formatCount(o.namedServers),
@@ -225,7 +225,7 @@ function staleServers(a: AnalysisView): Child {
   const owners = [...byUser.entries()]
     .sort((x, y) => y[1] - x[1])
     .slice(0, 3)
-    .map(([user, count]) => `${visibleText(user)} (${formatCount(count)})`)
+    .map(([user, count]) => `${inertText(user, 'line')} (${formatCount(count)})`)
     .join(', ');
   const shown = a.staleServers.slice(0, 500);
   return el(
@@ -239,8 +239,8 @@ function staleServers(a: AnalysisView): Child {
     table(
       ['user', 'server', 'last activity', 'idle days'],
       shown.map((s) => [
-        visibleText(s.user),
-        visibleText(s.server),
+        inertText(s.user, 'line'),
+        inertText(s.server, 'line'),
         s.lastActivity ?? 'never',
         s.idleDays === null ? '—' : s.idleDays.toFixed(0),
       ]),

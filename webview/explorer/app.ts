@@ -1,7 +1,7 @@
 import type { ToWebview, ToWebviewOf } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
 import { fileProblem } from './fileProblem';
@@ -65,7 +65,7 @@ export class ExplorerApp {
       el(
         'header',
         { className: 'topbar' },
-        el('h1', { className: 'file-name' }, visibleText(opened.file.name)),
+        el('h1', { className: 'file-name' }, inertText(opened.file.name, 'line')),
         el('span', { className: `pill hub-${opened.hub.kind}`, attrs: { title: opened.hub.summary } }, schemaLabel),
         el('span', { className: 'pill' }, formatBytes(opened.file.bytes)),
         el('span', { className: 'spacer' }),

@@ -1,6 +1,6 @@
 import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
 import { formatBytes } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 
 /** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */
 export function cellView(cell: Cell): { text: string; kind: string } {
@@ -8,7 +8,7 @@ export function cellView(cell: Cell): { text: string; kind: string } {
   if (typeof cell === 'number') return { text: String(cell), kind: 'number' };
   if (typeof cell === 'string') {
     if (cell === REDACTED) return { text: cell, kind: 'redacted' };
-    const text = visibleText(cell);
+    const text = inertText(cell, 'line');
     return { text, kind: text === cell ? 'text' : 'text has-invisibles' };
   }
   if (cell.kind === 'blob')
@@ -16,7 +16,7 @@ export function cellView(cell: Cell): { text: string; kind: string } {
       text: `‹blob ${formatBytes(cell.bytes)}› ${cell.hexPrefix}${cell.bytes > cell.hexPrefix.length / 2 ? '…' : ''}`,
       kind: 'blob',
     };
-  return { text: `${visibleText(cell.preview)}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
+  return { text: `${inertText(cell.preview, 'line')}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
 }
 
 /** True when what the grid holds is not the whole value (copying fetches it from the worker). */

@@ -1,7 +1,7 @@
 import type { ResultInfo, TableInfo, ToWebview } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes, formatCount, formatMs } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
@@ -143,7 +143,7 @@ export class DataTab {
     this.grid.element.addEventListener('selectionchange', () => this.refreshControls());
     replaceChildren(this.resultArea, this.grid.element);
     const sorted = result.sort
-      ? ` · sorted by ${visibleText(result.columns[result.sort.column] ?? '')} ${result.sort.direction === 'asc' ? '▲' : '▼'}`
+      ? ` · sorted by ${inertText(result.columns[result.sort.column] ?? '', 'line')} ${result.sort.direction === 'asc' ? '▲' : '▼'}`
       : '';
     this.say(
       `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'} · ${formatMs(result.elapsedMs)}${sorted}`,

@@ -1,7 +1,7 @@
 import type { ErrorInfo, FileInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 import { formatBytes } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 
 const HINTS: Record<string, string> = {
   empty:
@@ -20,7 +20,7 @@ export function fileProblem(file: FileInfo, error: ErrorInfo): HTMLElement {
   return el(
     'section',
     { className: 'file-problem', attrs: { role: 'alert' } },
-    el('h1', {}, `Cannot open ${visibleText(file.name)}`),
+    el('h1', {}, `Cannot open ${inertText(file.name, 'line')}`),
     el('p', { className: 'problem-message' }, error.message),
     HINTS[code] ? el('p', { className: 'hint' }, HINTS[code]) : null,
     el('p', { className: 'muted small' }, `${formatBytes(file.bytes)} · ${error.code}`),

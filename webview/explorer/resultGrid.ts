@@ -1,7 +1,7 @@
 import type { Cell, ResultInfo } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { DynamicStyles } from '../shared/dynamicStyles';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 import { cellView, isPartial } from './cellView';
 
 /** What the grid needs from the page: rows by range, whole cell values, sorting, the clipboard. */
@@ -118,12 +118,12 @@ export class ResultGrid {
         attrs: {
           role: 'columnheader',
           'aria-sort': sort === 'none' ? 'none' : sort === 'asc' ? 'ascending' : 'descending',
-          title: `Sort by ${visibleText(name)} (${next === 'none' ? 'original order' : next === 'asc' ? 'ascending' : 'descending'})`,
+          title: `Sort by ${inertText(name, 'line')} (${next === 'none' ? 'original order' : next === 'asc' ? 'ascending' : 'descending'})`,
           'data-column': column,
         },
         on: { click: (event) => (event.stopPropagation(), this.source.sort(column, next)) },
       },
-      el('span', { className: 'grid-head-name' }, visibleText(name)),
+      el('span', { className: 'grid-head-name' }, inertText(name, 'line')),
       el(
         'span',
         { className: 'sort-mark', attrs: { 'aria-hidden': 'true' } },

@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 import { formatCount } from '../shared/format';
-import { visibleText } from '../shared/visibleText';
+import { inertText } from '../../src/core/text/untrustedText';
 
 /**
  * The tables and views of the DB with their row counts; each opens to its schema (columns, types,
@@ -21,8 +21,12 @@ export function tablesPanel(tables: TableInfo[], onOpen: (table: TableInfo) => v
           {},
           el(
             'summary',
-            { attrs: { title: table.problem ?? `${table.kind} ${visibleText(table.name)}` } },
-            el('span', { className: `table-name${table.kind === 'view' ? ' is-view' : ''}` }, visibleText(table.name)),
+            { attrs: { title: table.problem ?? `${table.kind} ${inertText(table.name, 'line')}` } },
+            el(
+              'span',
+              { className: `table-name${table.kind === 'view' ? ' is-view' : ''}` },
+              inertText(table.name, 'line'),
+            ),
             el(
               'span',
               { className: `table-count${table.rowCount === null ? ' problem' : ''}` },
@@ -35,7 +39,7 @@ export function tablesPanel(tables: TableInfo[], onOpen: (table: TableInfo) => v
           'button',
           {
             className: 'table-open',
-            attrs: { title: `Query ${visibleText(table.name)}`, 'aria-label': `Query ${table.name}` },
+            attrs: { title: `Query ${inertText(table.name, 'line')}`, 'aria-label': `Query ${table.name}` },
             on: { click: () => onOpen(table) },
           },
           '▶',
@@ -61,7 +65,7 @@ function schema(table: TableInfo): HTMLElement {
           el(
             'tr',
             {},
-            el('td', { className: 'mono' }, visibleText(c.name)),
+            el('td', { className: 'mono' }, inertText(c.name, 'line')),
             el('td', { className: 'mono muted' }, c.type || '—'),
             el(
               'td',
@@ -87,7 +91,7 @@ function schema(table: TableInfo): HTMLElement {
             el(
               'li',
               { className: 'mono' },
-              visibleText(`${i.unique ? 'UNIQUE ' : ''}${i.name} (${i.columns.join(', ')})`),
+              inertText(`${i.unique ? 'UNIQUE ' : ''}${i.name} (${i.columns.join(', ')})`, 'line'),
             ),
           ),
         )

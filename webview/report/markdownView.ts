@@ -153,7 +153,7 @@ export function inline(text: string): Child[] {
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === '\\' && i + 1 < text.length && /[\\`*_[\]{}#|~!:.@+()<>-]/.test(text[i + 1]!)) {
+    if (ch === '\\' && i + 1 < text.length && /[\\`*_[\]{}#|~!:.@+()<>$-]/.test(text[i + 1]!)) {
       buffer += text[++i];
     } else if (ch === '&') {
       const entity = /^&(?:amp|lt|gt|quot|#39);/.exec(text.slice(i));

@@ -4,7 +4,7 @@
  * edits are new lines too (see journalReplay.ts). Which incident is active is the caller's concern.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, messageOf, ok, UserError, type Result } from '../result';
 import { BurstCollapser, defaultCollapseRules, type CollapseRules } from './journalCollapse';
@@ -16,7 +16,9 @@ import {
   type JournalEntry,
   type NewEntry,
 } from './journalEntry';
-import { replay, type JournalWarning, type ReplayedIncident } from './journalReplay';
+import { maxLineBytes } from './journalLines';
+import { capText, replay, type JournalWarning, type ReplayedIncident } from './journalReplay';
+import { parseJournalTime } from './journalTime';
 import { slugify } from './slug';
 
 export interface NewIncident {
@@ -54,18 +56,17 @@ export class Journal {
   /** Starts a new journal file in `dir` (created if needed), named after the date and title. */
   static create(dir: string, meta: NewIncident, options: JournalOptions = {}): Result<Journal> {
     const now = options.now ?? (() => new Date());
-    const startedAt = toIso(meta.startedAt ?? now());
-    if (startedAt === null)
-      return err(new UserError(`Invalid incident start time: ${String(meta.startedAt)}.`, 'journal-bad-time'));
+    const startedAt = toIso(meta.startedAt ?? now(), now());
+    if (!startedAt.ok) return err(new UserError(`Invalid incident start time: ${startedAt.why}.`, 'journal-bad-time'));
     const incident: IncidentMeta = {
       type: 'incident',
       id: randomUUID(),
-      title: meta.title.trim() || 'Incident',
-      startedAt,
+      title: capText(meta.title.trim() || 'Incident').text,
+      startedAt: startedAt.iso,
       hubs: meta.hubs.map(({ context, namespace }) => ({ context, namespace })),
       ...(meta.severity ? { severity: meta.severity } : {}),
     };
-    const name = `${startedAt.slice(0, 10)}-${slugify(incident.title, 40)}-${incident.id.slice(0, 8)}${journalExtension}`;
+    const name = `${startedAt.iso.slice(0, 10)}-${slugify(incident.title, 40)}-${incident.id.slice(0, 8)}${journalExtension}`;
     const file = join(dir, name);
     try {
       mkdirSync(dir, { recursive: true });
@@ -88,12 +89,11 @@ export class Journal {
    * cut short by a crash is closed off first so the next entry does not glue onto it.
    */
   static open(file: string, options: JournalOptions = {}): Result<{ journal: Journal; replayed: ReplayedIncident }> {
-    const replayed = replay(file);
+    const replayed = replay(file, options.now ? { now: options.now } : {});
     if (!replayed.ok) return replayed;
-    const { incident, entries, hidden, stoppedAt } = replayed.value;
+    const { incident, entries, hidden, stoppedAt, ids } = replayed.value;
     try {
-      const text = readFileSync(file, 'utf8');
-      if (text.length > 0 && !text.endsWith('\n')) writeLineDurably(file, '', 'a');
+      if (!endsWithNewline(file)) writeLineDurably(file, '', 'a');
     } catch (error) {
       return err(
         new UserError(`Cannot append to the incident journal ${file}: ${messageOf(error)}.`, 'journal-unwritable', {
@@ -111,7 +111,7 @@ export class Journal {
       [...entries, ...hidden],
       stoppedAt !== null,
     );
-    for (const id of allIds(file)) journal.ids.add(id);
+    for (const id of ids) journal.ids.add(id);
     return ok({ journal, replayed: replayed.value });
   }
 
@@ -153,8 +153,9 @@ export class Journal {
    */
   stop(text = 'Incident stopped', time?: string | Date): Result<JournalEntry> {
     if (this.stopped) return err(new UserError('This incident is already stopped.', 'journal-already-stopped'));
-    const at = toIso(time ?? this.now());
-    if (at === null) return err(new UserError(`Invalid stop time: ${String(time)}.`, 'journal-bad-time'));
+    const stopAt = toIso(time ?? this.now(), this.now());
+    if (!stopAt.ok) return err(new UserError(`Invalid stop time: ${stopAt.why}.`, 'journal-bad-time'));
+    const at = stopAt.iso;
     if (Date.parse(at) < Date.parse(this.incident.startedAt))
       return err(new UserError('The incident cannot end before it started.', 'journal-bad-time'));
     const written = this.write({
@@ -189,18 +190,36 @@ export class Journal {
       return err(
         new UserError(`A journal entry needs a kind (got ${JSON.stringify(input.kind)}).`, 'journal-bad-entry'),
       );
-    const time = toIso(input.time ?? this.now());
-    if (time === null)
-      return err(new UserError(`Invalid time for a ${input.kind} entry: ${String(input.time)}.`, 'journal-bad-time'));
+    const time = toIso(input.time ?? this.now(), this.now());
+    if (!time.ok) return err(new UserError(`Invalid time for a ${input.kind} entry: ${time.why}.`, 'journal-bad-time'));
     const id = typeof input.id === 'string' && input.id !== '' ? input.id : this.newId();
     if (this.ids.has(id)) return err(new UserError(`Journal entry id ${id} is already used.`, 'journal-duplicate-id'));
     const source: EntrySource = entrySources.find((s) => s === input.source) ?? 'tool';
-    return ok({ ...input, id, time, kind: input.kind, hub: input.hub ?? null, text: String(input.text ?? ''), source });
+    const text = capText(String(input.text ?? ''));
+    return ok({
+      ...input,
+      id,
+      time: time.iso,
+      kind: input.kind,
+      hub: input.hub ?? null,
+      text: text.text,
+      ...(text.cutFrom !== null ? { textCut: text.cutFrom } : {}),
+      source,
+    });
   }
 
   private write(line: JournalEntry): Result<JournalEntry> {
+    const json = JSON.stringify(line);
+    // The reader skips a line over this size: refuse it here, where the caller can still say why.
+    if (Buffer.byteLength(json) > maxLineBytes)
+      return err(
+        new UserError(
+          `A ${line.kind} entry of ${Buffer.byteLength(json).toLocaleString('en-US')} bytes is too big for the journal (1 MiB a line).`,
+          'journal-bad-entry',
+        ),
+      );
     try {
-      writeLineDurably(this.file, JSON.stringify(line), 'a');
+      writeLineDurably(this.file, json, 'a');
     } catch (error) {
       return err(
         new UserError(`Cannot write to the incident journal ${this.file}: ${messageOf(error)}.`, 'journal-unwritable', {
@@ -256,9 +275,27 @@ export function listIncidents(dir: string): IncidentListing {
   return listing;
 }
 
-function toIso(value: string | Date): string | null {
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+/** A time the journal accepts (journalTime.ts): the reader must be able to read back what is written. */
+function toIso(value: string | Date, now: Date) {
+  const nowMs = Math.max(Date.now(), now.getTime());
+  if (!(value instanceof Date)) return parseJournalTime(value, nowMs);
+  return Number.isNaN(value.getTime())
+    ? ({ ok: false, why: 'an invalid date' } as const)
+    : parseJournalTime(value.toISOString(), nowMs);
+}
+
+/** Whether the file is empty or its last byte is a newline (else a crash cut its last line short). */
+function endsWithNewline(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Appends one line and fsyncs it: when this returns, the line survives a crash of the editor. */
@@ -283,19 +320,4 @@ function syncFolder(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** Every id ever written, including superseded burst lines, so a new id never collides with an old one. */
-function allIds(file: string): string[] {
-  const ids: string[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string')
-        ids.push(value.id);
-    } catch {
-      // Damaged lines were reported by replay.
-    }
-  }
-  return ids;
 }

@@ -5,7 +5,7 @@
  */
 import { startupProblem } from './journalEntry';
 import { formatBytes, formatCount, formatDuration } from './quantities';
-import { safeText } from './redact';
+import { reportText } from './reportText';
 import type { IncidentFacts } from './reportFacts';
 
 /** A prompt in the draft where the journal has nothing to say: italic, for the operator to replace. */
@@ -27,7 +27,7 @@ export function draftLearned(facts: IncidentFacts): string {
       const v = versionNumber(a.jupyterhubVersion);
       const fixed = a.table?.find((r) => (versionNumber(r.version) ?? 0) >= 50_403);
       if (quadraticStartup(v) || v === null) {
-        const compare = fixed ? ` (${formatCount(fixed.rows)} rows with JupyterHub ${safeText(fixed.version)})` : '';
+        const compare = fixed ? ` (${formatCount(fixed.rows)} rows with JupyterHub ${reportText(fixed.version)})` : '';
         items.push(
           `JupyterHub 5.0–5.3 load running servers at start-up with a query whose rows grow as running × total servers of each user${compare}. One user with many named servers can make the hub need more memory than its limit every time it starts, so it crash-loops: each restart runs the same query again.`,
         );
@@ -53,9 +53,9 @@ export function draftLearned(facts: IncidentFacts): string {
         `There was no spare room for user pods; the cluster autoscaler needed ${h.nodesArrivedAfterMs !== null ? formatDuration(h.nodesArrivedAfterMs) : 'several minutes'} to add nodes. Placeholder pods keep room free so the first users of a rush start at once.`,
       );
     if (h.scaleUpFailures)
-      items.push(`The cluster autoscaler could not add nodes: ${safeText(h.scaleUpFailures.latestMessage)}`);
+      items.push(`The cluster autoscaler could not add nodes: ${reportText(h.scaleUpFailures.latestMessage)}`);
   }
-  for (const n of facts.notes.learned) items.push(safeText(n.text));
+  for (const n of facts.notes.learned) items.push(reportText(n.text));
   if (items.length === 0) return todo('What did we learn? (Notes tagged "learned" appear here.)');
   return items.map((i) => `- ${i}`).join('\n');
 }
@@ -76,7 +76,7 @@ export function draftActionItems(facts: IncidentFacts): string {
       .sort((x, y) => y.namedServers - x.namedServers);
     if (startupTooBig && big.length > 0)
       add(
-        `Set \`c.JupyterHub.named_server_limit_per_user\` (z2jh: \`hub.config.JupyterHub.named_server_limit_per_user\`); user ${safeText(big[0]!.user)} had ${formatCount(big[0]!.namedServers)} named servers.`,
+        `Set \`c.JupyterHub.named_server_limit_per_user\` (z2jh: \`hub.config.JupyterHub.named_server_limit_per_user\`); user ${reportText(big[0]!.user)} had ${formatCount(big[0]!.namedServers)} named servers.`,
       );
     if (h.hubOomKills || startupTooBig) {
       const limit = a?.limitBytes ?? h.memory.map((m) => m.limitBytes).find((l) => l !== null) ?? null;
@@ -106,7 +106,7 @@ export function draftActionItems(facts: IncidentFacts): string {
       add('Review user memory limits and guarantees (`singleuser.memory.limit` / `.guarantee`) against node sizes.');
   }
   if (facts.nodeOoms) add('Review node sizes and memory guarantees: nodes ran out of memory.');
-  for (const n of facts.notes.action) add(safeText(n.text));
+  for (const n of facts.notes.action) add(reportText(n.text));
   if (items.length === 0) return todo('What will we change? (Notes tagged "action" appear here as checklist items.)');
   return items.map((i) => `- [ ] ${i}`).join('\n');
 }

@@ -7,7 +7,7 @@ import { UserError } from '../result';
 import type { EntryOf, HubRef } from './journalEntry';
 import type { ReplayedIncident } from './journalReplay';
 import { formatBytes, formatCount, formatDuration, formatTimes, plural } from './quantities';
-import { safeText } from './redact';
+import { reportText } from './reportText';
 import { ReportClock } from './reportClock';
 import { draftEvidence } from './reportEvidence';
 import { gatherFacts, hubHadSymptoms, type HubFacts, type IncidentFacts, type Span } from './reportFacts';
@@ -97,7 +97,7 @@ export function draftReport(replayed: ReplayedIncident, options: DraftOptions): 
 }
 
 function hubName(h: HubFacts): string {
-  return `**${safeText(h.hub)}**${h.context ? ` (context ${safeText(h.context)})` : ''}`;
+  return `**${reportText(h.hub)}**${h.context ? ` (context ${reportText(h.context)})` : ''}`;
 }
 
 /** Symptoms of one hub as clauses: "the hub was OOMKilled 4 times between 14:02 and 14:31 EDT". */
@@ -121,7 +121,7 @@ function symptoms(h: HubFacts, clock: ReportClock): string[] {
     c.push(s);
   }
   if (h.scaleUpFailures)
-    c.push(`the cluster autoscaler could not scale up: ${safeText(h.scaleUpFailures.latestMessage)}`);
+    c.push(`the cluster autoscaler could not scale up: ${reportText(h.scaleUpFailures.latestMessage)}`);
   if (h.userOomKills) c.push(`${plural(h.userOomKills.count, 'user pod')} OOMKilled`);
   if (h.evictions) c.push(`${plural(h.evictions.count, 'pod')} evicted`);
   return c;
@@ -134,7 +134,7 @@ function joinClauses(clauses: string[]): string {
 
 /** The analyzer's finding as a cause sentence, or null when it has none to offer. */
 function causeSentence(a: EntryOf<'db-analysis'>): string | null {
-  const version = a.jupyterhubVersion ? `JupyterHub ${safeText(a.jupyterhubVersion)}'s` : 'The hub’s';
+  const version = a.jupyterhubVersion ? `JupyterHub ${reportText(a.jupyterhubVersion)}'s` : 'The hub’s';
   const row = a.table?.find((r) => r.version === a.jupyterhubVersion);
   const limit = a.limitBytes ? ` against a ${formatBytes(a.limitBytes)} limit` : '';
   if (a.verdict === 'fits') {
@@ -158,7 +158,7 @@ function causeSentence(a: EntryOf<'db-analysis'>): string | null {
     drivers.length === 0
       ? ''
       : `, driven by ${drivers
-          .map((o) => `user ${safeText(o.user)}'s ${formatCount(o.namedServers)} named servers`)
+          .map((o) => `user ${reportText(o.user)}'s ${formatCount(o.namedServers)} named servers`)
           .join(' and ')}`;
   return `${version} start-up query ${cost}${driven}.`;
 }
@@ -166,7 +166,7 @@ function causeSentence(a: EntryOf<'db-analysis'>): string | null {
 function doneSentence(facts: IncidentFacts): string | null {
   const notes = facts.notes.resolution.length > 0 ? facts.notes.resolution : facts.notes.untagged.slice(-1);
   if (notes.length === 0) return null;
-  return `What was done: ${notes.map((n) => safeText(n.text.trim()).replace(/\.?$/, '.')).join(' ')}`;
+  return `What was done: ${notes.map((n) => reportText(n.text.trim()).replace(/\.?$/, '.')).join(' ')}`;
 }
 
 function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
@@ -188,7 +188,7 @@ function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
     paragraphs.push(
       `Nodes ran out of memory ${formatTimes(facts.nodeOoms.count)} ${clock.between(facts.nodeOoms.firstMs, facts.nodeOoms.lastMs)}.`,
     );
-  for (const n of facts.notes.cause) paragraphs.push(`Cause (operator): ${safeText(n.text)}`);
+  for (const n of facts.notes.cause) paragraphs.push(`Cause (operator): ${reportText(n.text)}`);
   const done = doneSentence(facts);
   paragraphs.push(done ?? todo('Say what was done to resolve it (notes tagged "resolution" appear here).'));
   return paragraphs.join('\n\n');
@@ -203,7 +203,7 @@ function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
       : `- Duration: ${clock.fromTo(facts.startMs, facts.endMs)} (${duration}).`,
   );
   for (const h of facts.hubs) {
-    const prefix = facts.hubs.length > 1 ? `${safeText(h.hub)}: ` : '';
+    const prefix = facts.hubs.length > 1 ? `${reportText(h.hub)}: ` : '';
     if (h.hubOomKills || h.hubOtherRestarts) {
       const first = Math.min(h.hubOomKills?.firstMs ?? Infinity, h.hubOtherRestarts?.firstMs ?? Infinity);
       lines.push(
@@ -268,7 +268,7 @@ function draftResolution(facts: IncidentFacts, clock: ReportClock): string {
     facts.notes.resolution.length > 0
       ? facts.notes.resolution
       : facts.notes.untagged.filter((n) => Date.parse(n.time) >= lastSymptomMs).slice(-3);
-  for (const n of notes) lines.push(`- ${clock.at(Date.parse(n.time))}: ${safeText(n.text)}`);
+  for (const n of notes) lines.push(`- ${clock.at(Date.parse(n.time))}: ${reportText(n.text)}`);
   if (lines.length === 0) lines.push(todo('How was the incident resolved? (Notes tagged "resolution" appear here.)'));
   lines.push(
     '',

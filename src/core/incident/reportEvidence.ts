@@ -4,7 +4,7 @@
  */
 import type { EntryOf } from './journalEntry';
 import { formatBytes, formatCount, plural, toMiB } from './quantities';
-import { safeText } from './redact';
+import { reportText } from './reportText';
 import type { HubFacts, MemorySample } from './reportFacts';
 import { ReportClock } from './reportClock';
 import { zoned } from './zonedTime';
@@ -14,7 +14,7 @@ export const maxChartPoints = 40;
 export function draftEvidence(hubs: HubFacts[], clock: ReportClock, multiHub: boolean): string {
   const parts: string[] = [];
   for (const h of hubs) {
-    const name = multiHub ? ` (${safeText(h.hub)})` : '';
+    const name = multiHub ? ` (${reportText(h.hub)})` : '';
     if (h.analysis)
       parts.push(`### Start-up query cost by JupyterHub version${name}`, '', analysisTable(h.analysis), '');
     if (h.memory.length > 0) parts.push(`### Hub memory${name}`, '', memoryChart(h, clock), '');
@@ -25,7 +25,7 @@ export function draftEvidence(hubs: HubFacts[], clock: ReportClock, multiHub: bo
 export function analysisTable(a: EntryOf<'db-analysis'>): string {
   const out: string[] = [];
   const limit = a.limitBytes ? ` against a ${formatBytes(a.limitBytes)} hub memory limit` : '';
-  const version = a.jupyterhubVersion ? ` for JupyterHub ${safeText(a.jupyterhubVersion)}` : '';
+  const version = a.jupyterhubVersion ? ` for JupyterHub ${reportText(a.jupyterhubVersion)}` : '';
   out.push(`Verdict${version}: **${a.verdict}**${limit}.`);
   if (a.table && a.table.length > 0) {
     out.push('', '| JupyterHub | Start-up query rows | Peak memory | CPU |', '| --- | ---: | ---: | ---: |');
@@ -33,7 +33,7 @@ export function analysisTable(a: EntryOf<'db-analysis'>): string {
       const running = row.version === a.jupyterhubVersion ? ' (running)' : '';
       const over = a.limitBytes && row.peakBytes > a.limitBytes ? ' (over the limit)' : '';
       out.push(
-        `| ${safeText(row.version)}${running} | ${formatCount(row.rows)} | ${formatBytes(row.peakBytes)}${over} | ${row.seconds.toFixed(1)} s |`,
+        `| ${reportText(row.version)}${running} | ${formatCount(row.rows)} | ${formatBytes(row.peakBytes)}${over} | ${row.seconds.toFixed(1)} s |`,
       );
     }
   }
@@ -41,12 +41,12 @@ export function analysisTable(a: EntryOf<'db-analysis'>): string {
     out.push('', 'Users with the most named servers:', '');
     for (const o of a.offenders.slice(0, 10)) {
       const running = o.running !== undefined ? ` (${formatCount(o.running)} running)` : '';
-      out.push(`- ${safeText(o.user)}: ${formatCount(o.namedServers)} named servers${running}`);
+      out.push(`- ${reportText(o.user)}: ${formatCount(o.namedServers)} named servers${running}`);
     }
   }
   if (a.remediation && a.remediation.length > 0) {
     out.push('', "The analyzer's remediation:", '');
-    for (const r of a.remediation) out.push(`- ${safeText(r)}`);
+    for (const r of a.remediation) out.push(`- ${reportText(r)}`);
   }
   return out.join('\n');
 }

@@ -4,7 +4,8 @@
  */
 import { formatDuration } from './quantities';
 import { redactText } from '../secrets';
-import { safeText } from './redact';
+import { inertText } from '../text/untrustedText';
+import { reportText } from './reportText';
 import { sectionIds, sectionTitles, type ReportMeta } from './reportDraft';
 import { effectiveText, type ReportDocument } from './reportDocument';
 import { zoned } from './zonedTime';
@@ -17,12 +18,12 @@ export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
     const utc = meta.timezone === 'UTC' ? '' : ` (${zoned(ms, 'UTC').time} UTC)`;
     return `${z.dayLabel} ${z.time} ${z.abbreviation}${utc}`;
   };
-  const hubs = meta.hubs.map((h) => `${safeText(h.namespace)} (context ${safeText(h.context)})`).join(', ');
+  const hubs = meta.hubs.map((h) => `${reportText(h.namespace)} (context ${reportText(h.context)})`).join(', ');
   const lines = [
-    `# ${zoned(start, meta.timezone).date}: ${safeText(meta.title)}`,
+    `# ${zoned(start, meta.timezone).date}: ${reportText(meta.title)}`,
     '',
     `- **Hubs:** ${hubs || '_none named_'}`,
-    ...(meta.severity ? [`- **Severity:** ${safeText(meta.severity)}`] : []),
+    ...(meta.severity ? [`- **Severity:** ${reportText(meta.severity)}`] : []),
     `- **Started:** ${when(start)}`,
     meta.stoppedAt !== null
       ? `- **Ended:** ${when(end)} (${formatDuration(end - start)})`
@@ -31,5 +32,7 @@ export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
   ];
   for (const id of sectionIds) lines.push('', `## ${sectionTitles[id]}`, '', effectiveText(doc.sections[id]).trim());
   if (doc.evidence.trim() !== '') lines.push('', '## Evidence', '', doc.evidence.trim());
-  return redactText(lines.join('\n')) + '\n';
+  // Every journal string was made inert Markdown where it went in; the operator's own edits were not, so
+  // the file as a whole keeps no control or bidi character either (for a terminal, `cat` or `less`).
+  return inertText(redactText(lines.join('\n')), 'terminal') + '\n';
 }

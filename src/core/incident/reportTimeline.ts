@@ -4,7 +4,7 @@
  * are left to the chart; bursts show their time range.
  */
 import { isKnownKind, type IncidentMeta, type JournalEntry } from './journalEntry';
-import { safeText } from './redact';
+import { reportText } from './reportText';
 import type { IncidentFacts } from './reportFacts';
 import { abbreviationsAt, zoned } from './zonedTime';
 
@@ -26,7 +26,7 @@ export function draftTimeline(incident: IncidentMeta, facts: IncidentFacts, opti
   const multiHub =
     new Set(facts.timeline.map((e) => e.hub).filter((h) => h !== null)).size > 1 || incident.hubs.length > 1;
   const rows: Row[] = [
-    { ms: facts.startMs, untilMs: null, text: `Incident recording started: ${safeText(incident.title)}` },
+    { ms: facts.startMs, untilMs: null, text: `Incident recording started: ${reportText(incident.title)}` },
     ...facts.timeline.map((e) => ({
       ms: Date.parse(e.time),
       untilMs: typeof e.until === 'string' ? Date.parse(e.until) : null,
@@ -74,9 +74,9 @@ export function draftTimeline(incident: IncidentMeta, facts: IncidentFacts, opti
 
 function entryLine(e: JournalEntry, multiHub: boolean): string {
   const text = e.text.trim() !== '' ? e.text : e.kind;
-  let line = safeText(text);
+  let line = reportText(text);
   if (e.kind === 'note') line = `**Note:** ${line}`;
   else if (e.kind === 'incident-stopped') line = `**${line}**`;
-  else if (!isKnownKind(e.kind)) line = `${safeText(e.kind)}: ${line}`;
-  return multiHub && e.hub !== null ? `${safeText(e.hub)}: ${line}` : line;
+  else if (!isKnownKind(e.kind)) line = `${reportText(e.kind)}: ${line}`;
+  return multiHub && e.hub !== null ? `${reportText(e.hub)}: ${line}` : line;
 }

@@ -1,5 +1,5 @@
 import { svgLineChart, type ChartRenderer, type LineChartSpec } from '../chart/lineChart';
-import { safeText } from '../incident/redact';
+import { reportText } from '../incident/reportText';
 import { redactText } from '../secrets';
 import { formatMinutes } from './checks';
 import type { ReadinessReport } from './evaluate';
@@ -42,7 +42,7 @@ export function readinessChartSvg(report: ReadinessReport, renderer: ChartRender
 
 const verdictWord = { ok: 'OK', warn: 'WARN', fail: 'FAIL' } as const;
 const minutesOrNever = (m: number | null) => (m === null ? 'never (some get none)' : formatMinutes(m));
-const cell = (text: string) => safeText(text);
+const cell = (text: string) => reportText(text);
 const code = (text: string) => '`' + text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ') + '`';
 
 /**

@@ -57,7 +57,7 @@ describe('CLI arguments', () => {
   });
 
   it('echoes arguments on one line, control and bidi characters escaped', () => {
-    assert.equal(oneLine('a\nb\u202ec\u0007'), 'a\\nb\\u202ec\\u0007');
+    assert.equal(oneLine('a\nb\u202ec\u0007"'), 'a\\nb\\u202ec\\x07\\"');
     assert.equal(oneLine('x'.repeat(100)).length, 41);
     assert.equal(unknownOptions(['--x', '--days needs a value']), 'unknown option --x, --days needs a value');
   });

@@ -58,7 +58,7 @@ describe('hubops cluster', function () {
         reason: 'FailedScheduling',
         type: 'Warning',
         source: 'default-scheduler',
-        message: '0/5 nodes are available: 5 Insufficient memory.\u001b[2J\u001b[31mgotcha',
+        message: '0/5 nodes are available: 5 Insufficient memory.\u001b[2J\u001b[31mgotcha\nhub-z/hub-z \u202eforged',
       }),
     ]);
     server.cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '1', memory: '1536Mi' } }));
@@ -79,7 +79,9 @@ describe('hubops cluster', function () {
     );
     // Terminal escapes in cluster text are shown, not obeyed.
     assert.ok(!out.includes('\u001b'), 'no raw escape character in the output');
-    assert.ok(out.includes('\\x1b[2J\\x1b[31mgotcha'), 'the escapes are shown as text');
+    assert.ok(out.includes('\\x1b[2J\\x1b[31mgotcha\\nhub-z/hub-z \\u202eforged'), 'the escapes are shown as text');
+    assert.doesNotMatch(out, /^hub-z/m, 'a newline in an event message adds no line');
+    assert.doesNotMatch(out + err, /[^\n\P{Cc}]|[\p{Cf}\p{Zl}\p{Zp}]/u);
     assert.doesNotMatch(out + err, /hubops-test-token/);
     assert.doesNotMatch(out + err, /cli-test-oauth-client-secret/, 'values.yaml secrets stay out of the output');
   });
@@ -87,6 +89,7 @@ describe('hubops cluster', function () {
   it('prints the model as JSON with the contract’s field names', async () => {
     const { code, out } = await run(['--kubeconfig', kubeconfig, '--json']);
     assert.equal(code, 0);
+    assert.doesNotMatch(out, /[^\n\P{Cc}]|[\p{Cf}\p{Zl}\p{Zp}]/u, 'bidi characters are \\u escapes in the JSON too');
     const model = JSON.parse(out) as ClusterModel;
     const hub = model.contexts[0]!.hubs[0]!;
     assert.deepEqual(

@@ -85,7 +85,36 @@ describe('hubops analyze', function () {
       !out.includes('\u001b') && !out.includes('\u202e'),
       'escape and bidi characters are written as \\u escapes',
     );
-    assert.ok(out.includes('\\u001b[31mred'));
+    assert.ok(out.includes('\\x1b[31mred'));
+  });
+
+  it('keeps every name on its line: a user called "a\\nFits: …" adds no line to the report', async () => {
+    const stale = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `s${i}`,
+        running: i < n / 2,
+        lastActivity: new Date('2020-01-01'),
+      }));
+    const reportFor = async (user: string, server: string) => {
+      const file = join(dir(), 'names.sqlite');
+      writeFileSync(
+        file,
+        await buildHubDb({
+          users: [
+            { name: user, servers: stale(40) },
+            { name: 'bob', servers: [{ name: server, running: false, lastActivity: new Date('2020-01-01') }] },
+          ],
+        }),
+      );
+      const { code, out } = await cli([file, '--memory-limit', '4Gi']);
+      assert.equal(code, 0);
+      return out.split('\n');
+    };
+    const plain = await reportFor('mallory', 'lab');
+    const forged = await reportFor('mallory\nFits: forged\r\u2028\u0085x', 'lab\nWhat to do:');
+    assert.equal(forged.length, plain.length, forged.join('\n'));
+    assert.ok(!forged.some((l) => /^(Fits: forged|What to do:.*lab)/.test(l)));
+    assert.ok(forged.some((l) => l.includes('mallory\\nFits: forged\\r\\u2028\\x85x')));
   });
 
   it('prints the cleanup script on request', async () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { marked } from 'marked';
 import type { JournalEntry } from '../../../src/core/incident/journalEntry';
 import { replayText } from '../../../src/core/incident/journalReplay';
-import { escapeMarkdown } from '../../../src/core/incident/redact';
+import { inertText } from '../../../src/core/text/untrustedText';
+
+const escapeMarkdown = (text: string) => inertText(text, 'markdown');
 import { REDACTED as redacted, redactText as redactSecrets } from '../../../src/core/secrets';
 import { draftReport } from '../../../src/core/incident/reportDraft';
 import { editSection, newReportDocument } from '../../../src/core/incident/reportDocument';
