@@ -69,7 +69,32 @@ const webviewEntries = {
 const present = (entries) =>
   Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))));
 
-const cli = { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, banner: { js: '#!/usr/bin/env node' } };
+// The CLI is a small entry (dist/cli.js: argument dispatch, --version, --help) and one bundle per subcommand
+// (dist/cli-<name>.js), which the entry requires on use: `hubops analyze` then never parses client-node, and
+// `--version` parses almost nothing. src/cli/main.ts imports each subcommand as `./<name>`; here that import
+// becomes a require of the sibling bundle.
+const cliSubcommands = ['analyze', 'report', 'contexts', 'cluster'];
+const cliSplit = {
+  name: 'cli-subcommand-bundles',
+  setup(build) {
+    const filter = new RegExp(`^\\./(${cliSubcommands.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.importer === join(root, 'src/cli/main.ts')
+        ? { path: `./cli-${args.path.slice(2)}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+const cli = {
+  ...node,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    ...Object.fromEntries(cliSubcommands.map((name) => [`cli-${name}`, `src/cli/${name}.ts`])),
+  },
+  outdir: out,
+  plugins: [cliSplit],
+  banner: { js: '#!/usr/bin/env node' },
+};
 const builds = cliOnly
   ? [cli]
   : [
