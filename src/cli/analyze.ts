@@ -3,6 +3,7 @@ import { messageOf } from '../core/result';
 import {
   analyzeHubDb,
   formatBytes,
+  formatCount,
   formatSeconds,
   MAX_STALE_DAYS,
   openHubDbFile,
@@ -109,7 +110,7 @@ export const analyze: Subcommand = async (args, io) => {
 /** Keys of the analysis that hold generated scripts and config, kept exactly (see `analyze`). */
 const GENERATED = new Set(['bash', 'python', 'yaml']);
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatCount;
 
 /** The readable report: verdict first, then the numbers behind it, then what to do. */
 export function report(file: string, a: HubDbAnalysis): string {

@@ -28,7 +28,7 @@ export {
 export * as costModel from './costModel';
 export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';
 export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
-export { formatBytes, formatSeconds, parseMemoryQuantity } from '../../units';
+export { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../units';
 export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';
 export { explainQueryPlan, explainQueryPlanRows, type PlanNode } from './queryPlan';
 export {

@@ -1,7 +1,7 @@
 import { smallestChartFor } from './chartVersions';
 import { bashCleanupScript, leftOutReason, pythonCleanupScript, serversThatFit } from './cleanupScript';
 import type { UserLoad } from './dbStats';
-import { formatBytes } from '../../units';
+import { formatBytes, formatCount } from '../../units';
 import type { StaleServers } from './offenders';
 import type { StartupEstimate } from './startupModel';
 import type { Verdict } from './verdict';
@@ -76,8 +76,8 @@ export function remediationPlan(input: {
     case '5.0-5.3':
       needed = true;
       upgradeText =
-        `Upgrade to ${target} or later: its start-up loads ${fixed.rows.toLocaleString('en-US')} rows instead of ` +
-        `${selected.rows.toLocaleString('en-US')} (${formatBytes(fixed.peakBytes)} instead of ${formatBytes(selected.peakBytes)}). ` +
+        `Upgrade to ${target} or later: its start-up loads ${formatCount(fixed.rows)} rows instead of ` +
+        `${formatCount(selected.rows)} (${formatBytes(fixed.peakBytes)} instead of ${formatBytes(selected.peakBytes)}). ` +
         "Skip 5.4.0–5.4.2 (charts 4.3.0 and 4.3.1): they are linear too but drop stopped named servers from users' lists (JupyterHub issue 5211).";
       break;
     case '5.4.0-5.4.2':
@@ -110,17 +110,17 @@ export function remediationPlan(input: {
   const cleanupText =
     stale.count === 0
       ? `No stopped named servers idle for more than ${stale.days} days.`
-      : `${stale.count.toLocaleString('en-US')} stopped named servers have been idle for more than ${stale.days} days` +
-        (stale.byUser[0] ? ` (${stale.byUser[0].user} owns ${stale.byUser[0].stale.toLocaleString('en-US')})` : '') +
+      : `${formatCount(stale.count)} stopped named servers have been idle for more than ${stale.days} days` +
+        (stale.byUser[0] ? ` (${stale.byUser[0].user} owns ${formatCount(stale.byUser[0].stale)})` : '') +
         ". The scripts remove them through the hub's REST API (dry run unless --apply; token from JUPYTERHUB_API_TOKEN)" +
         (servers.length < stale.count
-          ? `; they list the ${servers.length.toLocaleString('en-US')} oldest: run again after.`
+          ? `; they list the ${formatCount(servers.length)} oldest: run again after.`
           : '.') +
         (leftOut > 0
-          ? ` ${leftOut.toLocaleString('en-US')} cannot be named exactly in a request and are left out (the scripts say why).`
+          ? ` ${formatCount(leftOut)} cannot be named exactly in a request and are left out (the scripts say why).`
           : '') +
         (bashOnly.length > 0
-          ? ` The bash script also leaves out ${bashOnly.length.toLocaleString('en-US')} whose names hold a NUL; the Python script removes them.`
+          ? ` The bash script also leaves out ${formatCount(bashOnly.length)} whose names hold a NUL; the Python script removes them.`
           : '');
 
   const steps: string[] = ['Keep this snapshot: it is the evidence, and the scripts were made from it.'];
