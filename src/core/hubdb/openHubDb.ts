@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import { err, messageOf, ok, type Result, UserError } from '../result';
 import { classifyHubSchema, type HubSchemaInfo } from './hubSchema';
 import { loadSqlJs, type Database, type SqlJsStatic } from './sqlJs';
@@ -152,7 +152,7 @@ export async function openHubDbFile(
   const withWal = options.walBytes !== undefined && options.walBytes.length > 0;
   let regularFile = false;
   try {
-    regularFile = (await stat(path)).isFile();
+    regularFile = statSync(path).isFile();
   } catch {
     // Reading it says why (below).
   }
@@ -160,7 +160,7 @@ export async function openHubDbFile(
   if (withWal || !regularFile || options.engine === 'sql.js' || !nodeSqlite()) {
     let bytes: Uint8Array;
     try {
-      bytes = await readFile(path);
+      bytes = await fs.readFile(path);
     } catch (error) {
       return fail('unreadable', `Cannot read the file: ${messageOf(error)}`, error);
     }
@@ -170,14 +170,15 @@ export async function openHubDbFile(
   // The header and the size are all the checks need before SQLite reads the file.
   let head: Uint8Array;
   let size: number;
+  // (Synchronous: a few kilobytes, and node:fs/promises would cost more to load than the read.)
   try {
-    const handle = await open(path, 'r');
+    const fd = openSync(path, 'r');
     try {
-      size = (await handle.stat()).size;
+      size = fstatSync(fd).size;
       head = new Uint8Array(Math.min(size, 4096));
-      await handle.read(head, 0, head.length, 0);
+      readSync(fd, head, 0, head.length, 0);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     return fail('unreadable', `Cannot read the file: ${messageOf(error)}`, error);
