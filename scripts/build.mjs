@@ -93,6 +93,8 @@ const cli = {
   },
   outdir: out,
   plugins: [cliSplit],
+  // The entry requires its subcommand's bundle: a plain require, not import() through the ESM loader.
+  supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },
 };
 const builds = cliOnly
