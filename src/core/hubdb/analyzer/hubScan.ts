@@ -24,7 +24,8 @@ export class IdIndex {
   constructor(ids: Float64Array) {
     let dense = ids.length > 0;
     let max = 0;
-    for (const id of ids) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       if (!(Number.isInteger(id) && id >= 0)) {
         dense = false;
         break;
@@ -34,13 +35,14 @@ export class IdIndex {
     // Dense when the ids fit an array at most four times the row count: the usual autoincrement ids.
     if (dense && max <= 4 * ids.length + 1024) {
       const index = new Int32Array(max + 1).fill(-1);
-      ids.forEach((id, i) => (index[id] = i));
+      for (let i = 0; i < ids.length; i++) index[ids[i]!] = i;
       this.dense = index;
       this.sparse = null;
     } else {
+      const sparse = new Map<number, number>();
+      for (let i = 0; i < ids.length; i++) sparse.set(ids[i]!, i);
       this.dense = null;
-      this.sparse = new Map();
-      ids.forEach((id, i) => this.sparse!.set(id, i));
+      this.sparse = sparse;
     }
   }
 
@@ -85,10 +87,14 @@ export function integerList(text: SqlCell, count: number): Float64Array {
 /** SQL for "this value as an integer, else ''" (the items of an integer list). */
 const integerOrEmpty = (expression: string) => `iif(typeof(${expression}) = 'integer', ${expression}, '')`;
 
-/** Σ of the text/blob lengths of `candidates` that the table has, as SQL (0 when none). */
+/**
+ * Σ of the bytes of the `candidates` that the table has, as SQL (0 when none). octet_length is the UTF-8
+ * size SQLite keeps beside each text (length() would count characters, reading every byte of every state
+ * JSON); for the ASCII that JupyterHub's columns hold the two are equal.
+ */
 export const lengthSum = (alias: string, columns: readonly string[], candidates: readonly string[]) => {
   const present = candidates.filter((c) => columns.includes(c));
-  return present.length ? present.map((c) => `ifnull(length(${alias}."${c}"), 0)`).join(' + ') : '0';
+  return present.length ? present.map((c) => `ifnull(octet_length(${alias}."${c}"), 0)`).join(' + ') : '0';
 };
 
 /**
@@ -101,7 +107,7 @@ export const rowBytesSql = (columns: readonly string[], alias?: string) =>
     ? columns
         .map((c) => {
           const column = alias ? `${alias}.${quoteIdentifier(c)}` : quoteIdentifier(c);
-          return `ifnull(iif(${column} < '', 8, length(CAST(${column} AS BLOB))), 0)`;
+          return `ifnull(iif(${column} < '', 8, octet_length(${column})), 0)`;
         })
         .join(' + ')
     : '0';
@@ -192,7 +198,7 @@ export function scanHub(db: ReadableDb, options: { stale?: StaleCriteria } = {})
     `SELECT count(*), group_concat(u.id), json_group_array(iif(typeof(u.name) = 'blob', NULL, u.name)),
             group_concat(${userBytesSql}), count(*) FILTER (WHERE typeof(u.name) = 'blob'),
             ifnull(sum(${rowBytesSql(columns.users, 'u')}), 0),
-            ${hasAuth ? 'count(u.encrypted_auth_state), avg(length(u.encrypted_auth_state)), max(length(u.encrypted_auth_state))' : '0, 0, 0'}
+            ${hasAuth ? 'count(u.encrypted_auth_state), avg(octet_length(u.encrypted_auth_state)), max(octet_length(u.encrypted_auth_state))' : '0, 0, 0'}
        FROM users u`,
   )[0]!;
   const usersN = num(userCount);
@@ -236,8 +242,8 @@ export function scanHub(db: ReadableDb, options: { stale?: StaleCriteria } = {})
   const flags = `${RUNNING} * (s.server_id IS NOT NULL) + ${NAMED} * (ifnull(s.name, '') != '')${
     stale ? ` + CASE WHEN ${stale.sql} THEN ${STALE} ELSE 0 END` : ''
   }`;
-  const state = s.includes('state') ? 'length(s.state)' : 'NULL';
-  const options_ = s.includes('user_options') ? 'length(s.user_options)' : 'NULL';
+  const state = s.includes('state') ? 'octet_length(s.state)' : 'NULL';
+  const options_ = s.includes('user_options') ? 'octet_length(s.user_options)' : 'NULL';
   const [
     spawnerCount,
     userIdText,
