@@ -48,7 +48,7 @@ export class IdIndex {
 
   /** The position of `id`, or -1. */
   get(id: number): number {
-    if (this.dense) return id >= 0 && id < this.dense.length ? this.dense[id]! : -1;
+    if (this.dense) return this.dense[id] ?? -1;
     return this.sparse!.get(id) ?? -1;
   }
 }
