@@ -139,6 +139,8 @@ export function analyzeHubDb(
         plan: safePlan(db, statement.sql),
       })),
     );
+    let namedServers = 0;
+    for (let i = 0; i < gathered.perUser.length; i++) namedServers += gathered.perUser.namedServers(i);
     if (gathered.spawnersWithoutUser > 0)
       notes.push(
         `${gathered.spawnersWithoutUser} spawner(s) belong to no user: JupyterHub's start-up ignores them, so does this analysis.`,
@@ -152,7 +154,7 @@ export function analyzeHubDb(
         servers: stats.servers,
         running: stats.running,
         usersWithRunning: stats.usersWithRunning,
-        namedServers: gathered.perUser.reduce((sum, u) => sum + u.namedServers, 0),
+        namedServers,
         sumRunningTimesSpawners: stats.sumRunningTimesSpawners,
         spawnersOfUsersWithRunning: stats.spawnersOfUsersWithRunning,
       },

@@ -29,6 +29,35 @@ export interface UserLoad {
   serverBytes: number;
 }
 
+/**
+ * Users' loads as columns: a million spawners make hundreds of thousands of users, and an object for each
+ * costs more than the analysis that reads them. `at(i)` makes one user's object when it is wanted.
+ */
+export interface UserLoads {
+  readonly length: number;
+  spawners(i: number): number;
+  running(i: number): number;
+  namedServers(i: number): number;
+  name(i: number): string;
+  at(i: number): UserLoad;
+}
+
+/** What the ranking and the advice read users' loads from: objects, or the analysis' columns. */
+export type UserLoadList = readonly UserLoad[] | UserLoads;
+
+export function userLoads(list: UserLoadList): UserLoads {
+  if (!Array.isArray(list)) return list as UserLoads;
+  const users = list as readonly UserLoad[];
+  return {
+    length: users.length,
+    spawners: (i) => users[i]!.spawners,
+    running: (i) => users[i]!.running,
+    namedServers: (i) => users[i]!.namedServers,
+    name: (i) => users[i]!.name,
+    at: (i) => users[i]!,
+  };
+}
+
 /** Payload bytes (text and blob lengths) the start-up statements carry, by statement shape. */
 export interface StartupPayload {
   /** 5.0–5.3 main join: Σ_u R·S·W_u + S·(B_u + C_u) + R·(A_u + C_u). */
@@ -76,7 +105,7 @@ export interface GatheredStats {
   startup: StartupStats;
   widths: ColumnWidths;
   /** Users with at least one spawner, in id order. Internal: large, not part of the analysis JSON. */
-  perUser: UserLoad[];
+  perUser: UserLoads;
   /** Spawners whose user row is missing (JupyterHub's joins skip them). */
   spawnersWithoutUser: number;
 }
@@ -87,8 +116,9 @@ export interface GatheredStats {
  */
 export function gatherStartupStats(db: ReadableDb, scan: HubScan = scanHub(db)): GatheredStats {
   const { users, perUser: load } = scan;
-  const perUser: UserLoad[] = [];
   const withRunning = new Uint8Array(users.count);
+  const positions = new Int32Array(users.count);
+  let count = 0;
   let running = 0;
   let sum = 0;
   let lists = 0;
@@ -97,33 +127,47 @@ export function gatherStartupStats(db: ReadableDb, scan: HubScan = scanHub(db)):
   for (let i = 0; i < users.count; i++) {
     const spawners = load.spawners[i]!;
     if (spawners === 0) continue;
-    const u: UserLoad = {
-      id: users.ids[i]!,
-      name: users.names[i]!,
-      spawners,
-      running: load.running[i]!,
-      namedServers: load.named[i]!,
-      userBytes: users.bytes[i]!,
-      spawnerBytes: load.spawnerBytes[i]!,
-      runningSpawnerBytes: load.runningSpawnerBytes[i]!,
-      serverBytes: load.serverBytes[i]!,
-    };
-    perUser.push(u);
-    running += u.running;
-    sum += u.running * u.spawners;
-    const runningPart = u.runningSpawnerBytes + u.serverBytes;
-    payload.join +=
-      u.running * u.spawners * u.userBytes + u.spawners * runningPart + u.running * (u.spawnerBytes + u.serverBytes);
-    payload.eager += u.running * u.userBytes + runningPart;
+    positions[count++] = i;
+    const r = load.running[i]!;
+    const userBytes = users.bytes[i]!;
+    const spawnerBytes = load.spawnerBytes[i]!;
+    const serverBytes = load.serverBytes[i]!;
+    running += r;
+    sum += r * spawners;
+    const runningPart = load.runningSpawnerBytes[i]! + serverBytes;
+    payload.join += r * spawners * userBytes + spawners * runningPart + r * (spawnerBytes + serverBytes);
+    payload.eager += r * userBytes + runningPart;
     payload.runningSpawners += runningPart;
-    if (u.running > 0) {
+    if (r > 0) {
       withRunning[i] = 1;
       usersWithRunning++;
-      lists += u.spawners;
-      payload.runningUsers += u.userBytes;
-      payload.spawnerLists += u.spawnerBytes + u.serverBytes;
+      lists += spawners;
+      payload.runningUsers += userBytes;
+      payload.spawnerLists += spawnerBytes + serverBytes;
     }
   }
+  const at = (k: number) => positions[k]!;
+  const perUser: UserLoads = {
+    length: count,
+    spawners: (k) => load.spawners[at(k)]!,
+    running: (k) => load.running[at(k)]!,
+    namedServers: (k) => load.named[at(k)]!,
+    name: (k) => users.names[at(k)]!,
+    at: (k) => {
+      const i = at(k);
+      return {
+        id: users.ids[i]!,
+        name: users.names[i]!,
+        spawners: load.spawners[i]!,
+        running: load.running[i]!,
+        namedServers: load.named[i]!,
+        userBytes: users.bytes[i]!,
+        spawnerBytes: load.spawnerBytes[i]!,
+        runningSpawnerBytes: load.runningSpawnerBytes[i]!,
+        serverBytes: load.serverBytes[i]!,
+      };
+    },
+  };
 
   // The selectin loads of User.roles, User.groups, User.shared_with_me, Group.roles, Group.shared_with_me,
   // counted from each map's integer keys (read in one statement per column).

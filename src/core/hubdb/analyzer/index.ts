@@ -26,7 +26,15 @@ export {
   type ScriptLanguage,
 } from './cleanupScript';
 export * as costModel from './costModel';
-export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';
+export {
+  gatherStartupStats,
+  userLoads,
+  type ColumnWidths,
+  type StartupStats,
+  type UserLoad,
+  type UserLoadList,
+  type UserLoads,
+} from './dbStats';
 export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
 export { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../units';
 export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';

@@ -1,5 +1,5 @@
 import { selectAll, type ReadableDb } from '../sqlRows';
-import type { UserLoad } from './dbStats';
+import { userLoads, type UserLoadList } from './dbStats';
 import { scanHub, staleWhere, type HubScan } from './hubScan';
 
 /** A user ranked by their part of the 5.0–5.3 start-up join. */
@@ -15,23 +15,26 @@ export interface Offender {
 }
 
 /** The users who make the join big, largest first (ties: more spawners first, then name). */
-export function rankOffenders(perUser: readonly UserLoad[], limit = 20): Offender[] {
-  const total = perUser.reduce((sum, u) => sum + u.running * u.spawners, 0);
-  const ranked = firstInOrder(
-    perUser.filter((u) => u.running * u.spawners > 0 || u.namedServers > 0),
-    limit,
-    (a, b) =>
-      b.running * b.spawners - a.running * a.spawners ||
-      b.spawners - a.spawners ||
-      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
-  return ranked.map((u) => ({
-    user: u.name,
-    spawners: u.spawners,
-    running: u.running,
-    namedServers: u.namedServers,
-    rows: u.running * u.spawners,
-    share: total > 0 ? (u.running * u.spawners) / total : 0,
+export function rankOffenders(perUser: UserLoadList, limit = 20): Offender[] {
+  const loads = userLoads(perUser);
+  const rows = (i: number) => loads.running(i) * loads.spawners(i);
+  let total = 0;
+  const candidates: number[] = [];
+  for (let i = 0; i < loads.length; i++) {
+    total += rows(i);
+    if (rows(i) > 0 || loads.namedServers(i) > 0) candidates.push(i);
+  }
+  return firstInOrder(candidates, limit, (a, b) => {
+    const x = loads.name(a);
+    const y = loads.name(b);
+    return rows(b) - rows(a) || loads.spawners(b) - loads.spawners(a) || (x < y ? -1 : x > y ? 1 : 0);
+  }).map((i) => ({
+    user: loads.name(i),
+    spawners: loads.spawners(i),
+    running: loads.running(i),
+    namedServers: loads.namedServers(i),
+    rows: rows(i),
+    share: total > 0 ? rows(i) / total : 0,
   }));
 }
 
