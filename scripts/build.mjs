@@ -1,6 +1,7 @@
 // Bundles the extension host, its worker, the CLI and the webview apps with esbuild.
 //   node scripts/build.mjs [--production] [--watch] [--tests] [--only=cli --out=DIR]
-// `--only=cli --out=DIR` builds just dist/cli.js (with its wasm) into DIR: the CLI tests run that.
+// `--only=cli --out=DIR` builds just the CLI (cli.js and its cli-<name>.js bundles, with the wasm) into DIR: the
+// CLI tests run that.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
