@@ -3,7 +3,7 @@
 // `--only=cli --out=DIR` builds just the CLI (cli.js and its cli-<name>.js bundles, with the wasm) into DIR: the
 // CLI tests run that.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,8 +73,10 @@ const present = (entries) =>
 // The CLI is a small entry (dist/cli.js: argument dispatch, --version, --help) and one bundle per subcommand
 // (dist/cli-<name>.js), which the entry requires on use: `hubops analyze` then never parses client-node, and
 // `--version` parses almost nothing. src/cli/main.ts imports each subcommand as `./<name>`; here that import
-// becomes a require of the sibling bundle.
-const cliSubcommands = ['analyze', 'report', 'contexts', 'cluster'];
+// becomes a require of the sibling bundle. The subcommands are the modules main.ts imports that way.
+const cliSubcommands = [
+  ...readFileSync(join(root, 'src/cli/main.ts'), 'utf8').matchAll(/import\('\.\/([A-Za-z]\w*)'\)/g),
+].map((m) => m[1]);
 const cliSplit = {
   name: 'cli-subcommand-bundles',
   setup(build) {

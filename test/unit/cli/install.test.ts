@@ -83,6 +83,7 @@ describe('hubops on the user’s Node', function () {
         'cli-analyze.js',
         'cli-cluster.js',
         'cli-contexts.js',
+        'cli-readiness.js',
         'cli-report.js',
         'cli.js',
         'sql-wasm.wasm',
