@@ -53,6 +53,8 @@ const hex2 = (byte: number) => byte.toString(16).toUpperCase().padStart(2, '0');
  * unencoded, because `.` and `..` segments are removed by clients and proxies).
  */
 export function encodePathSegment(text: string): string {
+  // Only unreserved characters: nothing to encode (most names; the loop would give the same text).
+  if (/^[A-Za-z0-9_~-]*$/.test(text)) return text;
   let out = '';
   for (const byte of utf8.encode(text)) {
     const c = String.fromCharCode(byte);

@@ -185,17 +185,27 @@ function databaseEncoding(db: ReadableDb): TextEncoding {
   return pragma === 'utf-16le' || pragma === 'utf-16be' ? pragma : 'utf-8';
 }
 
+const decoders = new Map<string, TextDecoder>();
+
+/** One decoder per encoding and mode, made once (thousands of names are decoded per analysis). */
+function decoder(encoding: TextEncoding, fatal: boolean): TextDecoder {
+  const key = `${encoding} ${fatal}`;
+  let made = decoders.get(key);
+  if (!made) decoders.set(key, (made = new TextDecoder(encoding, { fatal, ignoreBOM: true })));
+  return made;
+}
+
 /** A name column read from its hex digits: the exact text, or what it shows and why it is not exact. */
 function exactName(type: unknown, hex: unknown, encoding: TextEncoding): { text: string; inexact?: string } {
   const bytes = Uint8Array.from(String(hex ?? '').match(/../g) ?? [], (h) => Number.parseInt(h, 16));
   // ignoreBOM keeps a leading U+FEFF: it is part of the name.
-  const shown = new TextDecoder(type === 'text' ? encoding : 'utf-8', { ignoreBOM: true }).decode(bytes);
+  const shown = decoder(type === 'text' ? encoding : 'utf-8', false).decode(bytes);
   if (type === 'null') return { text: '' };
   if (type === 'blob')
     return { text: shown, inexact: 'is stored as a BLOB, not text (the hub cannot find it by name)' };
   if (type !== 'text') return { text: shown, inexact: `is stored as ${String(type)}, not text` };
   try {
-    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes) };
+    return { text: decoder(encoding, true).decode(bytes) };
   } catch {
     return { text: shown, inexact: `is not valid ${encoding.toUpperCase()}` };
   }
