@@ -1,28 +1,34 @@
 /**
  * The hub DB analyzer's cost against what it predicts, on two DBs generated here (figures only, no
- * assertions):
- *  1. the incident-shaped calibration DB (≈ 1,750 spawners, 736 running, 201 users): the analyzer
- *     (open + analyse, in a fresh process) vs running JupyterHub 5.0–5.3's start-up statement itself in
- *     the sqlite3 CLI on the same file (every row fetched and printed to /dev/null), with the ratio;
- *  2. a DB with 1,000,000 spawners and 200,000 users (generated with the sqlite3 CLI): the analyzer's
- *     time and peak memory, and what it predicts for the 5.0–5.3 join it never runs.
+ * assertions; medians of interleaved runs, with their spread, and each peer measured in the same run):
+ *  1. the incident-shaped calibration DB (≈ 1,750 spawners, 736 running, 201 users): the whole
+ *     `hubops analyze` process, production (minified) CLI bundle, against `node -e 0` and against the
+ *     sqlite3 CLI running JupyterHub 5.0–5.3's start-up statement on the same file (every row fetched and
+ *     printed to /dev/null); then, in a fresh process, where the analyzer's own time goes;
+ *  2. a DB with 1,000,000 spawners and 200,000 users (generated with the sqlite3 CLI): the whole
+ *     `hubops analyze --json` process against the sqlite3 CLI counting spawners per user (GROUP BY, the
+ *     least any per-user analysis reads), its peak memory, and what it predicts for the 5.0–5.3 join it
+ *     never runs.
  *
- *   npx tsx bench/analyzer.bench.ts [--runs 3] [--skip-large]
+ *   npx tsx bench/analyzer.bench.ts [--runs 5] [--skip-large]
  * Writes .bench-output/analyzer.json too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { analyzeHubDb, formatBytes, openHubDb } from '../src/core/hubdb';
+import { join, resolve } from 'node:path';
+import { analyzeHubDb, formatBytes, nodeSqlite, openHubDbFile } from '../src/core/hubdb';
 import { gatherStartupStats } from '../src/core/hubdb/analyzer/dbStats';
 import { startupModel } from '../src/core/hubdb/analyzer/startupModel';
 import { startupStatements } from '../src/core/hubdb/analyzer/startupSql';
 import { verdictFor } from '../src/core/hubdb/analyzer/verdict';
 import { familyForVersion, VERSION_FAMILIES } from '../src/core/hubdb/analyzer/versionFamilies';
 import { buildCalibrationDb, hubSchemaDdl } from '../test/builders/hubDb';
+import { median } from './support/stats';
 
 interface ChildResult {
+  /** 'node:sqlite' (the file read in place) or 'sql.js' (read into memory), as openHubDbFile chose. */
+  engine: string;
   openMs: number;
   /** The verdict alone: the O(N) statistics, the model of every version family, the verdict (cold). */
   verdictMs: number;
@@ -35,12 +41,11 @@ interface ChildResult {
   predicted: { jupyterhub: string; rows: number; peak: string; seconds: number }[];
 }
 
-/** Child mode: read, open and analyse one file in a fresh process, report times and peak RSS. */
+/** Child mode: open (as the CLI does) and analyse one file in a fresh process, report times and peak RSS. */
 async function child(file: string, version: string | undefined): Promise<void> {
   const startRss = process.memoryUsage().rss;
   const t0 = performance.now();
-  const bytes = readFileSync(file);
-  const opened = await openHubDb(bytes);
+  const opened = await openHubDbFile(file);
   if (!opened.ok) throw opened.error;
   const tOpened = performance.now();
   const family = version ? familyForVersion(version)!.family : VERSION_FAMILIES.find((f) => f.id === '5.0-5.3')!;
@@ -56,6 +61,7 @@ async function child(file: string, version: string | undefined): Promise<void> {
   if (!result.ok) throw result.error;
   const t2 = performance.now();
   const out: ChildResult = {
+    engine: nodeSqlite() ? 'node:sqlite' : 'sql.js',
     openMs: tOpened - t0,
     verdictMs,
     analyseMs: t2 - t1,
@@ -82,19 +88,68 @@ function runChild(file: string): ChildResult {
   return JSON.parse(result.stdout) as ChildResult;
 }
 
-/** Wall seconds and peak RSS of one command, from GNU time. */
-function timed(command: string[]): { seconds: number; maxRssMiB: number } {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', ...command], {
+interface Timed {
+  seconds: number;
+  /** User + system CPU seconds (less sensitive than wall time to other work on a shared machine). */
+  cpuSeconds: number;
+  maxRssMiB: number;
+}
+
+/** Wall and CPU seconds and peak RSS of one command, from GNU time (its output to /dev/null). */
+function timed(command: string[]): Timed {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...command], {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const last = result.stderr.trim().split('\n').at(-1)!;
-  const [seconds, kib] = last.split(' ').map(Number);
+  const [seconds, user, system, kib] = last.split(' ').map(Number);
   if (result.status !== 0 || !Number.isFinite(seconds)) throw new Error(`${command[0]} failed: ${result.stderr}`);
-  return { seconds: seconds!, maxRssMiB: kib! / 1024 };
+  return { seconds: seconds!, cpuSeconds: user! + system!, maxRssMiB: kib! / 1024 };
 }
 
 const min = <T>(runs: T[], key: (t: T) => number) => runs.reduce((a, b) => (key(b) < key(a) ? b : a));
+
+/** Median and spread of a set of runs. */
+interface Summary {
+  runs: Timed[];
+  seconds: number;
+  minSeconds: number;
+  maxSeconds: number;
+  cpuSeconds: number;
+  maxRssMiB: number;
+}
+function summary(runs: Timed[]): Summary {
+  const wall = runs.map((r) => r.seconds);
+  return {
+    runs,
+    seconds: median(wall),
+    minSeconds: Math.min(...wall),
+    maxSeconds: Math.max(...wall),
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    maxRssMiB: median(runs.map((r) => r.maxRssMiB)),
+  };
+}
+
+/** Runs the commands in turn, `runs` times (interleaved, so load on the machine falls on all alike). */
+function interleaved(runs: number, commands: Record<string, string[]>): Record<string, Summary> {
+  const results: Record<string, Timed[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++)
+    for (const [name, command] of Object.entries(commands)) results[name]!.push(timed(command));
+  return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, summary(v)]));
+}
+
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
+const line = (label: string, s: Summary, unit = ms) =>
+  `  ${label.padEnd(44)} ${unit(s.seconds).padStart(8)} median (${unit(s.minSeconds)}–${unit(s.maxSeconds)}), ` +
+  `CPU ${unit(s.cpuSeconds)}, peak RSS ${s.maxRssMiB.toFixed(0)} MiB`;
+
+/** The user's own Node, when it is not the one running the bench (the CLI runs on Node 20 too). */
+function usersNode(): string | undefined {
+  const node = '/usr/bin/node';
+  if (!existsSync(node)) return undefined;
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return version && version !== process.version ? node : undefined;
+}
 
 /** 1,000,000 spawners for 200,000 users, written by the sqlite3 CLI (seconds, not minutes). */
 function generateLarge(file: string): void {
@@ -129,42 +184,60 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[1]!, args[2]);
   if (args[0] === '--generate') return generateLarge(args[1]!);
-  const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+  const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
   const work = mkdtempSync(join(tmpdir(), 'hubops-bench-analyzer-'));
   const report: Record<string, unknown> = {};
   try {
-    // 1. Incident-shaped DB: analyzer vs the real 5.0–5.3 statement in sqlite3.
+    // The production CLI, as npm pack ships it.
+    const dist = join(work, 'dist');
+    execFileSync(process.execPath, ['scripts/build.mjs', '--only=cli', `--out=${dist}`, '--production'], {
+      cwd: resolve(__dirname, '..'),
+    });
+    const cli = join(dist, 'cli.js');
+    const node = process.execPath;
+
+    // 1. Incident-shaped DB: the whole hubops analyze process vs node -e 0 and vs the 5.0–5.3 statement.
     const incident = join(work, 'incident.sqlite');
     writeFileSync(incident, await buildCalibrationDb({ stressServers: 1500, stressRunning: 700 }));
+    const join53 = startupStatements('5.0-5.3')[0]!.sql;
+    const oldNode = usersNode();
+    const t = interleaved(runs, {
+      nodeE0: [node, '-e', '0'],
+      analyze: [node, cli, 'analyze', incident],
+      version: [node, cli, '--version'],
+      sqlite3: ['sqlite3', incident, join53],
+      ...(oldNode ? { analyzeOldNode: [oldNode, cli, 'analyze', incident], oldNodeE0: [oldNode, '-e', '0'] } : {}),
+    });
+    const ratio = (a: Summary, b: Summary) => (a.seconds / b.seconds).toFixed(1);
+    console.log(
+      `Incident-shaped DB (${formatBytes(statSync(incident).size)}), ${runs} interleaved runs of each, Node ${process.version}:`,
+    );
+    console.log(line('hubops analyze FILE (whole process, minified)', t.analyze!));
+    console.log(line('node -e 0', t.nodeE0!));
+    console.log(line('hubops --version', t.version!));
+    console.log(line('sqlite3 CLI, the 5.0–5.3 statement', t.sqlite3!, (x) => `${x.toFixed(2)} s`));
+    console.log(
+      `  ratios: hubops analyze = ${ratio(t.analyze!, t.nodeE0!)}× node -e 0 (wall; CPU ${(t.analyze!.cpuSeconds / t.nodeE0!.cpuSeconds).toFixed(1)}×); ` +
+        `the 5.0–5.3 statement in sqlite3 takes ${ratio(t.sqlite3!, t.analyze!)}× hubops analyze`,
+    );
+    if (oldNode && t.analyzeOldNode && t.oldNodeE0) {
+      const version = spawnSync(oldNode, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      console.log(line(`on the user's Node ${version} (sql.js)`, t.analyzeOldNode));
+      console.log(line(`node -e 0 on ${version}`, t.oldNodeE0));
+      console.log(`  ratio on ${version}: ${ratio(t.analyzeOldNode, t.oldNodeE0)}× node -e 0`);
+    }
+
     const analyzer = min(
       Array.from({ length: runs }, () => runChild(incident)),
       (r) => r.totalMs,
     );
-    const join53 = startupStatements('5.0-5.3')[0]!.sql;
-    const sqlite = min(
-      Array.from({ length: runs }, () => timed(['sqlite3', incident, join53])),
-      (r) => r.seconds,
-    );
-    const counted = min(
-      Array.from({ length: runs }, () => timed(['sqlite3', incident, `SELECT count(*) FROM (${join53})`])),
-      (r) => r.seconds,
-    );
-    console.log(`Incident-shaped DB (${formatBytes(statSync(incident).size)}), best of ${runs}:`);
     console.log(
-      `  analyzer (fresh process: read + open + verdict + full analysis): ${analyzer.totalMs.toFixed(0)} ms ` +
-        `(open ${analyzer.openMs.toFixed(0)} ms, verdict ${analyzer.verdictMs.toFixed(0)} ms cold, full analysis ${analyzer.analyseMs.toFixed(0)} ms), ` +
+      `  in a fresh process (${analyzer.engine}, best of ${runs}): open ${analyzer.openMs.toFixed(0)} ms, ` +
+        `verdict ${analyzer.verdictMs.toFixed(0)} ms cold, full analysis ${analyzer.analyseMs.toFixed(0)} ms; ` +
         `peak RSS ${analyzer.maxRssMiB.toFixed(0)} MiB (+${analyzer.growthMiB.toFixed(0)} MiB over the process's start)`,
     );
-    console.log(
-      `  sqlite3 CLI running the 5.0–5.3 statement (rows printed to /dev/null): ${sqlite.seconds.toFixed(2)} s, peak RSS ${sqlite.maxRssMiB.toFixed(0)} MiB`,
-    );
-    console.log(`  sqlite3 CLI counting its rows only: ${counted.seconds.toFixed(2)} s`);
-    console.log(
-      `  ratio: the statement itself takes ${((sqlite.seconds * 1000) / analyzer.totalMs).toFixed(1)}× the analyzer's time ` +
-        `(${((sqlite.seconds * 1000) / analyzer.analyseMs).toFixed(0)}× its analysis step); JupyterHub 5.3 itself: ~55 s and 5 GiB (facts)`,
-    );
     console.log(`  verdict: ${analyzer.headline}`);
-    report.incident = { dbBytes: statSync(incident).size, analyzer, sqlite3: sqlite, sqlite3Count: counted };
+    report.incident = { dbBytes: statSync(incident).size, runs, processes: t, analyzer };
 
     // 2. A million spawners.
     if (!args.includes('--skip-large')) {
@@ -172,19 +245,40 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       generateLarge(large);
       const generateSeconds = (performance.now() - t0) / 1000;
+      const largeRuns = Math.max(3, Math.ceil(runs / 2));
+      const l = interleaved(largeRuns, {
+        analyze: [node, cli, 'analyze', large, '--json'],
+        groupBy: [
+          'sqlite3',
+          large,
+          'SELECT user_id, count(*), sum(server_id IS NOT NULL) FROM spawners GROUP BY user_id',
+        ],
+      });
       const result = runChild(large);
       console.log(
-        `\n1,000,000 spawners / 200,000 users (${formatBytes(statSync(large).size)}, generated in ${generateSeconds.toFixed(1)} s):`,
+        `\n1,000,000 spawners / 200,000 users (${formatBytes(statSync(large).size)}, generated in ${generateSeconds.toFixed(1)} s), ${largeRuns} interleaved runs:`,
+      );
+      console.log(line('hubops analyze FILE --json (whole process)', l.analyze!, (x) => `${x.toFixed(2)} s`));
+      console.log(line('sqlite3 CLI, spawners per user (GROUP BY)', l.groupBy!, (x) => `${x.toFixed(2)} s`));
+      console.log(
+        `  ratio: hubops analyze = ${(l.analyze!.seconds / l.groupBy!.seconds).toFixed(1)}× the GROUP BY alone`,
       );
       console.log(
-        `  analyzer: ${(result.totalMs / 1000).toFixed(2)} s (read + open ${(result.openMs / 1000).toFixed(2)} s, analyse ${(result.analyseMs / 1000).toFixed(2)} s), peak RSS ${result.maxRssMiB.toFixed(0)} MiB`,
+        `  in a fresh process (${result.engine}): ${(result.totalMs / 1000).toFixed(2)} s (open ${(result.openMs / 1000).toFixed(2)} s, ` +
+          `analyse ${(result.analyseMs / 1000).toFixed(2)} s), peak RSS ${result.maxRssMiB.toFixed(0)} MiB`,
       );
       for (const p of result.predicted)
         console.log(
           `  predicted ${p.jupyterhub.padEnd(12)} ${p.rows.toLocaleString('en-US').padStart(13)} main rows, ${p.peak.padStart(7)}, ${p.seconds} s`,
         );
       console.log(`  verdict: ${result.headline}`);
-      report.large = { dbBytes: statSync(large).size, generateSeconds, analyzer: result };
+      report.large = {
+        dbBytes: statSync(large).size,
+        generateSeconds,
+        runs: largeRuns,
+        processes: l,
+        analyzer: result,
+      };
     }
     mkdirSync('.bench-output', { recursive: true });
     writeFileSync('.bench-output/analyzer.json', JSON.stringify(report, null, 2));

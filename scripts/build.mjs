@@ -1,8 +1,9 @@
 // Bundles the extension host, its worker, the CLI and the webview apps with esbuild.
 //   node scripts/build.mjs [--production] [--watch] [--tests] [--only=cli --out=DIR]
-// `--only=cli --out=DIR` builds just dist/cli.js (with its wasm) into DIR: the CLI tests run that.
+// `--only=cli --out=DIR` builds just the CLI (cli.js and its cli-<name>.js bundles, with the wasm) into DIR: the
+// CLI tests run that.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,7 +70,36 @@ const webviewEntries = {
 const present = (entries) =>
   Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))));
 
-const cli = { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: out, banner: { js: '#!/usr/bin/env node' } };
+// The CLI is a small entry (dist/cli.js: argument dispatch, --version, --help) and one bundle per subcommand
+// (dist/cli-<name>.js), which the entry requires on use: `hubops analyze` then never parses client-node, and
+// `--version` parses almost nothing. src/cli/main.ts imports each subcommand as `./<name>`; here that import
+// becomes a require of the sibling bundle. The subcommands are the modules main.ts imports that way.
+const cliSubcommands = [
+  ...readFileSync(join(root, 'src/cli/main.ts'), 'utf8').matchAll(/import\('\.\/([A-Za-z]\w*)'\)/g),
+].map((m) => m[1]);
+const cliSplit = {
+  name: 'cli-subcommand-bundles',
+  setup(build) {
+    const filter = new RegExp(`^\\./(${cliSubcommands.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.importer === join(root, 'src/cli/main.ts')
+        ? { path: `./cli-${args.path.slice(2)}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+const cli = {
+  ...node,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    ...Object.fromEntries(cliSubcommands.map((name) => [`cli-${name}`, `src/cli/${name}.ts`])),
+  },
+  outdir: out,
+  plugins: [cliSplit],
+  // The entry requires its subcommand's bundle: a plain require, not import() through the ESM loader.
+  supported: { 'dynamic-import': false },
+  banner: { js: '#!/usr/bin/env node' },
+};
 const builds = cliOnly
   ? [cli]
   : [

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { messageOf } from '../core/result';
-import { analyzeHubDb, formatBytes, formatSeconds, MAX_STALE_DAYS, openHubDb, type HubDbAnalysis } from '../core/hubdb';
+import {
+  analyzeHubDb,
+  formatBytes,
+  formatCount,
+  formatSeconds,
+  MAX_STALE_DAYS,
+  openHubDbFile,
+  type HubDbAnalysis,
+} from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
 import { inertText, terminalJson } from '../core/text/untrustedText';
 import {
@@ -50,11 +58,11 @@ export const analyze: Subcommand = async (args, io) => {
   if (script !== undefined && script !== 'bash' && script !== 'python')
     return badArguments(io, 'analyze', `--cleanup-script must be bash or python, not ${quoteArg(script)}`);
 
-  let bytes: Uint8Array;
+  // The DB itself is read by openHubDbFile (in place with Node's own SQLite where it can); the -wal beside
+  // it, when there is one, is read here and applied on a copy in memory.
   let walBytes: Uint8Array | undefined;
   let modified: Date;
   try {
-    bytes = readFileSync(file);
     modified = statSync(file).mtime;
     const wal = text('wal') ?? `${file}-wal`;
     if (existsSync(wal)) walBytes = readFileSync(wal);
@@ -64,9 +72,16 @@ export const analyze: Subcommand = async (args, io) => {
   }
 
   const wasmPath = bundledWasm();
-  const opened = await openHubDb(bytes, { ...(walBytes ? { walBytes } : {}), ...(wasmPath ? { wasmPath } : {}) });
+  const opened = await openHubDbFile(file, {
+    ...(walBytes ? { walBytes } : {}),
+    ...(wasmPath ? { wasmPath } : {}),
+  });
   if (!opened.ok) {
-    io.err(`hubops analyze: ${file}: ${opened.error.userMessage}\n`);
+    io.err(
+      opened.error.code === 'hubdb.unreadable'
+        ? `hubops analyze: cannot read ${file}: ${messageOf(opened.error.cause)}\n`
+        : `hubops analyze: ${file}: ${opened.error.userMessage}\n`,
+    );
     return 2;
   }
   try {
@@ -96,7 +111,7 @@ export const analyze: Subcommand = async (args, io) => {
 /** Keys of the analysis that hold generated scripts and config, kept exactly (see `analyze`). */
 const GENERATED = new Set(['bash', 'python', 'yaml']);
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatCount;
 /** One line of the report: names from the DB (a user called "a\nFits: …") cannot add lines or act. */
 const line = (text: string) => inertText(text, 'line');
 

@@ -17,6 +17,20 @@ export function parseMemoryQuantity(text: string): number | null {
   return Number.isFinite(bytes) && bytes > 0 ? bytes : null;
 }
 
+/**
+ * A count with thousands separators, as en-US writes it: 1,050,051. Written out rather than
+ * `toLocaleString('en-US')`, whose first call loads ICU's number formatting (tens of milliseconds, a large
+ * part of a short CLI run).
+ */
+export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = '';
+  for (let end = digits.length; end > 0; end -= 3)
+    out = digits.slice(Math.max(0, end - 3), end) + (out ? `,${out}` : '');
+  return n < 0 ? `-${out}` : out;
+}
+
 /** Bytes in binary units, short: 412Mi, 5.1Gi, 900Ki, 12B. */
 export function formatBytes(bytes: number): string {
   const units: [string, number][] = [

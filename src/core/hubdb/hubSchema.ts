@@ -1,5 +1,4 @@
-import type { Database } from './sqlJs';
-import { selectAll } from './sqlRows';
+import { selectAll, type ReadableDb } from './sqlRows';
 
 /**
  * Which JupyterHub wrote a database, from its tables and alembic revision
@@ -48,7 +47,7 @@ export const KNOWN_REVISIONS: Readonly<Record<string, KnownRevision>> = {
 /** The tables without which the start-up analysis has nothing to say. */
 const HUB_TABLES = ['users', 'spawners'];
 
-export function classifyHubSchema(db: Database): HubSchemaInfo {
+export function classifyHubSchema(db: ReadableDb): HubSchemaInfo {
   const tables = selectAll(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) =>
     String(r[0]),
   );

@@ -4,7 +4,17 @@
  * it runs in the extension host, a worker_thread, the CLI and the unit tests alike.
  */
 export { loadSqlJs, type Database, type SqlJsStatic, type SqlValue } from './sqlJs';
-export { openHubDb, openHubDbWith, type OpenedDb, type OpenHubDbOptions, type OpenErrorCode } from './openHubDb';
+export {
+  openHubDb,
+  openHubDbFile,
+  openHubDbWith,
+  type OpenedDb,
+  type OpenHubDbFileOptions,
+  type OpenHubDbOptions,
+  type OpenErrorCode,
+} from './openHubDb';
+export { nodeSqlite } from './nativeSqlite';
+export { type ReadableDb, type ReadStatement } from './sqlRows';
 export { classifyHubSchema, KNOWN_REVISIONS, type HubSchemaInfo, type HubSchemaSeries } from './hubSchema';
 export { readSqliteHeader, type SqliteHeader } from './sqliteHeader';
 export { applyWal } from './walFrames';

@@ -1,5 +1,5 @@
 import type { Database } from './sqlJs';
-import { selectAll } from './sqlRows';
+import { selectAll, type ReadableDb } from './sqlRows';
 
 /**
  * Keeping an opened snapshot read-only against ad-hoc SQL. `PRAGMA query_only = 1` refuses writes, but
@@ -27,7 +27,7 @@ const READ_PRAGMAS = new Set(
 );
 
 /** Turns the read-only guard back on (cheap; call after preparing untrusted SQL). */
-export function restoreReadOnly(db: Database): void {
+export function restoreReadOnly(db: ReadableDb): void {
   db.run('PRAGMA query_only = 1');
 }
 

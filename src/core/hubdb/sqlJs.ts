@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 
 export type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
@@ -20,7 +20,7 @@ export function loadSqlJs(options: { wasmPath?: string; wasmBinary?: ArrayBuffer
     // The bytes are read here, not by sql.js: on a missing file sql.js aborts with an uncaught
     // RuntimeError besides rejecting, which would take the whole process down.
     promise = wasmPath
-      ? readFile(wasmPath).then((bytes) =>
+      ? fs.readFile(wasmPath).then((bytes) =>
           initSqlJs({
             wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
           }),

@@ -79,7 +79,15 @@ describe('hubops on the user’s Node', function () {
     it('holds only the CLI: no dependency is installed beside it', async () => {
       const installed = join(prefix, 'lib/node_modules/jupyterhub-ops');
       assert.deepEqual(readdirSync(installed).sort(), ['LICENSE', 'README.md', 'dist', 'package.json']);
-      assert.deepEqual(readdirSync(join(installed, 'dist')).sort(), ['cli.js', 'sql-wasm.wasm']);
+      assert.deepEqual(readdirSync(join(installed, 'dist')).sort(), [
+        'cli-analyze.js',
+        'cli-cluster.js',
+        'cli-contexts.js',
+        'cli-readiness.js',
+        'cli-report.js',
+        'cli.js',
+        'sql-wasm.wasm',
+      ]);
       assert.ok(!existsSync(join(installed, 'node_modules')));
     });
 

@@ -1,10 +1,11 @@
 import { err, messageOf, ok, type Result, UserError } from '../../result';
 import { classifyHubSchema, type HubSchemaInfo } from '../hubSchema';
 import type { OpenedDb } from '../openHubDb';
-import type { Database } from '../sqlJs';
+import type { ReadableDb } from '../sqlRows';
 import { BYTES_PER_CELL, HUB_BASELINE_BYTES, PAYLOAD_FACTOR, TIGHT_FRACTION } from './costModel';
 import { gatherStartupStats, type ColumnWidths } from './dbStats';
 import { healthSummary, type HealthSummary } from './health';
+import { scanHub } from './hubScan';
 import { findStaleServers, rankOffenders, type Offender, type StaleServers } from './offenders';
 import { explainQueryPlan, type PlanNode } from './queryPlan';
 import { remediationPlan, type RemediationPlan } from './remediation';
@@ -71,7 +72,7 @@ export interface HubDbAnalysis {
   notes: string[];
 }
 
-function isOpened(value: Database | OpenedDb): value is OpenedDb {
+function isOpened(value: ReadableDb | OpenedDb<ReadableDb>): value is OpenedDb<ReadableDb> {
   return 'db' in value && 'schema' in value;
 }
 
@@ -82,7 +83,7 @@ function isOpened(value: Database | OpenedDb): value is OpenedDb {
  * version, or a DB too damaged to read.
  */
 export function analyzeHubDb(
-  source: Database | OpenedDb,
+  source: ReadableDb | OpenedDb<ReadableDb>,
   options: AnalyzeOptions = {},
 ): Result<HubDbAnalysis, UserError> {
   const db = isOpened(source) ? source.db : source;
@@ -114,7 +115,10 @@ export function analyzeHubDb(
 
   try {
     const now = options.now ?? new Date();
-    const gathered = gatherStartupStats(db);
+    const staleDays = options.staleDays ?? 30;
+    // One read of each big table serves the statistics, the stale servers and the health summary.
+    const scan = scanHub(db, { stale: { days: staleDays, now } });
+    const gathered = gatherStartupStats(db, scan);
     const stats = gathered.startup;
     const startup = VERSION_FAMILIES.map((family) => startupModel(family, stats));
     const estimate = (id: VersionFamilyId) => startup.find((e) => e.family === id)!;
@@ -125,7 +129,7 @@ export function analyzeHubDb(
       );
     const limit = options.memoryLimitBytes ?? null;
     const verdict = verdictFor(estimate(verdictFamily), limit, given === null);
-    const stale = findStaleServers(db, { days: options.staleDays ?? 30, now, limit: options.staleLimit ?? 5_000 });
+    const stale = findStaleServers(db, { days: staleDays, now, limit: options.staleLimit ?? 5_000 }, scan);
     const columns = schemaColumns(db);
     const queries: StartupQuery[] = VERSION_FAMILIES.flatMap((family) =>
       startupStatements(family.id, columns).map((statement) => ({
@@ -135,6 +139,8 @@ export function analyzeHubDb(
         plan: safePlan(db, statement.sql),
       })),
     );
+    let namedServers = 0;
+    for (let i = 0; i < gathered.perUser.length; i++) namedServers += gathered.perUser.namedServers(i);
     if (gathered.spawnersWithoutUser > 0)
       notes.push(
         `${gathered.spawnersWithoutUser} spawner(s) belong to no user: JupyterHub's start-up ignores them, so does this analysis.`,
@@ -148,7 +154,7 @@ export function analyzeHubDb(
         servers: stats.servers,
         running: stats.running,
         usersWithRunning: stats.usersWithRunning,
-        namedServers: gathered.perUser.reduce((sum, u) => sum + u.namedServers, 0),
+        namedServers,
         sumRunningTimesSpawners: stats.sumRunningTimesSpawners,
         spawnersOfUsersWithRunning: stats.spawnersOfUsersWithRunning,
       },
@@ -167,7 +173,7 @@ export function analyzeHubDb(
         stale,
         ...(options.snapshotTime ? { snapshotTime: options.snapshotTime } : {}),
       }),
-      health: healthSummary(db, { now }),
+      health: healthSummary(db, { now, scan }),
       queries,
       model: {
         hubBaselineBytes: HUB_BASELINE_BYTES,
@@ -192,7 +198,7 @@ export function analyzeHubDb(
   }
 }
 
-function safePlan(db: Database, sql: string): PlanNode[] {
+function safePlan(db: ReadableDb, sql: string): PlanNode[] {
   try {
     return explainQueryPlan(db, sql);
   } catch (error) {

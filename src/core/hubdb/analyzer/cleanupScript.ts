@@ -53,6 +53,8 @@ const hex2 = (byte: number) => byte.toString(16).toUpperCase().padStart(2, '0');
  * unencoded, because `.` and `..` segments are removed by clients and proxies).
  */
 export function encodePathSegment(text: string): string {
+  // Only unreserved characters: nothing to encode (most names; the loop would give the same text).
+  if (/^[A-Za-z0-9_~-]*$/.test(text)) return text;
   let out = '';
   for (const byte of utf8.encode(text)) {
     const c = String.fromCharCode(byte);
@@ -73,6 +75,8 @@ export function isWellFormed(text: string): boolean {
  * cannot be in a bash word: callers leave such names out (see `leftOutReason`).
  */
 export function bashQuote(text: string): string {
+  // Printable ASCII without ' or \ stands for itself (most names: no encoding, no loop).
+  if (/^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/.test(text)) return `$'${text}'`;
   let out = "$'";
   for (const byte of utf8.encode(text)) {
     if (byte === 0x5c) out += '\\\\';
@@ -85,6 +89,8 @@ export function bashQuote(text: string): string {
 
 /** A Python string literal that yields exactly `text` (ASCII only, escapes for the rest). */
 export function pythonQuote(text: string): string {
+  // Printable ASCII without " or \ stands for itself.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(text)) return `"${text}"`;
   let out = '"';
   for (const char of text) {
     const code = char.codePointAt(0)!;

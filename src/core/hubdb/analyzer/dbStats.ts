@@ -1,10 +1,10 @@
-import type { Database } from '../sqlJs';
-import { selectAll, selectNumber, tableColumns } from '../sqlRows';
+import { tableColumns, type ReadableDb } from '../sqlRows';
+import { integerColumn, scanHub, type HubScan } from './hubScan';
 
 /**
  * What the start-up model needs from a hub DB, gathered with O(N) reads only: one pass over users, one
- * GROUP BY over spawners, one over the running spawners, and the small role/group maps. The O(N²) join
- * itself is never run; its row count and payload are computed in closed form from per-user counts:
+ * over spawners, one over servers (hubScan.ts), and the small role/group maps. The O(N²) join itself is
+ * never run; its row count and payload are computed in closed form from per-user counts:
  *
  *   rows(5.0–5.3) = Σ_u running(u) × spawners(u)
  *
@@ -27,6 +27,35 @@ export interface UserLoad {
   spawnerBytes: number;
   runningSpawnerBytes: number;
   serverBytes: number;
+}
+
+/**
+ * Users' loads as columns: a million spawners make hundreds of thousands of users, and an object for each
+ * costs more than the analysis that reads them. `at(i)` makes one user's object when it is wanted.
+ */
+export interface UserLoads {
+  readonly length: number;
+  spawners(i: number): number;
+  running(i: number): number;
+  namedServers(i: number): number;
+  name(i: number): string;
+  at(i: number): UserLoad;
+}
+
+/** What the ranking and the advice read users' loads from: objects, or the analysis' columns. */
+export type UserLoadList = readonly UserLoad[] | UserLoads;
+
+export function userLoads(list: UserLoadList): UserLoads {
+  if (!Array.isArray(list)) return list as UserLoads;
+  const users = list as readonly UserLoad[];
+  return {
+    length: users.length,
+    spawners: (i) => users[i]!.spawners,
+    running: (i) => users[i]!.running,
+    namedServers: (i) => users[i]!.namedServers,
+    name: (i) => users[i]!.name,
+    at: (i) => users[i]!,
+  };
 }
 
 /** Payload bytes (text and blob lengths) the start-up statements carry, by statement shape. */
@@ -76,169 +105,128 @@ export interface GatheredStats {
   startup: StartupStats;
   widths: ColumnWidths;
   /** Users with at least one spawner, in id order. Internal: large, not part of the analysis JSON. */
-  perUser: UserLoad[];
+  perUser: UserLoads;
   /** Spawners whose user row is missing (JupyterHub's joins skip them). */
   spawnersWithoutUser: number;
 }
 
-const lengthSum = (alias: string, columns: string[], candidates: string[]) => {
-  const present = candidates.filter((c) => columns.includes(c));
-  return present.length ? present.map((c) => `ifnull(length(${alias}."${c}"), 0)`).join(' + ') : '0';
-};
-
-export function gatherStartupStats(db: Database): GatheredStats {
-  const userColumns = tableColumns(db, 'users');
-  const spawnerColumns = tableColumns(db, 'spawners');
-  const serverColumns = tableColumns(db, 'servers');
-  const has = (table: string) =>
-    selectNumber(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) > 0;
-
-  const users = new Map<number, UserLoad>();
-  for (const [id, name, bytes] of selectAll(
-    db,
-    `SELECT u.id, u.name, ${lengthSum('u', userColumns, ['name', 'cookie_id', 'state', 'encrypted_auth_state'])} FROM users u`,
-  ))
-    users.set(Number(id), {
-      id: Number(id),
-      name: name === null ? '' : String(name),
-      spawners: 0,
-      running: 0,
-      namedServers: 0,
-      userBytes: Number(bytes),
-      spawnerBytes: 0,
-      runningSpawnerBytes: 0,
-      serverBytes: 0,
-    });
-
-  const spawnerWidth = lengthSum('s', spawnerColumns, [
-    'state',
-    'name',
-    'user_options',
-    'oauth_client_id',
-    'display_name',
-  ]);
-  let spawnersWithoutUser = 0;
-  // Counts per user: the GROUP BY sorts only the key and two small columns.
-  for (const [userId, count, running, named] of selectAll(
-    db,
-    `SELECT s.user_id, count(*), sum(s.server_id IS NOT NULL), sum(ifnull(s.name, '') != '')
-       FROM spawners s GROUP BY s.user_id`,
-  )) {
-    const user = userId === null ? undefined : users.get(Number(userId));
-    if (!user) {
-      spawnersWithoutUser += Number(count);
-      continue;
-    }
-    user.spawners = Number(count);
-    user.running = Number(running);
-    user.namedServers = Number(named);
-  }
-  // Widths matter only for users with a running server (every payload term has a running factor):
-  // computing them first in a materialised table keeps the wide state text out of the sort.
-  for (const [userId, all, runningBytes] of selectAll(
-    db,
-    `WITH r AS MATERIALIZED (SELECT DISTINCT user_id FROM spawners WHERE server_id IS NOT NULL),
-          w AS MATERIALIZED (SELECT s.user_id AS user_id, s.server_id IS NOT NULL AS running, ${spawnerWidth} AS bytes
-                               FROM spawners s WHERE s.user_id IN r)
-     SELECT user_id, sum(bytes), sum(running * bytes) FROM w GROUP BY user_id`,
-  )) {
-    const user = userId === null ? undefined : users.get(Number(userId));
-    if (!user) continue;
-    user.spawnerBytes = Number(all);
-    user.runningSpawnerBytes = Number(runningBytes);
-  }
-
-  // Server widths joined in memory: a SQL join here could pick a plan that scans spawners per server.
-  const serverBytes = new Map<number, number>();
-  for (const [id, bytes] of selectAll(
-    db,
-    `SELECT v.id, ${lengthSum('v', serverColumns, ['proto', 'ip', 'base_url', 'cookie_name'])} FROM servers v`,
-  ))
-    serverBytes.set(Number(id), Number(bytes));
-  for (const [userId, serverId] of selectAll(
-    db,
-    'SELECT user_id, server_id FROM spawners WHERE server_id IS NOT NULL',
-  )) {
-    const user = userId === null ? undefined : users.get(Number(userId));
-    if (user) user.serverBytes += serverBytes.get(Number(serverId)) ?? 0;
-  }
-
-  const perUser = [...users.values()].filter((u) => u.spawners > 0);
-  const withRunning = new Set(perUser.filter((u) => u.running > 0).map((u) => u.id));
-
+/**
+ * The start-up statistics from one read of each big table (see hubScan.ts), or from a scan the caller
+ * already made (the analysis shares one between the statistics, the stale servers and the health summary).
+ */
+export function gatherStartupStats(db: ReadableDb, scan: HubScan = scanHub(db)): GatheredStats {
+  const { users, perUser: load } = scan;
+  const withRunning = new Uint8Array(users.count);
+  const positions = new Int32Array(users.count);
+  let count = 0;
   let running = 0;
   let sum = 0;
   let lists = 0;
+  let usersWithRunning = 0;
   const payload: StartupPayload = { join: 0, eager: 0, runningSpawners: 0, runningUsers: 0, spawnerLists: 0 };
-  for (const u of perUser) {
-    running += u.running;
-    sum += u.running * u.spawners;
-    const runningPart = u.runningSpawnerBytes + u.serverBytes;
-    payload.join +=
-      u.running * u.spawners * u.userBytes + u.spawners * runningPart + u.running * (u.spawnerBytes + u.serverBytes);
-    payload.eager += u.running * u.userBytes + runningPart;
+  for (let i = 0; i < users.count; i++) {
+    const spawners = load.spawners[i]!;
+    if (spawners === 0) continue;
+    positions[count++] = i;
+    const r = load.running[i]!;
+    const userBytes = users.bytes[i]!;
+    const spawnerBytes = load.spawnerBytes[i]!;
+    const serverBytes = load.serverBytes[i]!;
+    running += r;
+    sum += r * spawners;
+    const runningPart = load.runningSpawnerBytes[i]! + serverBytes;
+    payload.join += r * spawners * userBytes + spawners * runningPart + r * (spawnerBytes + serverBytes);
+    payload.eager += r * userBytes + runningPart;
     payload.runningSpawners += runningPart;
-    if (u.running > 0) {
-      lists += u.spawners;
-      payload.runningUsers += u.userBytes;
-      payload.spawnerLists += u.spawnerBytes + u.serverBytes;
+    if (r > 0) {
+      withRunning[i] = 1;
+      usersWithRunning++;
+      lists += spawners;
+      payload.runningUsers += userBytes;
+      payload.spawnerLists += spawnerBytes + serverBytes;
     }
   }
+  const at = (k: number) => positions[k]!;
+  const perUser: UserLoads = {
+    length: count,
+    spawners: (k) => load.spawners[at(k)]!,
+    running: (k) => load.running[at(k)]!,
+    namedServers: (k) => load.named[at(k)]!,
+    name: (k) => users.names[at(k)]!,
+    at: (k) => {
+      const i = at(k);
+      return {
+        id: users.ids[i]!,
+        name: users.names[i]!,
+        spawners: load.spawners[i]!,
+        running: load.running[i]!,
+        namedServers: load.named[i]!,
+        userBytes: users.bytes[i]!,
+        spawnerBytes: load.spawnerBytes[i]!,
+        runningSpawnerBytes: load.runningSpawnerBytes[i]!,
+        serverBytes: load.serverBytes[i]!,
+      };
+    },
+  };
 
-  // The selectin loads of User.roles, User.groups, User.shared_with_me, Group.roles, Group.shared_with_me.
+  // The selectin loads of User.roles, User.groups, User.shared_with_me, Group.roles, Group.shared_with_me,
+  // counted from each map's integer keys (read in one statement per column).
+  const isLoadedUser = (id: number) => {
+    const i = users.index.get(id);
+    return i >= 0 && withRunning[i] === 1;
+  };
   let sideRows = 0;
   const loadedGroups = new Set<number>();
+  const has = (table: string) => scan.tables.has(table);
   if (has('user_role_map'))
-    for (const [userId, count] of selectAll(db, 'SELECT user_id, count(*) FROM user_role_map GROUP BY user_id'))
-      if (withRunning.has(Number(userId))) sideRows += Number(count);
-  if (has('user_group_map'))
-    for (const [userId, groupId] of selectAll(db, 'SELECT user_id, group_id FROM user_group_map'))
-      if (withRunning.has(Number(userId))) {
-        sideRows += 1;
-        loadedGroups.add(Number(groupId));
-      }
+    for (const id of integerColumn(db, 'user_role_map', 'user_id')) if (isLoadedUser(id)) sideRows++;
+  if (has('user_group_map')) {
+    const userIds = integerColumn(db, 'user_group_map', 'user_id');
+    const groupIds = integerColumn(db, 'user_group_map', 'group_id');
+    userIds.forEach((id, i) => {
+      if (!isLoadedUser(id)) return;
+      sideRows++;
+      if (!Number.isNaN(groupIds[i]!)) loadedGroups.add(groupIds[i]!);
+    });
+  }
   if (has('group_role_map'))
-    for (const [groupId, count] of selectAll(db, 'SELECT group_id, count(*) FROM group_role_map GROUP BY group_id'))
-      if (loadedGroups.has(Number(groupId))) sideRows += Number(count);
-  if (has('shares') && tableColumns(db, 'shares').includes('group_id'))
-    for (const [userId, groupId] of selectAll(db, 'SELECT user_id, group_id FROM shares'))
-      if (withRunning.has(Number(userId)) || loadedGroups.has(Number(groupId))) sideRows += 1;
+    for (const id of integerColumn(db, 'group_role_map', 'group_id')) if (loadedGroups.has(id)) sideRows++;
+  if (has('shares') && tableColumns(db, 'shares').includes('group_id')) {
+    const userIds = integerColumn(db, 'shares', 'user_id');
+    const groupIds = integerColumn(db, 'shares', 'group_id');
+    userIds.forEach((id, i) => {
+      if (isLoadedUser(id) || loadedGroups.has(groupIds[i]!)) sideRows++;
+    });
+  }
 
-  const stat = (sql: string) => selectAll(db, sql)[0] ?? [];
-  const [avgState, maxState, avgOptions] = spawnerColumns.includes('state')
-    ? stat(
-        `SELECT avg(length(state)), max(length(state)), ${spawnerColumns.includes('user_options') ? 'avg(length(user_options))' : '0'} FROM spawners`,
-      )
-    : [0, 0, 0];
-  const [authUsers, avgAuth, maxAuth] = userColumns.includes('encrypted_auth_state')
-    ? stat(
-        'SELECT count(encrypted_auth_state), avg(length(encrypted_auth_state)), max(length(encrypted_auth_state)) FROM users',
-      )
-    : [0, 0, 0];
-
+  const widths = scan.spawners.widths;
   return {
     startup: {
-      users: users.size,
-      spawners: selectNumber(db, 'SELECT count(*) FROM spawners'),
-      servers: serverBytes.size,
+      users: users.count,
+      spawners: scan.spawners.count,
+      servers: scan.servers.count,
       running,
-      usersWithRunning: withRunning.size,
+      usersWithRunning,
       sumRunningTimesSpawners: sum,
       spawnersOfUsersWithRunning: lists,
       sideRows,
       loadedGroups: loadedGroups.size,
-      columns: { users: userColumns.length, spawners: spawnerColumns.length, servers: serverColumns.length },
+      columns: {
+        users: scan.columns.users.length,
+        spawners: scan.columns.spawners.length,
+        servers: scan.columns.servers.length,
+      },
       payload,
     },
     widths: {
-      avgSpawnerState: Number(avgState ?? 0),
-      maxSpawnerState: Number(maxState ?? 0),
-      avgUserOptions: Number(avgOptions ?? 0),
-      usersWithAuthState: Number(authUsers ?? 0),
-      avgAuthState: Number(avgAuth ?? 0),
-      maxAuthState: Number(maxAuth ?? 0),
+      avgSpawnerState: widths.avgState,
+      maxSpawnerState: widths.maxState,
+      avgUserOptions: widths.avgUserOptions,
+      usersWithAuthState: users.authState.users,
+      avgAuthState: users.authState.avg,
+      maxAuthState: users.authState.max,
     },
     perUser,
-    spawnersWithoutUser,
+    spawnersWithoutUser: scan.spawners.withoutUser,
   };
 }

@@ -1,5 +1,5 @@
-import type { Database } from '../sqlJs';
-import { quoteIdentifier, selectAll, selectNumber, tableColumns } from '../sqlRows';
+import { quoteIdentifier, selectAll, selectNumber, tableColumns, type ReadableDb } from '../sqlRows';
+import { integerColumn, rowBytesSql, scanHub, type HubScan } from './hubScan';
 
 export interface TableSize {
   table: string;
@@ -34,29 +34,30 @@ export interface HealthSummary {
   items: HealthItem[];
 }
 
-const tableExists = (db: Database, table: string) =>
+const tableExists = (db: ReadableDb, table: string) =>
   selectNumber(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) > 0;
 
-/** Row counts, sizes and the inconsistencies a hub leaves behind when it crashes mid-way. */
-export function healthSummary(db: Database, options: { now?: Date } = {}): HealthSummary {
+/**
+ * Row counts, sizes and the inconsistencies a hub leaves behind when it crashes mid-way. The big tables
+ * (users, spawners, servers) are measured by the analysis' one scan of each (given, or made here).
+ */
+export function healthSummary(db: ReadableDb, options: { now?: Date; scan?: HubScan } = {}): HealthSummary {
   const now = options.now ?? new Date();
+  const scan = options.scan ?? scanHub(db);
+  const scanned: Record<string, TableSize> = {
+    users: { table: 'users', rows: scan.users.count, approxBytes: scan.users.tableBytes },
+    spawners: { table: 'spawners', rows: scan.spawners.count, approxBytes: scan.spawners.tableBytes },
+    servers: { table: 'servers', rows: scan.servers.count, approxBytes: scan.servers.tableBytes },
+  };
   const tables = selectAll(
     db,
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
   ).map(([name]) => {
     const table = String(name);
-    const columns = tableColumns(db, table);
-    const width = columns.length
-      ? columns
-          .map(
-            (c) =>
-              `CASE typeof(${quoteIdentifier(c)}) WHEN 'integer' THEN 8 WHEN 'real' THEN 8 WHEN 'null' THEN 0 ELSE length(CAST(${quoteIdentifier(c)} AS BLOB)) END`,
-          )
-          .join(' + ')
-      : '0';
+    if (Object.prototype.hasOwnProperty.call(scanned, table)) return scanned[table]!;
     const [rows, bytes] = selectAll(
       db,
-      `SELECT count(*), ifnull(sum(${width}), 0) FROM ${quoteIdentifier(table)}`,
+      `SELECT count(*), ifnull(sum(${rowBytesSql(tableColumns(db, table))}), 0) FROM ${quoteIdentifier(table)}`,
     )[0] ?? [0, 0];
     return { table, rows: Number(rows), approxBytes: Number(bytes) };
   });
@@ -77,24 +78,12 @@ export function healthSummary(db: Database, options: { now?: Date } = {}): Healt
         )
       : 0;
 
-  // NOT EXISTS on primary keys or small IN-lists: each of these is one pass, never a nested scan.
+  // Servers rows no spawner points at (from the scan), less those a service points at.
   const hasServices = tableExists(db, 'services') && tableColumns(db, 'services').includes('_server_id');
-  const orphanServers = tableExists(db, 'servers')
-    ? selectNumber(
-        db,
-        `SELECT count(*) FROM servers WHERE id NOT IN (SELECT server_id FROM spawners WHERE server_id IS NOT NULL)${
-          hasServices ? ' AND id NOT IN (SELECT _server_id FROM services WHERE _server_id IS NOT NULL)' : ''
-        }`,
-      )
-    : 0;
-  const spawnersWithMissingServer = selectNumber(
-    db,
-    'SELECT count(*) FROM spawners s WHERE s.server_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM servers v WHERE v.id = s.server_id)',
-  );
-  const spawnersWithoutUser = selectNumber(
-    db,
-    'SELECT count(*) FROM spawners s WHERE s.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)',
-  );
+  const ofServices = new Set(hasServices ? integerColumn(db, 'services', '_server_id') : []);
+  const orphanServers = scan.servers.unreferencedIds.filter((id) => !ofServices.has(id)).length;
+  const spawnersWithMissingServer = scan.spawners.withMissingServer;
+  const spawnersWithoutUser = scan.spawners.withoutUser;
   const freePages = selectNumber(db, 'PRAGMA freelist_count');
   const pageSize = selectNumber(db, 'PRAGMA page_size');
 

@@ -26,9 +26,17 @@ export {
   type ScriptLanguage,
 } from './cleanupScript';
 export * as costModel from './costModel';
-export { gatherStartupStats, type ColumnWidths, type StartupStats, type UserLoad } from './dbStats';
+export {
+  gatherStartupStats,
+  userLoads,
+  type ColumnWidths,
+  type StartupStats,
+  type UserLoad,
+  type UserLoadList,
+  type UserLoads,
+} from './dbStats';
 export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
-export { formatBytes, formatSeconds, parseMemoryQuantity } from '../../units';
+export { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../units';
 export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';
 export { explainQueryPlan, explainQueryPlanRows, type PlanNode } from './queryPlan';
 export {

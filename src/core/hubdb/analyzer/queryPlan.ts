@@ -1,6 +1,5 @@
-import type { Database } from '../sqlJs';
 import { restoreReadOnly } from '../readOnly';
-import { selectAll } from '../sqlRows';
+import { selectAll, type ReadableDb } from '../sqlRows';
 
 /** One step of SQLite's plan (EXPLAIN QUERY PLAN), with its children. */
 export interface PlanNode {
@@ -11,7 +10,7 @@ export interface PlanNode {
 }
 
 /** The flat rows as SQLite returns them (id, parent, detail), for views that build their own tree. */
-export function explainQueryPlanRows(db: Database, sql: string): { id: number; parent: number; detail: string }[] {
+export function explainQueryPlanRows(db: ReadableDb, sql: string): { id: number; parent: number; detail: string }[] {
   try {
     return selectAll(db, `EXPLAIN QUERY PLAN ${sql}`).map((r) => ({
       id: Number(r[0]),
@@ -25,7 +24,7 @@ export function explainQueryPlanRows(db: Database, sql: string): { id: number; p
 }
 
 /** SQLite's plan for one statement as a tree (roots in order). Throws SQLite's error for invalid SQL. */
-export function explainQueryPlan(db: Database, sql: string): PlanNode[] {
+export function explainQueryPlan(db: ReadableDb, sql: string): PlanNode[] {
   const nodes = new Map<number, PlanNode>();
   const roots: PlanNode[] = [];
   for (const row of explainQueryPlanRows(db, sql)) {

@@ -1,7 +1,7 @@
 import { smallestChartFor } from './chartVersions';
 import { bashCleanupScript, leftOutReason, pythonCleanupScript, serversThatFit } from './cleanupScript';
-import type { UserLoad } from './dbStats';
-import { formatBytes } from '../../units';
+import { userLoads, type UserLoadList } from './dbStats';
+import { formatBytes, formatCount } from '../../units';
 import type { StaleServers } from './offenders';
 import type { StartupEstimate } from './startupModel';
 import type { Verdict } from './verdict';
@@ -42,12 +42,12 @@ export const MAX_SCRIPT_BYTES = 900_000;
 export const FIXED_JUPYTERHUB = '5.4.3';
 
 /** "Twice what 90% of the people with named servers use", at least 5 and at most 50, as a round number. */
-export function suggestNamedServerLimit(perUser: readonly UserLoad[]): number {
-  const named = perUser
-    .map((u) => u.namedServers)
-    .filter((n) => n > 0)
-    .sort((a, b) => a - b);
-  if (named.length === 0) return 5;
+export function suggestNamedServerLimit(perUser: UserLoadList): number {
+  const loads = userLoads(perUser);
+  const counts: number[] = [];
+  for (let i = 0; i < loads.length; i++) if (loads.namedServers(i) > 0) counts.push(loads.namedServers(i));
+  if (counts.length === 0) return 5;
+  const named = Float64Array.from(counts).sort();
   const p90 = named[Math.min(named.length - 1, Math.floor(named.length * 0.9))]!;
   const limit = Math.min(50, Math.max(5, 2 * p90));
   return limit <= 10 ? limit : Math.ceil(limit / 5) * 5;
@@ -60,7 +60,7 @@ export function remediationPlan(input: {
   /** The 5.0–5.3 estimate (what the versions to avoid would cost). */
   quadratic: StartupEstimate;
   verdict: Verdict;
-  perUser: readonly UserLoad[];
+  perUser: UserLoadList;
   stale: StaleServers;
   snapshotTime?: string;
 }): RemediationPlan {
@@ -76,8 +76,8 @@ export function remediationPlan(input: {
     case '5.0-5.3':
       needed = true;
       upgradeText =
-        `Upgrade to ${target} or later: its start-up loads ${fixed.rows.toLocaleString('en-US')} rows instead of ` +
-        `${selected.rows.toLocaleString('en-US')} (${formatBytes(fixed.peakBytes)} instead of ${formatBytes(selected.peakBytes)}). ` +
+        `Upgrade to ${target} or later: its start-up loads ${formatCount(fixed.rows)} rows instead of ` +
+        `${formatCount(selected.rows)} (${formatBytes(fixed.peakBytes)} instead of ${formatBytes(selected.peakBytes)}). ` +
         "Skip 5.4.0–5.4.2 (charts 4.3.0 and 4.3.1): they are linear too but drop stopped named servers from users' lists (JupyterHub issue 5211).";
       break;
     case '5.4.0-5.4.2':
@@ -98,7 +98,9 @@ export function remediationPlan(input: {
   const yaml = ['hub:', '  config:', '    JupyterHub:', `      named_server_limit_per_user: ${suggested}`, ''].join(
     '\n',
   );
-  const maxNamed = input.perUser.reduce((max, u) => Math.max(max, u.namedServers), 0);
+  const loads = userLoads(input.perUser);
+  let maxNamed = 0;
+  for (let i = 0; i < loads.length; i++) maxNamed = Math.max(maxNamed, loads.namedServers(i));
   const limitText =
     `Cap named servers per user at ${suggested} (twice what 90% of the people with named servers use): ` +
     `the most anyone has now is ${maxNamed}. The limit stops new servers beyond it; it does not remove existing ones.`;
@@ -110,17 +112,17 @@ export function remediationPlan(input: {
   const cleanupText =
     stale.count === 0
       ? `No stopped named servers idle for more than ${stale.days} days.`
-      : `${stale.count.toLocaleString('en-US')} stopped named servers have been idle for more than ${stale.days} days` +
-        (stale.byUser[0] ? ` (${stale.byUser[0].user} owns ${stale.byUser[0].stale.toLocaleString('en-US')})` : '') +
+      : `${formatCount(stale.count)} stopped named servers have been idle for more than ${stale.days} days` +
+        (stale.byUser[0] ? ` (${stale.byUser[0].user} owns ${formatCount(stale.byUser[0].stale)})` : '') +
         ". The scripts remove them through the hub's REST API (dry run unless --apply; token from JUPYTERHUB_API_TOKEN)" +
         (servers.length < stale.count
-          ? `; they list the ${servers.length.toLocaleString('en-US')} oldest: run again after.`
+          ? `; they list the ${formatCount(servers.length)} oldest: run again after.`
           : '.') +
         (leftOut > 0
-          ? ` ${leftOut.toLocaleString('en-US')} cannot be named exactly in a request and are left out (the scripts say why).`
+          ? ` ${formatCount(leftOut)} cannot be named exactly in a request and are left out (the scripts say why).`
           : '') +
         (bashOnly.length > 0
-          ? ` The bash script also leaves out ${bashOnly.length.toLocaleString('en-US')} whose names hold a NUL; the Python script removes them.`
+          ? ` The bash script also leaves out ${formatCount(bashOnly.length)} whose names hold a NUL; the Python script removes them.`
           : '');
 
   const steps: string[] = ['Keep this snapshot: it is the evidence, and the scripts were made from it.'];

@@ -1,5 +1,4 @@
-import type { Database } from '../sqlJs';
-import { tableColumns } from '../sqlRows';
+import { tableColumns, type ReadableDb } from '../sqlRows';
 import type { VersionFamilyId } from './versionFamilies';
 
 /**
@@ -49,7 +48,7 @@ export const HUB_5_COLUMNS: SchemaColumns = {
   shares: ['id', 'created_at', 'owner_id', 'spawner_id', 'scopes', 'expires_at', 'user_id', 'group_id'],
 };
 
-export function schemaColumns(db: Database): SchemaColumns {
+export function schemaColumns(db: ReadableDb): SchemaColumns {
   return {
     users: tableColumns(db, 'users'),
     spawners: tableColumns(db, 'spawners'),
