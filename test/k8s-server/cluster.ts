@@ -54,6 +54,7 @@ export class ClusterState {
   private readonly podMetricsByKey = new Map<string, PodMetrics>();
   private readonly nodeMetricsByName = new Map<string, NodeMetrics>();
   private readonly hubMetricsByNamespace = new Map<string, HubMetrics>();
+  private readonly serviceBackends = new Map<string, string>();
 
   /** false = no metrics-server: the metrics.k8s.io API answers 404 and leaves discovery. */
   metricsEnabled = true;
@@ -218,5 +219,17 @@ export class ClusterState {
   }
   hubMetrics(namespace: string): HubMetrics | undefined {
     return this.hubMetricsByNamespace.get(namespace);
+  }
+
+  /**
+   * Sends the service proxy's requests for Service `namespace/name` to a real HTTP server (a test
+   * Prometheus), as the API server forwards them to the Service's endpoints. undefined removes it.
+   */
+  setServiceBackend(namespace: string, name: string, url: string | undefined): void {
+    if (url === undefined) this.serviceBackends.delete(`${namespace}/${name}`);
+    else this.serviceBackends.set(`${namespace}/${name}`, url.replace(/\/+$/, ''));
+  }
+  serviceBackend(namespace: string, name: string): string | undefined {
+    return this.serviceBackends.get(`${namespace}/${name}`);
   }
 }

@@ -1,9 +1,12 @@
 /**
- * `services/{name[:port]}/proxy/...`: only the hub's `/hub/metrics` (and `/hub/health`) exist behind it,
- * answered from what the scenario set; no ready hub pod means no endpoints (503), as on a cluster.
+ * `services/{name[:port]}/proxy/...`: the hub's `/hub/metrics` (and `/hub/health`), answered from what the
+ * scenario set, and any Service with a backend (`cluster.setServiceBackend`, e.g. a test Prometheus), whose
+ * requests are forwarded to that real server with their path and query, as the API server forwards them to
+ * the Service's endpoints. No ready pod behind the Service means no endpoints (503), as on a cluster.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendStatus, type RequestContext } from '../http';
-import { notFound, serviceUnavailable } from '../status';
+import { failure, notFound, serviceUnavailable } from '../status';
 import type { KubeObject, Pod } from '../wireTypes';
 
 interface ServicePort {
@@ -29,6 +32,11 @@ export function serveServiceProxy(ctx: RequestContext, namespace: string, servic
     return sendStatus(res, serviceUnavailable(`no endpoints available for service "${serviceRef}"`));
 
   const path = '/' + rest.replace(/^\/+/, '');
+  const backend = cluster.serviceBackend(namespace, name);
+  if (backend) {
+    forward(ctx.req, res, backend + path + ctx.url.search);
+    return;
+  }
   if (name === 'hub' && path === '/hub/health') {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end();
@@ -52,4 +60,39 @@ export function serveServiceProxy(ctx: RequestContext, namespace: string, servic
     metrics.body ?? JSON.stringify({ status: metrics.status, message: metrics.status === 403 ? 'Forbidden' : 'Error' });
   res.writeHead(metrics.status, { 'Content-Type': 'application/json' });
   res.end(body);
+}
+
+/** Forwards one request to `target` and streams the answer back; a backend that is down is a 503 Status. */
+function forward(req: IncomingMessage, res: ServerResponse, target: string): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0;
+    const contentType = req.headers['content-type'];
+    fetch(target, {
+      method: req.method ?? 'GET',
+      headers: { ...(contentType ? { 'content-type': contentType } : {}), accept: req.headers.accept ?? '*/*' },
+      ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+      redirect: 'manual',
+    }).then(
+      async (answer) => {
+        const body = Buffer.from(await answer.arrayBuffer());
+        if (res.destroyed) return;
+        res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'text/plain' });
+        res.end(body);
+      },
+      (error: unknown) => {
+        if (res.destroyed) return;
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? 'connection refused';
+        sendStatus(
+          res,
+          failure(
+            503,
+            'ServiceUnavailable',
+            `error trying to reach service: dial tcp ${new URL(target).host}: ${cause}`,
+          ),
+        );
+      },
+    );
+  });
 }

@@ -56,6 +56,11 @@ export interface ClassStartOptions {
   /** `scheduling.userPlaceholder.replicas` (default 6); they take free room node by node. */
   placeholders?: number;
   durationMs?: number;
+  /**
+   * The JupyterHub the hub's /hub/metrics is written as (default 5.3.0, what chart 4.2.0 ships: throttled
+   * spawn pages answer 200). "6.0.0" gives JupyterHub 6's spawn labels (`status="failure", reason="throttled"`).
+   */
+  jupyterhubVersion?: string;
 }
 
 interface UserState {
@@ -106,6 +111,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
   const readyNodes: string[] = Array.from({ length: userNodes }, (_, i) => userPoolNode(i));
   const scaleUps: { arriveAt: number; from: number; to: number; message: string }[] = [];
   const metrics: HubMetricsState = {
+    jupyterhubVersion: options.jupyterhubVersion ?? '5.3.0',
     runningServers: 0,
     totalUsers: 612,
     spawns: { success: 0, failure: 0, throttled: 0 },
@@ -372,6 +378,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
             resources: { requests: { memory: '512Mi' }, limits: { memory: '4Gi' } },
           }),
         );
+        metrics.processStartSeconds = Date.parse(hub.metadata.creationTimestamp!) / 1000;
         ctx.cluster.logs.set(ns, hub.metadata.name, 'hub', {
           current: hubStartupLines((o = 0) => ctx.iso(o - 86400_000), 632).join('\n') + '\n',
         });

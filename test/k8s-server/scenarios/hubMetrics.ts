@@ -1,5 +1,15 @@
-/** Prometheus text of a JupyterHub 5.x hub's /hub/metrics (metric names from z2jh-facts.md). */
+/**
+ * Prometheus text of a JupyterHub hub's /hub/metrics (metric names from JupyterHub's metrics.py, as the
+ * z2jh docs list them). The version decides two things: JupyterHub 6 labels spawns `{status, reason}`
+ * (status success, failure for a rejection, error for an unhandled failure) where 5.x has `{status}`
+ * alone; and before 5.4.0 a throttled spawn requested by GET answered 200, so its 429 never reached
+ * `request_duration` (the spawn counter still counted it).
+ */
 export interface HubMetricsState {
+  /** JupyterHub version the text is written as (default: 5.x labels, throttled spawns answered 429). */
+  jupyterhubVersion?: string;
+  /** Unix seconds the hub process started (`process_start_time_seconds`, from prometheus_client). */
+  processStartSeconds?: number;
   runningServers: number;
   totalUsers: number;
   activeUsers?: number;
@@ -33,31 +43,51 @@ const buckets = [
   '+Inf',
 ];
 
+const versionOf = (v: string | undefined) => {
+  const [major = 5, minor = 0] = (v ?? '5').split('.').map(Number);
+  return { major, minor };
+};
+
+/** The spawn series' labels for a 5.x status, as the version writes them. */
+function spawnLabels(status: string, version: { major: number }): string {
+  if (version.major < 6) return `status="${status}"`;
+  if (status === 'success') return 'reason="",status="success"';
+  if (status === 'failure') return 'reason="",status="error"';
+  return `reason="${status}",status="failure"`;
+}
+
 export function hubMetricsText(m: HubMetricsState): string {
   const lines: string[] = [];
+  const version = versionOf(m.jupyterhubVersion);
   lines.push('# HELP jupyterhub_server_spawn_duration_seconds Time taken for server spawning operation');
   lines.push('# TYPE jupyterhub_server_spawn_duration_seconds histogram');
   const statuses = ['success', 'failure', 'already-pending', 'throttled', 'too-many-users'] as const;
   for (const status of statuses) {
     const count = m.spawns[status] ?? 0;
+    const labels = spawnLabels(status, version);
     // Throttled and already-pending spawns return at once; successes take tens of seconds.
     const fast = status !== 'success';
     for (const le of buckets) {
       const inBucket = le === '+Inf' || fast || Number(le) >= 30 ? count : 0;
-      lines.push(
-        `jupyterhub_server_spawn_duration_seconds_bucket{le="${le}",status="${status}"} ${inBucket.toFixed(1)}`,
-      );
+      lines.push(`jupyterhub_server_spawn_duration_seconds_bucket{le="${le}",${labels}} ${inBucket.toFixed(1)}`);
     }
-    lines.push(`jupyterhub_server_spawn_duration_seconds_count{status="${status}"} ${count.toFixed(1)}`);
+    lines.push(`jupyterhub_server_spawn_duration_seconds_count{${labels}} ${count.toFixed(1)}`);
     lines.push(
-      `jupyterhub_server_spawn_duration_seconds_sum{status="${status}"} ${(fast ? count * 0.004 : count * 24.2).toFixed(3)}`,
+      `jupyterhub_server_spawn_duration_seconds_sum{${labels}} ${(fast ? count * 0.004 : count * 24.2).toFixed(3)}`,
     );
   }
   lines.push('# HELP jupyterhub_request_duration_seconds Request duration for all HTTP requests');
   lines.push('# TYPE jupyterhub_request_duration_seconds histogram');
+  // Before 5.4.0 the spawn page answered a throttled GET with 200 (an error page), not 429.
+  const throttledAs429 = m.jupyterhubVersion === undefined || version.major > 5 || version.minor >= 4;
+  const throttled = m.requests429 ?? m.spawns.throttled;
   const requests: [string, string, number][] = [
-    ['200', 'jupyterhub.handlers.pages.SpawnHandler', m.requests200 ?? m.spawns.success],
-    ['429', 'jupyterhub.handlers.pages.SpawnHandler', m.requests429 ?? m.spawns.throttled],
+    [
+      '200',
+      'jupyterhub.handlers.pages.SpawnHandler',
+      (m.requests200 ?? m.spawns.success) + (throttledAs429 ? 0 : throttled),
+    ],
+    ['429', 'jupyterhub.handlers.pages.SpawnHandler', throttledAs429 ? throttled : 0],
   ];
   for (const [code, handler, count] of requests) {
     lines.push(
@@ -85,5 +115,10 @@ export function hubMetricsText(m: HubMetricsState): string {
   lines.push('# TYPE jupyterhub_hub_startup_duration_seconds histogram');
   lines.push(`jupyterhub_hub_startup_duration_seconds_count 1.0`);
   lines.push(`jupyterhub_hub_startup_duration_seconds_sum ${(m.startupSeconds ?? 3.2).toFixed(3)}`);
+  if (m.processStartSeconds !== undefined) {
+    lines.push('# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.');
+    lines.push('# TYPE process_start_time_seconds gauge');
+    lines.push(`process_start_time_seconds ${m.processStartSeconds.toFixed(2)}`);
+  }
   return lines.join('\n') + '\n';
 }

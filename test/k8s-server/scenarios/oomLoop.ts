@@ -4,8 +4,12 @@
  * 5 min, CrashLoopBackOff) and starts it again. z2jh 4.2.0 / JupyterHub 5.3.0; the hub container holds
  * /srv/jupyterhub/jupyterhub.sqlite (a given file, or a small valid one). Its values.yaml has no
  * hub.concurrentSpawnLimit (the operators set it to null).
+ *
+ * With `limitRaisedAtMs`, the operators raise the hub's memory limit to 4Gi then (a helm upgrade: a new hub
+ * pod): the next start-up peaks at about 2.2Gi, takes 95 s, and the hub stays up, its metrics scraped.
  */
 import { at, crashLoopBackOff, hubPod, nodeMetrics, node, oomKilled, podMetrics, type Release } from '../objects';
+import { hubMetricsText } from './hubMetrics';
 import type { Pod } from '../wireTypes';
 import { corePoolNodes, deployRelease, ensureBaseNodes } from './base';
 import { installHubDb } from './hubDb';
@@ -18,13 +22,20 @@ export interface OomLoopOptions {
   /** A hub DB file to copy to /srv/jupyterhub/jupyterhub.sqlite (default: a small generated one). */
   hubDbFile?: string;
   durationMs?: number;
+  /** When the operators raise the limit to 4Gi (the first start-up at or after it succeeds). */
+  limitRaisedAtMs?: number;
 }
 
 const MiB = 1024 * 1024;
 /** How long a run lives before the kernel kills it. */
 const runMs = seconds(80);
 const limitBytes = 2 * 1024 * MiB;
+const raisedLimitBytes = 4 * 1024 * MiB;
 const baseBytes = 310 * MiB;
+/** Memory of a start-up `t` ms in: the spawners load at the same pace on every run. */
+const startupBytes = (t: number) => Math.round(baseBytes + ((limitBytes - baseBytes) * t) / runMs);
+/** With room to finish, the start-up takes this long and peaks just before. */
+const recoveredStartupMs = seconds(95);
 
 export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
   const release: Release = { namespace: options.namespace ?? 'hub-physics', chart: '4.2.0' };
@@ -32,7 +43,7 @@ export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
   const hubNode = corePoolNodes[0]!;
   const duration = options.durationMs ?? minutes(30);
   const resources = { requests: { cpu: '200m', memory: '128Mi' }, limits: { memory: String(limitBytes) } };
-  const state = { restarts: 0, startedAt: '', created: '' };
+  const state = { restarts: 0, startedAt: '', created: '', revision: undefined as string | undefined };
 
   const hub = (ctx: ScenarioContext, extra: Partial<Parameters<typeof hubPod>[0]>): Pod =>
     hubPod({
@@ -41,6 +52,7 @@ export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
       resources,
       created: state.created || ctx.iso(),
       restartCount: state.restarts,
+      ...(state.revision ? { revision: state.revision } : {}),
       ...extra,
     });
   const hubName = (ctx: ScenarioContext) => hub(ctx, {}).metadata.name;
@@ -108,10 +120,15 @@ export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
   // One run after another: memory climbs for runMs, the kill, the back-off, the next start.
   let runStart = 0;
   for (let restart = 0; ; restart++) {
+    if (options.limitRaisedAtMs !== undefined && runStart > 0 && runStart >= options.limitRaisedAtMs) {
+      steps.pop(); // this start is the new pod's, with the raised limit
+      steps.push(...recoverySteps(runStart));
+      break;
+    }
     const killAt = runStart + runMs;
     if (killAt > duration) break;
     for (let t = seconds(15); t < runMs; t += seconds(15)) {
-      const bytes = Math.round(baseBytes + ((limitBytes - baseBytes) * t) / runMs);
+      const bytes = startupBytes(t);
       steps.push({
         atMs: runStart + t,
         label: `${ns}: hub memory ${Math.round(bytes / MiB)}Mi`,
@@ -185,4 +202,68 @@ export function oomLoopSteps(options: OomLoopOptions = {}): Step[] {
     steps.push({ atMs: runStart, label: `${ns}: hub starts again`, run: startRun });
   }
   return steps;
+
+  /** The helm upgrade with a 4Gi limit: a new hub pod whose start-up completes, then a hub that stays up. */
+  function recoverySteps(from: number): Step[] {
+    const raised = { requests: resources.requests, limits: { memory: String(raisedLimitBytes) } };
+    const out: Step[] = [
+      {
+        atMs: from,
+        label: `${ns}: hub memory limit raised to 4Gi (new hub pod)`,
+        run: (ctx) => {
+          ctx.cluster.delete('Pod', ns, hubName(ctx));
+          state.revision = 'raised-limit';
+          state.restarts = 0;
+          state.created = ctx.iso();
+          state.startedAt = ctx.iso();
+          const pod = ctx.cluster.apply(
+            hub(ctx, { resources: raised, container: { state: 'running', ready: false, startedAt: state.startedAt } }),
+          );
+          for (const line of hubStartupLines(ctx.iso, 1746))
+            ctx.cluster.logs.append(ns, pod.metadata.name, 'hub', line);
+        },
+      },
+    ];
+    const memoryAt = (t: number) =>
+      t < recoveredStartupMs ? startupBytes(t) : startupBytes(recoveredStartupMs) - 40 * MiB;
+    const setMemory = (ctx: ScenarioContext, bytes: number) => {
+      const pod = ctx.cluster.get<Pod>('Pod', ns, hubName(ctx))!;
+      ctx.cluster.setPodMetrics(
+        podMetrics(pod, { hub: { cpu: '120m', memory: `${Math.round(bytes / 1024)}Ki` } }, ctx.iso()),
+      );
+    };
+    for (let t = seconds(15); t < recoveredStartupMs; t += seconds(15))
+      out.push({ atMs: from + t, label: `${ns}: hub memory`, run: (ctx) => setMemory(ctx, memoryAt(t)) });
+    out.push({
+      atMs: from + recoveredStartupMs,
+      label: `${ns}: hub up after a 95 s start-up`,
+      run: (ctx) => {
+        ctx.cluster.apply(
+          hub(ctx, { resources: raised, container: { state: 'running', ready: true, startedAt: state.startedAt } }),
+        );
+        ctx.cluster.logs.append(
+          ns,
+          hubName(ctx),
+          'hub',
+          hubLogLine('I', ctx.iso(), 'app:3687', 'JupyterHub is now running at http://:8000'),
+        );
+        setMemory(ctx, memoryAt(recoveredStartupMs));
+        ctx.cluster.setHubMetrics(
+          ns,
+          hubMetricsText({
+            jupyterhubVersion: '5.3.0',
+            runningServers: 37,
+            totalUsers: 199,
+            spawns: { success: 0, failure: 0, throttled: 0 },
+            initSpawnersSeconds: 88.4,
+            startupSeconds: recoveredStartupMs / 1000,
+            processStartSeconds: Date.parse(state.startedAt) / 1000,
+          }),
+        );
+      },
+    });
+    for (let t = recoveredStartupMs + minutes(1); from + t <= duration; t += minutes(1))
+      out.push({ atMs: from + t, label: `${ns}: hub memory`, run: (ctx) => setMemory(ctx, memoryAt(t)) });
+    return out;
+  }
 }
