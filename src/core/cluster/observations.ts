@@ -1,3 +1,4 @@
+import { factKey } from '../incident/factKey';
 import { oomVictim } from './clusterEvents';
 import { hubMemoryHighRatio } from './hubHealth';
 import { formatBytes } from './quantity';
@@ -19,6 +20,11 @@ export interface Observation {
   release?: string;
   text: string;
   key: string;
+  /**
+   * The fact, named as Prometheus history names it too (src/core/incident/factKey.ts): journaled with the
+   * entry, so a backfill from Prometheus skips what the watcher saw.
+   */
+  fact?: string;
   count?: number;
   pod?: string;
   container?: string;
@@ -49,6 +55,11 @@ const journalKindOfEvent: Record<EventKind, string> = {
   preempted: 'preempted',
   'scale-down': 'scale-down',
   warning: 'warning',
+};
+
+const withFact = (fields: Parameters<typeof factKey>[0]): { fact?: string } => {
+  const fact = factKey(fields);
+  return fact === null ? {} : { fact };
 };
 
 /**
@@ -150,6 +161,13 @@ export class ObservationMemory {
             exitCode: t.exitCode,
             restarts: pod.restarts,
             text: `${pod.name} OOMKilled (container ${t.container}, exit ${t.exitCode}, ${pod.restarts} restarts)`,
+            ...withFact({
+              kind: 'pod-oomkilled',
+              hub: base.hub,
+              pod: pod.name,
+              container: t.container,
+              restarts: pod.restarts,
+            }),
           });
         } else {
           const why = t.cause === 'spawn-failures' ? `after ${t.consecutiveFailures} consecutive spawn failures, ` : '';
@@ -164,6 +182,13 @@ export class ObservationMemory {
             reason: t.reason,
             restarts: pod.restarts,
             text: `${pod.name} restarted: ${why}${t.reason} (exit ${t.exitCode}, ${pod.restarts} restarts)`,
+            ...withFact({
+              kind: 'pod-restarted',
+              hub: base.hub,
+              pod: pod.name,
+              container: t.container,
+              restarts: pod.restarts,
+            }),
           });
         }
       }
@@ -176,6 +201,7 @@ export class ObservationMemory {
         kind: 'pod-pending',
         time: pod.pending?.since ?? pod.createdAt ?? new Date(now).toISOString(),
         key: `${pod.uid}/pending`,
+        ...withFact({ kind: 'pod-pending', hub: base.hub, pod: pod.name }),
         ...(pod.pending ? { reason: pod.pending.reason } : {}),
         text: `${pod.name} pending${pod.pending ? `: ${pod.pending.reason}` : ''}`,
       });

@@ -20,6 +20,8 @@ export interface CollapseRules {
   kinds: ReadonlySet<string>;
   /** How many pod names a burst keeps as a sample. */
   samplePods: number;
+  /** How bursts of some kinds read, instead of the phrases below. */
+  phrases?: Record<string, (n: number, latest: string) => string>;
 }
 
 export const defaultCollapseRules: CollapseRules = {
@@ -37,6 +39,7 @@ export const defaultCollapseRules: CollapseRules = {
     'backoff',
     'node-oom',
     'spawn-throttled',
+    'spawn-failed',
   ]),
   samplePods: 20,
 };
@@ -54,6 +57,7 @@ const burstPhrases: Record<string, (n: number, latest: string) => string> = {
   backoff: (n, latest) => `${n} BackOff events; latest: ${latest}`,
   'node-oom': (n, latest) => `${n} node OOM kills; latest: ${latest}`,
   'spawn-throttled': (n) => `${n} spawn requests throttled (HTTP 429)`,
+  'spawn-failed': (n) => `${n} spawns failed`,
 };
 
 function burstKey(entry: JournalEntry, rules: CollapseRules): string | null {
@@ -129,7 +133,8 @@ function mergeIntoBurst(previous: JournalEntry, member: JournalEntry, id: string
   const previousUntil = typeof previous.until === 'string' ? Date.parse(previous.until) : Date.parse(previous.time);
   const untilMs = Math.max(previousUntil, Date.parse(member.time));
   const pods = [...new Set([...podsOf(previous), ...podsOf(member)])].slice(0, rules.samplePods);
-  const phrase = burstPhrases[member.kind] ?? ((n: number, latest: string) => `${n} × ${latest}`);
+  const phrase =
+    rules.phrases?.[member.kind] ?? burstPhrases[member.kind] ?? ((n: number, latest: string) => `${n} × ${latest}`);
   return {
     ...member,
     id,

@@ -21,8 +21,9 @@ export interface IncidentMeta {
   severity?: string;
 }
 
-export type EntrySource = 'cluster' | 'analyzer' | 'operator' | 'tool';
-export const entrySources: readonly EntrySource[] = ['cluster', 'analyzer', 'operator', 'tool'];
+/** `prometheus`: rebuilt afterwards from the cluster's Prometheus (history from before anyone looked). */
+export type EntrySource = 'cluster' | 'analyzer' | 'operator' | 'tool' | 'prometheus';
+export const entrySources: readonly EntrySource[] = ['cluster', 'analyzer', 'operator', 'tool', 'prometheus'];
 
 /** Kinds this code understands; other kinds are kept and shown by their `text`. */
 export const knownKinds = [
@@ -38,6 +39,8 @@ export const knownKinds = [
   'backoff',
   'spawn-pressure',
   'spawn-throttled',
+  'spawn-failed',
+  'node-count',
   'hub-memory',
   'db-snapshot',
   'db-analysis',
@@ -131,6 +134,10 @@ export interface KindFields {
   'spawn-pressure': { pending: number; limit?: number | null };
   /** HTTP 429 answers to spawn requests; `count` is how many. */
   'spawn-throttled': { status?: string };
+  /** Spawns that failed (not rejections); `count` is how many. */
+  'spawn-failed': { status?: string };
+  /** The cluster's nodes changed: how many are Ready now (and were before). */
+  'node-count': { ready: number; nodes?: number; previous?: number | null };
   'hub-memory': { bytes: number; limitBytes?: number | null; pod?: string };
   'db-snapshot': { file?: string; bytes?: number; users?: number; spawners?: number; running?: number };
   'db-analysis': {
@@ -193,6 +200,8 @@ const kindChecks: { [K in KnownKind]: (e: JournalEntry) => boolean } = {
   backoff: (e) => isString(e.pod),
   'spawn-pressure': (e) => isCount(e.pending) && optional(isCount)(e.limit),
   'spawn-throttled': () => true,
+  'spawn-failed': () => true,
+  'node-count': (e) => isCount(e.ready) && optional(isCount)(e.nodes) && optional(isCount)(e.previous),
   'hub-memory': (e) => isCount(e.bytes) && optional(isCount)(e.limitBytes),
   'db-snapshot': () => true,
   'db-analysis': (e) =>
