@@ -40,6 +40,9 @@ describe('cluster observations', () => {
       [oom.component, oom.exitCode, oom.restarts, oom.time],
       ['hub', 137, 2, new Date(at(500)).toISOString()],
     );
+    // The fact as Prometheus history names it too (by restart count), so a backfill skips it.
+    assert.equal(oom.fact, `termination/hub-a/${hub().metadata.name}/hub/2`);
+    assert.equal(first[1]!.fact, 'pending/hub-a/jupyter-ana');
   });
 
   it('reports each fact once: a new termination, a pod scheduled, an event whose count grew', () => {
