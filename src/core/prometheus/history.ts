@@ -45,8 +45,10 @@ export interface HistoryOptions {
 
 export interface HubHistory {
   hub: string;
-  /** Working set and limit of the hub container, per hub pod. */
+  /** Working set of the hub container (with the limit at each point), per hub pod. */
   memory: { pod: string; points: MemoryPoint[] }[];
+  /** The hub container's memory limit, per hub pod, for as long as the pod existed. */
+  limits: { pod: string; points: [ms: number, bytes: number][] }[];
   /** Spawns by outcome per step (steps without any are left out). */
   spawns: SpawnStep[];
   /** User pods Pending, per point. */
@@ -216,6 +218,7 @@ export async function rebuildHistory(
     return {
       hub: ns,
       memory: [...memory].map(([pod, points]) => ({ pod, points })),
+      limits: answer(ns, 'limit').map((l) => ({ pod: l.labels.pod ?? '', points: l.points })),
       spawns,
       pending: (answer(ns, 'pending')[0]?.points ?? []).map(([ms, v]) => [ms, v] as [number, number]),
       entries,

@@ -1,0 +1,305 @@
+/**
+ * Time-series charts as SVG text, without a browser: the same markup goes into exported reports (SVG files
+ * beside the Markdown) and into the report webview. d3-scale and d3-shape compute the scales, ticks, paths
+ * and stacks; the SVG is written here as text with presentation attributes only (no `style`, no script, no
+ * event handlers), so it renders under a strict Content-Security-Policy and in GitHub's Markdown. Colours
+ * are the Okabe–Ito palette (distinguishable with colour blindness); text and axes use `currentColor`, so
+ * an inline chart follows the page's theme.
+ */
+import { scaleLinear, scaleUtc } from 'd3-scale';
+import { area, curveLinear, curveStepAfter, line, stack } from 'd3-shape';
+import { zoned, zoneAbbreviation } from '../incident/zonedTime';
+
+export type SeriesRole =
+  'memory' | 'limit' | 'success' | 'throttled' | 'rejected' | 'failure' | 'answered429' | 'pending' | 'ready' | 'nodes';
+
+export interface ChartSeries {
+  label: string;
+  role: SeriesRole;
+  /** `line` joins points (a gap longer than `gapMs` breaks it), `step` holds each value until the next, `area` fills under a step, `bars` stack per point. */
+  kind: 'line' | 'step' | 'area' | 'bars';
+  points: readonly (readonly [ms: number, value: number])[];
+  dashed?: boolean;
+}
+
+export type MarkKind = 'start' | 'note' | 'oom' | 'alert';
+
+export interface ChartMark {
+  ms: number;
+  kind: MarkKind;
+  /** Shown as a tooltip (`<title>`); start and alert marks also get a short label. */
+  label: string;
+}
+
+export interface ChartModel {
+  /** Used for ids inside the SVG and for file names. */
+  id: string;
+  title: string;
+  unit: 'bytes' | 'count';
+  fromMs: number;
+  toMs: number;
+  series: ChartSeries[];
+  marks: ChartMark[];
+  /** Points further apart than this break a line (a pod that was gone). Default: 3 steps of the data. */
+  gapMs?: number;
+  /** Width of one bar (the data's step). */
+  barMs?: number;
+}
+
+export interface RenderOptions {
+  /** IANA timezone for the time axis. */
+  timezone: string;
+  width?: number;
+  height?: number;
+}
+
+const colours: Record<SeriesRole, string> = {
+  memory: '#0072B2',
+  limit: '#D55E00',
+  success: '#009E73',
+  throttled: '#E69F00',
+  rejected: '#CC79A7',
+  failure: '#D55E00',
+  answered429: '#56B4E9',
+  pending: '#56B4E9',
+  ready: '#0072B2',
+  nodes: '#999999',
+};
+const markColours: Record<MarkKind, string> = {
+  start: 'currentColor',
+  note: '#CC79A7',
+  oom: '#D55E00',
+  alert: '#E69F00',
+};
+
+/** Text for XML: the five characters that could end an attribute or start markup. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** How the y axis counts: bytes in GiB or MiB (binary, as Kubernetes limits are), counts as they are. */
+function yUnit(unit: ChartModel['unit'], max: number): { divisor: number; suffix: string } {
+  if (unit === 'count') return { divisor: 1, suffix: '' };
+  return max >= GiB ? { divisor: GiB, suffix: ' GiB' } : { divisor: MiB, suffix: ' MiB' };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** Renders one chart as a standalone SVG document (also valid inline in HTML). */
+export function renderChartSvg(chart: ChartModel, options: RenderOptions): string {
+  const width = options.width ?? 760;
+  const height = options.height ?? 240;
+  const margin = { top: 34, right: 16, bottom: 30, left: 62 };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const id = chart.id.replace(/[^A-Za-z0-9_-]/g, '-');
+  const x = scaleUtc()
+    .domain([new Date(chart.fromMs), new Date(chart.toMs)])
+    .range([margin.left, margin.left + plotW]);
+  const xs = (ms: number) => round(x(new Date(ms)));
+
+  // The y extent: bars stack, the rest stand alone.
+  const bars = chart.series.filter((s) => s.kind === 'bars');
+  const stacked = stackBars(bars);
+  const maxStack = Math.max(0, ...stacked.flatMap((layer) => layer.map((d) => d[1])));
+  const maxOther = Math.max(
+    0,
+    ...chart.series.filter((s) => s.kind !== 'bars').flatMap((s) => s.points.map((p) => p[1])),
+  );
+  const max = Math.max(maxStack, maxOther);
+  const { divisor, suffix } = yUnit(chart.unit, max);
+  const y = scaleLinear()
+    .domain([0, Math.max(max / divisor, chart.unit === 'count' ? 4 : 1) * 1.05])
+    .nice()
+    .range([margin.top + plotH, margin.top]);
+  const ys = (v: number) => round(y(v / divisor));
+
+  const out: string[] = [];
+  const title = escapeXml(chart.title);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">`,
+    `<title id="${id}-title">${title}</title>`,
+    `<desc id="${id}-desc">${escapeXml(describe(chart, options.timezone))}</desc>`,
+    `<text x="${margin.left}" y="14" font-size="13" font-weight="600" fill="currentColor">${title}</text>`,
+  );
+
+  // Legend, right-aligned on the title line.
+  let lx = width - margin.right;
+  const legend: string[] = [];
+  const legendSeries = chart.series.filter((s, i) => chart.series.findIndex((t) => t.label === s.label) === i);
+  for (const s of [...legendSeries].reverse()) {
+    const label = escapeXml(s.label);
+    const w = 18 + label.length * 6;
+    lx -= w;
+    legend.push(
+      `<rect x="${lx}" y="6" width="10" height="10" fill="${colours[s.role]}"${s.kind === 'line' || s.kind === 'step' ? ' fill-opacity="0.9"' : ''}/>`,
+      `<text x="${lx + 13}" y="15" fill="currentColor">${label}</text>`,
+    );
+  }
+  out.push(...legend.reverse());
+
+  // Grid and axes.
+  for (const tick of y.ticks(4)) {
+    const ty = round(y(tick));
+    out.push(
+      `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${ty}" y2="${ty}" stroke="currentColor" stroke-opacity="0.12"/>`,
+      `<text x="${margin.left - 6}" y="${ty + 3.5}" text-anchor="end" fill="currentColor" fill-opacity="0.8">${escapeXml(formatTick(tick, suffix))}</text>`,
+    );
+  }
+  const multiDay = zoned(chart.fromMs, options.timezone).date !== zoned(chart.toMs, options.timezone).date;
+  for (const tick of x.ticks(Math.max(2, Math.floor(plotW / 90)))) {
+    const tx = xs(tick.getTime());
+    const z = zoned(tick.getTime(), options.timezone);
+    const label = multiDay && z.time === '00:00' ? z.date.slice(5) : z.time;
+    out.push(
+      `<line x1="${tx}" x2="${tx}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 4}" stroke="currentColor" stroke-opacity="0.5"/>`,
+      `<text x="${tx}" y="${margin.top + plotH + 16}" text-anchor="middle" fill="currentColor" fill-opacity="0.8">${escapeXml(label)}</text>`,
+    );
+  }
+  out.push(
+    `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`,
+    `<text x="${margin.left + plotW}" y="${height - 2}" text-anchor="end" fill="currentColor" fill-opacity="0.6">${escapeXml(zoneAbbreviation(chart.toMs, options.timezone))}</text>`,
+  );
+
+  const hasData = chart.series.some((s) => s.points.length > 0);
+  if (!hasData)
+    out.push(
+      `<text x="${margin.left + plotW / 2}" y="${margin.top + plotH / 2}" text-anchor="middle" fill="currentColor" fill-opacity="0.6">No data in this window</text>`,
+    );
+
+  // Bars, stacked per point.
+  const barMs = chart.barMs ?? 60_000;
+  const barW = Math.max(0.6, round(xs(chart.fromMs + barMs) - xs(chart.fromMs) - 0.4));
+  stacked.forEach((layer, i) => {
+    const s = bars[i]!;
+    const rects: string[] = [];
+    for (const d of layer) {
+      if (d[1] <= d[0]) continue;
+      const top = ys(d[1]);
+      const h = round(ys(d[0]) - top);
+      rects.push(`<rect x="${xs(d.data.ms)}" y="${top}" width="${barW}" height="${h}"/>`);
+    }
+    if (rects.length) out.push(`<g fill="${colours[s.role]}">${rects.join('')}</g>`);
+  });
+
+  // Areas, steps and lines, broken at gaps.
+  const gapMs = chart.gapMs ?? barMs * 3;
+  for (const s of chart.series) {
+    if (s.kind === 'bars') continue;
+    const colour = colours[s.role];
+    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    for (const run of runs(s.points, gapMs)) {
+      if (run.length === 1 && s.kind !== 'area') {
+        // A lone point (a crash-looping container scraped once per run) is a dot, not an empty path.
+        out.push(`<circle cx="${xs(run[0]![0])}" cy="${ys(run[0]![1])}" r="2" fill="${colour}"/>`);
+        continue;
+      }
+      if (s.kind === 'area') {
+        const d = area<readonly [number, number]>()
+          .x((p) => xs(p[0]))
+          .y0(ys(0))
+          .y1((p) => ys(p[1]))
+          .curve(curveStepAfter)
+          .digits(1)(run);
+        if (d) out.push(`<path d="${d}" fill="${colour}" fill-opacity="0.35" stroke="${colour}" stroke-width="1.2"/>`);
+      } else {
+        const d = line<readonly [number, number]>()
+          .x((p) => xs(p[0]))
+          .y((p) => ys(p[1]))
+          .curve(s.kind === 'step' ? curveStepAfter : curveLinear)
+          .digits(1)(run);
+        if (d) out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.6"${dash}/>`);
+      }
+    }
+  }
+
+  // Marks: the incident's start, notes, OOM kills, alerts.
+  for (const m of chart.marks) {
+    if (m.ms < chart.fromMs || m.ms > chart.toMs) continue;
+    const mx = xs(m.ms);
+    const colour = markColours[m.kind];
+    const tip = `<title>${escapeXml(m.label)}</title>`;
+    if (m.kind === 'oom') {
+      out.push(
+        `<path d="M${mx},${margin.top + 7}l-4,-7h8z" fill="${colour}">${tip}</path>`,
+        `<line x1="${mx}" x2="${mx}" y1="${margin.top + 7}" y2="${margin.top + plotH}" stroke="${colour}" stroke-opacity="0.25"/>`,
+      );
+    } else {
+      const dash = m.kind === 'start' ? '' : ' stroke-dasharray="3 3"';
+      out.push(
+        `<g><line x1="${mx}" x2="${mx}" y1="${margin.top - 4}" y2="${margin.top + plotH}" stroke="${colour}" stroke-width="1.2"${dash}/>${tip}</g>`,
+      );
+      if (m.kind === 'start' || m.kind === 'alert') {
+        const short = m.kind === 'start' ? 'incident start' : m.label.split(':')[0]!;
+        out.push(
+          `<text x="${mx + 3}" y="${margin.top + 8}" fill="currentColor" fill-opacity="0.85">${escapeXml(short.slice(0, 40))}</text>`,
+        );
+      }
+    }
+  }
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+type BarDatum = { ms: number } & Record<string, number>;
+
+function stackBars(bars: readonly ChartSeries[]) {
+  const byMs = new Map<number, BarDatum>();
+  bars.forEach((s, i) => {
+    for (const [ms, v] of s.points) {
+      const d = byMs.get(ms) ?? ({ ms } as BarDatum);
+      d[`s${i}`] = (d[`s${i}`] ?? 0) + v;
+      byMs.set(ms, d);
+    }
+  });
+  const data = [...byMs.values()].sort((a, b) => a.ms - b.ms);
+  return stack<BarDatum>()
+    .keys(bars.map((_, i) => `s${i}`))
+    .value((d, key) => d[key] ?? 0)(data);
+}
+
+/** Splits points where they are further apart than `gapMs`. */
+function runs(points: ChartSeries['points'], gapMs: number): (readonly [number, number])[][] {
+  const out: (readonly [number, number])[][] = [];
+  let current: (readonly [number, number])[] = [];
+  let previous = -Infinity;
+  for (const p of [...points].sort((a, b) => a[0] - b[0])) {
+    if (p[0] - previous > gapMs && current.length) {
+      out.push(current);
+      current = [];
+    }
+    current.push([p[0], p[1]]);
+    previous = p[0];
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+function formatTick(value: number, suffix: string): string {
+  const text = Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 2 : 1).replace(/0$/, '');
+  return `${text}${suffix}`;
+}
+
+/** The chart in words, for screen readers (and as a check that the chart says what it shows). */
+function describe(chart: ChartModel, timezone: string): string {
+  const at = (ms: number) => `${zoned(ms, timezone).time} ${zoneAbbreviation(ms, timezone)}`;
+  const parts = [`${chart.title}, from ${at(chart.fromMs)} to ${at(chart.toMs)}.`];
+  for (const s of chart.series) {
+    if (s.points.length === 0) continue;
+    const peak = s.points.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const { divisor, suffix } = yUnit(chart.unit, peak[1]);
+    const value = chart.unit === 'bytes' ? (peak[1] / divisor).toFixed(2) : String(Math.round(peak[1]));
+    parts.push(`${s.label}: highest ${value}${suffix} at ${at(peak[0])}.`);
+  }
+  const ooms = chart.marks.filter((m) => m.kind === 'oom').length;
+  if (ooms) parts.push(`${ooms} OOM kills marked.`);
+  return parts.join(' ');
+}
