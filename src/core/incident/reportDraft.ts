@@ -169,7 +169,7 @@ function doneSentence(facts: IncidentFacts): string | null {
   return `What was done: ${notes.map((n) => reportText(n.text.trim()).replace(/\.?$/, '.')).join(' ')}`;
 }
 
-function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
+export function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
   const day = zoned(facts.startMs, clock.timezone).dayLabel;
   const paragraphs: string[] = [];
   const affected = facts.hubs.filter(hubHadSymptoms);
@@ -194,7 +194,7 @@ function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
   return paragraphs.join('\n\n');
 }
 
-function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
+export function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
   const lines: string[] = [];
   const duration = formatDuration(facts.endMs - facts.startMs);
   lines.push(
@@ -254,7 +254,7 @@ function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
   return lines.join('\n');
 }
 
-function draftResolution(facts: IncidentFacts, clock: ReportClock): string {
+export function draftResolution(facts: IncidentFacts, clock: ReportClock): string {
   const lines: string[] = [];
   const lastSymptomMs = Math.max(
     -Infinity,
