@@ -5,8 +5,13 @@ import { version } from './version';
 /**
  * Each subcommand loads on use: `analyze` and `report` then never load @kubernetes/client-node, which
  * `contexts` and `cluster` need (esbuild defers a dynamically imported module until it is called).
+ * `needsNodeWhen` narrows `needsNode` to some arguments (`history --context` loads client-node, `history
+ * --prometheus URL` does not).
  */
-const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?: string }> = {
+const subcommands: Record<
+  string,
+  { run: Subcommand; summary: string; needsNode?: string; needsNodeWhen?: (args: string[]) => boolean }
+> = {
   contexts: {
     needsNode: CLUSTER_NODE_MINIMUM,
     run: async (args, io) => (await import('./contexts')).contexts(args, io),
@@ -31,7 +36,20 @@ const subcommands: Record<string, { run: Subcommand; summary: string; needsNode?
   },
   report: {
     run: async (args, io) => (await import('./report')).report(args, io),
-    summary: 'report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE]   draft an incident report',
+    summary:
+      'report JOURNAL_FILE [--timezone ZONE] [--utc] [--out FILE] [--template short|postmortem] [--prometheus URL] [--action-items]   draft an incident report',
+  },
+  history: {
+    needsNode: CLUSTER_NODE_MINIMUM,
+    needsNodeWhen: (args) => !args.some((a) => a === '--prometheus' || a.startsWith('--prometheus=')),
+    run: async (args, io) => (await import('./history')).history(args, io),
+    summary:
+      'history --namespace NS[,NS…] [--context NAME | --prometheus URL] [--since 6h | --from T --to T] [--json] [--journal FILE]   what happened, from Prometheus',
+  },
+  alerts: {
+    run: async (args, io) => (await import('./alerts')).alerts(args, io),
+    summary:
+      'alerts --namespace NS[,NS…] [--jupyterhub-version X.Y.Z] [--format rules|prometheusrule]   alert rules for these hubs',
   },
 };
 
@@ -61,8 +79,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`hubops: unknown command ${quoteArg(command)} (hubops --help lists the commands)\n`);
     return 2;
   }
-  if (sub.needsNode) {
-    const onOlderNode = Object.keys(subcommands).filter((name) => !subcommands[name]!.needsNode);
+  if (sub.needsNode && (sub.needsNodeWhen?.(rest) ?? true)) {
+    const onOlderNode = Object.entries(subcommands).flatMap(([name, s]) =>
+      !s.needsNode ? [name] : s.needsNodeWhen ? [`${name} --prometheus`] : [],
+    );
     const tooOld = tooOldForCommand(command, sub.needsNode, onOlderNode, io.nodeVersion);
     if (tooOld) {
       io.err(`${tooOld}\n`);

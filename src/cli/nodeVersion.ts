@@ -31,5 +31,9 @@ export function tooOldForCommand(
 ): string | undefined {
   if (nodeAtLeast(version, minimum)) return undefined;
   const shortMinimum = minimum.replace(/\.0$/, '');
-  return `hubops ${command} needs Node.js ${shortMinimum} or newer (this is v${version.replace(/^v/, '')}); ${worksOnOlder.join(' and ')} work on Node 20`;
+  const list =
+    worksOnOlder.length > 1
+      ? `${worksOnOlder.slice(0, -1).join(', ')} and ${worksOnOlder.at(-1)}`
+      : worksOnOlder.join('');
+  return `hubops ${command} needs Node.js ${shortMinimum} or newer (this is v${version.replace(/^v/, '')}); ${list} work on Node 20`;
 }

@@ -32,14 +32,14 @@ export interface HistorySpec {
 
 const hour = 3600_000;
 
+/** hub-physics's steps on the OOM night: the loop, and the limit raised at 05:40. */
+export const oomNightSteps = () => oomLoopSteps({ durationMs: 5 * hour, limitRaisedAtMs: 4 * hour + minutes(40) });
+
 export const incidentNight: HistorySpec = {
   name: 'incident-night',
   start: new Date('2026-11-23T01:00:00Z'),
   durationMs: 5 * hour,
-  steps: () => [
-    ...oomLoopSteps({ durationMs: 5 * hour, limitRaisedAtMs: 4 * hour + minutes(40) }),
-    ...healthyHubSteps({ durationMs: 5 * hour }),
-  ],
+  steps: () => [...oomNightSteps(), ...healthyHubSteps({ durationMs: 5 * hour })],
 };
 
 export const leakyHub: HistorySpec = {

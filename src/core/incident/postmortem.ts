@@ -11,7 +11,9 @@
  */
 import type { ReplayedIncident } from './journalReplay';
 import { formatDuration } from './quantities';
-import { redactSecrets, safeText } from './redact';
+import { redactText } from '../secrets';
+import { inertText } from '../text/untrustedText';
+import { reportText } from './reportText';
 import { draftActionItems, todo } from './reportAdvice';
 import { ReportClock } from './reportClock';
 import { draftEvidence } from './reportEvidence';
@@ -115,7 +117,7 @@ export function draftPostmortem(replayed: ReplayedIncident, options: PostmortemO
   return {
     meta,
     header: {
-      owner: options.owner?.trim() ? safeText(options.owner.trim()) : todo('Who owns this incident?'),
+      owner: options.owner?.trim() ? reportText(options.owner.trim()) : todo('Who owns this incident?'),
       impactTime: facts.ongoing ? `${clock.at(impactFrom)} – ongoing` : clock.fromTo(impactFrom, impactTo),
       duration: `${formatDuration(impactTo - impactFrom)}${facts.ongoing ? ' so far' : ''}`,
     },
@@ -159,7 +161,7 @@ function draftWhatHappened(
     lines.push(
       `With the JupyterHub Ops alert rules, ${first.alert} would have fired at ${clock.at(first.firstFiringMs!)}${first.firstFiringMs! < facts.startMs ? `, ${formatDuration(facts.startMs - first.firstFiringMs!)} before the incident was started` : ''}.`,
     );
-  const causes = facts.notes.cause.map((n) => safeText(n.text));
+  const causes = facts.notes.cause.map((n) => reportText(n.text));
   if (causes.length > 0) lines.push(`Cause (operator): ${causes.join(' ')}`);
   lines.push(
     '',
@@ -176,7 +178,7 @@ function draftWentWell(facts: IncidentFacts, replayed: ReplayedIncident): string
     items.push('The hub database was snapshotted and analyzed during the incident, which named the cause.');
   if (fromPrometheus(replayed))
     items.push('Prometheus kept the hours before anyone looked, so the timeline starts where the incident did.');
-  for (const n of facts.notes.learned) items.push(safeText(n.text));
+  for (const n of facts.notes.learned) items.push(reportText(n.text));
   items.push(todo('What else went well? (Communication, tools, people who helped.)'));
   return items.map((i) => `- ${i}`).join('\n');
 }
@@ -200,11 +202,11 @@ function draftWentBadly(
   for (const h of facts.hubs) {
     if (h.throttled)
       items.push(
-        `${safeText(h.hub)}: users were refused by the concurrent spawn limit (${h.throttled.count} throttled spawn requests), which reads to them as the hub being down.`,
+        `${reportText(h.hub)}: users were refused by the concurrent spawn limit (${h.throttled.count} throttled spawn requests), which reads to them as the hub being down.`,
       );
     if (h.hubOomKills && h.hubOomKills.count > 1)
       items.push(
-        `${safeText(h.hub)}: the hub was OOMKilled ${h.hubOomKills.count} times before the limit or the cause was dealt with.`,
+        `${reportText(h.hub)}: the hub was OOMKilled ${h.hubOomKills.count} times before the limit or the cause was dealt with.`,
       );
   }
   items.push(todo('What else did not go well? (Slow diagnosis, missing access, unclear ownership.)'));
@@ -221,7 +223,7 @@ function draftPostmortemActions(facts: IncidentFacts, fired: AlertWouldHaveFired
     );
   }
   for (const n of facts.notes.action) {
-    const line = `- [ ] ${safeText(n.text)}`;
+    const line = `- [ ] ${reportText(n.text)}`;
     if (!items.includes(line)) items.push(line);
   }
   if (items.length === 0) return todo('What will we change? (Notes tagged "action" appear here as checklist items.)');
@@ -234,20 +236,20 @@ export function renderPostmortemMarkdown(
   edited: Partial<Record<PostmortemSectionId, string>> = {},
 ): string {
   const { meta, header } = draft;
-  const hubs = meta.hubs.map((h) => `${safeText(h.namespace)} (context ${safeText(h.context)})`).join(', ');
+  const hubs = meta.hubs.map((h) => `${reportText(h.namespace)} (context ${reportText(h.context)})`).join(', ');
   const lines = [
-    `# ${zoned(Date.parse(meta.startedAt), meta.timezone).date}: ${safeText(meta.title)}`,
+    `# ${zoned(Date.parse(meta.startedAt), meta.timezone).date}: ${reportText(meta.title)}`,
     '',
     `- **Owner:** ${header.owner}`,
     `- **Impact time:** ${header.impactTime}`,
     `- **Duration:** ${header.duration}`,
     `- **Hubs:** ${hubs || todo('none named')}`,
-    ...(meta.severity ? [`- **Severity:** ${safeText(meta.severity)}`] : []),
+    ...(meta.severity ? [`- **Severity:** ${reportText(meta.severity)}`] : []),
   ];
   for (const id of postmortemSectionIds)
     lines.push('', `## ${postmortemTitles[id]}`, '', (edited[id] ?? draft.sections[id]).trim());
   if (draft.evidence.trim() !== '') lines.push('', '## Evidence', '', draft.evidence.trim());
-  return redactSecrets(lines.join('\n')) + '\n';
+  return inertText(redactText(lines.join('\n')), 'terminal') + '\n';
 }
 
 /**
@@ -257,7 +259,7 @@ export function renderPostmortemMarkdown(
 export function actionItemsIssueBody(draft: PostmortemDraft, reportLink?: string): string {
   const day = zoned(Date.parse(draft.meta.startedAt), draft.meta.timezone).date;
   const lines = [
-    `Follow-up from the incident **${safeText(draft.meta.title)}** (${day}; impact ${draft.header.impactTime}).`,
+    `Follow-up from the incident **${reportText(draft.meta.title)}** (${day}; impact ${draft.header.impactTime}).`,
     '',
     '### Action items',
     '',
@@ -265,5 +267,5 @@ export function actionItemsIssueBody(draft: PostmortemDraft, reportLink?: string
     '',
     reportLink ? `Postmortem: ${reportLink}` : todo('Link the postmortem here.'),
   ];
-  return redactSecrets(lines.join('\n')) + '\n';
+  return inertText(redactText(lines.join('\n')), 'terminal') + '\n';
 }

@@ -14,23 +14,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ContextClient } from '../cluster/contextClient';
 import { DisposableHttpLibrary } from '../cluster/disposableHttp';
 import { PrometheusClient, type ClientOptions } from './client';
+import type { Found } from './source';
 import { problem, type PrometheusProblem } from './problem';
 import { apiServerStatus, kubeGet, serviceLabel, serviceProxyTransport, type PrometheusService } from './serviceProxy';
-import { urlTransport } from './transport';
-
-/** Where a context's history comes from, once found. */
-export interface PrometheusSource {
-  client: PrometheusClient;
-  /** The server's version (from buildinfo). */
-  version: string;
-  /** The Service, when reached through the service proxy. */
-  service?: PrometheusService;
-  /** "Prometheus 2.42.0, service support/support-prometheus-server:80 (context prod, through the API server)". */
-  description: string;
-  dispose(): void;
-}
-
-export type Found = { ok: true; value: PrometheusSource } | { ok: false; error: PrometheusProblem };
 
 interface ServiceObject {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
@@ -129,27 +115,6 @@ export async function findPrometheus(base: KubeConfig, context: string, options:
   // The most telling problem: RBAC first (it applies to every candidate), then the first one met.
   const forbidden = problems.find((p) => p.code === 'forbidden');
   return { ok: false, error: forbidden ?? problems[0]! };
-}
-
-/** Connects to Prometheus at a URL (a port-forward, an ingress) and checks that it is Prometheus. */
-export async function connectUrl(
-  url: string,
-  options: ClientOptions & { bearerToken?: string; signal?: AbortSignal } = {},
-): Promise<Found> {
-  const transport = urlTransport(url, options.bearerToken ? { bearerToken: options.bearerToken } : {});
-  if (!transport.ok) return transport;
-  const client = new PrometheusClient(transport.value, options);
-  const info = await client.buildInfo(options.signal);
-  if (!info.ok) return info;
-  return {
-    ok: true,
-    value: {
-      client,
-      version: info.value.version,
-      description: `Prometheus ${info.value.version} at ${transport.value.where.replace(/^Prometheus at /, '')}`,
-      dispose: () => transport.value.dispose?.(),
-    },
-  };
 }
 
 async function listServices(

@@ -10,7 +10,7 @@ import type { PrometheusClient, RangeSeries } from './client';
 import type { HistoryWindow } from './history';
 import type { AlertRule, RulePack } from './alertRules';
 import type { PrometheusProblem } from './problem';
-import { alignDown, chooseStep } from './step';
+import { alignDown, chooseStep, parseDuration } from './step';
 
 export interface RuleReplay {
   alert: string;
@@ -34,16 +34,6 @@ export interface Replay {
   stepSeconds: number;
   noticedMs: number | null;
   rules: RuleReplay[];
-}
-
-/** Prometheus durations: 30s, 5m, 1h30m. */
-export function parseDuration(text: string): number {
-  let ms = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    const factor = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, y: 31536e6 }[unit!]!;
-    ms += Number(n) * factor;
-  }
-  return ms;
 }
 
 /**

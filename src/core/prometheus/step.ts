@@ -40,3 +40,14 @@ export function alignDown(ms: number, stepSeconds: number): number {
   const step = stepSeconds * 1000;
   return Math.floor(ms / step) * step;
 }
+
+/** Milliseconds of a Prometheus duration ("30s", "5m", "1h30m"); NaN when it is not one. */
+export function parseDuration(text: string): number {
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(text.trim())) return NaN;
+  let ms = 0;
+  for (const [, n, unit] of text.trim().matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
+    const factor = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, y: 31536e6 }[unit!]!;
+    ms += Number(n) * factor;
+  }
+  return ms;
+}

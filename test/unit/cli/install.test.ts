@@ -41,7 +41,7 @@ describe('hubops on the user’s Node', function () {
     assert.equal(await main(['cluster'], io), 2);
     assert.equal(
       err,
-      'hubops cluster needs Node.js 22.19 or newer (this is v20.20.2); analyze and report work on Node 20\n',
+      'hubops cluster needs Node.js 22.19 or newer (this is v20.20.2); analyze, report, history --prometheus and alerts work on Node 20\n',
     );
     err = '';
     assert.equal(await main(['contexts', '--json'], { ...io, nodeVersion: 'v22.18.9' }), 2);
@@ -119,7 +119,7 @@ describe('hubops on the user’s Node', function () {
         assert.equal(contexts.code, 2);
         assert.equal(
           contexts.err,
-          `hubops contexts needs Node.js 22.19 or newer (this is ${nodeVersion}); analyze and report work on Node 20\n`,
+          `hubops contexts needs Node.js 22.19 or newer (this is ${nodeVersion}); analyze, report, history --prometheus and alerts work on Node 20\n`,
         );
         assert.equal(contexts.out, '');
       }

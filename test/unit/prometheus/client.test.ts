@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PrometheusClient } from '../../../src/core/prometheus/client';
-import { connectUrl } from '../../../src/core/prometheus/discover';
+import { connectUrl } from '../../../src/core/prometheus/source';
 import { chooseStep, maxPointsPerSeries, pointsFor, prometheusMaxPoints } from '../../../src/core/prometheus/step';
 import { urlTransport } from '../../../src/core/prometheus/transport';
 import { freePort } from '../../harness/processes';

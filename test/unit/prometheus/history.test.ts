@@ -7,13 +7,12 @@ import { Journal } from '../../../src/core/incident/journal';
 import { replay } from '../../../src/core/incident/journalReplay';
 import { backfillJournal, notYetJournaled } from '../../../src/core/prometheus/backfill';
 import type { PrometheusClient } from '../../../src/core/prometheus/client';
-import { connectUrl } from '../../../src/core/prometheus/discover';
+import { connectUrl } from '../../../src/core/prometheus/source';
 import { collapseHistory, defaultLookbackMs, rebuildHistory, type History } from '../../../src/core/prometheus/history';
 import { classStartSteps } from '../../k8s-server/scenarios/classStart';
-import { oomLoopSteps } from '../../k8s-server/scenarios/oomLoop';
-import { minutes, Timeline } from '../../k8s-server/scenarios/timeline';
+import { Timeline } from '../../k8s-server/scenarios/timeline';
 import { startTestServer } from '../../k8s-server/server';
-import { classStart, classStartSix, incidentNight } from '../../prometheus/histories';
+import { classStart, classStartSix, incidentNight, oomNightSteps } from '../../prometheus/histories';
 import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
 
 const minute = 60_000;
@@ -56,7 +55,7 @@ describe('prometheus: history rebuilt for an incident', () => {
 
     it('has every OOM kill the live scenario has, each at its minute, by restart count', () => {
       // The same scenario definition the live test server plays: its kill steps up to 05:00.
-      const kills = oomLoopSteps({ durationMs: 5 * 3600_000, limitRaisedAtMs: 4 * 3600_000 + minutes(40) })
+      const kills = oomNightSteps()
         .filter((s) => / hub OOMKilled \(restart \d+\)$/.test(s.label))
         .map((s) => incidentNight.start.getTime() + s.atMs)
         .filter((ms) => ms < startedAt - minute);

@@ -11,7 +11,7 @@ import {
   type RulePack,
   type RulePackOptions,
 } from '../../../src/core/prometheus/alertRules';
-import { connectUrl } from '../../../src/core/prometheus/discover';
+import { connectUrl } from '../../../src/core/prometheus/source';
 import { replayRules, type Replay } from '../../../src/core/prometheus/replay';
 import { hubPod } from '../../k8s-server/objects';
 import { classStartSteps } from '../../k8s-server/scenarios/classStart';
