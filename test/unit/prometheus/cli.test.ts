@@ -86,7 +86,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trim().split('\n');
     assert.equal(lines[0], '2026-11-22 20:01 EST  hub-736544445-fr5mw OOMKilled (container hub, exit 137, 1 restarts)');
-    assert.match(lines[1]!, /^2026-11-22 20:02 EST–23:54  hub memory above 90% of its 2 GiB limit \d+ times/);
+    assert.match(lines[1]!, /^2026-11-22 20:02 EST–23:54 {2}hub memory above 90% of its 2 GiB limit \d+ times/);
   });
 
   it('history --journal adds only what the journal lacks, once', async () => {
@@ -233,7 +233,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
     ]);
     assert.equal(object.code, 0, object.err);
     assert.match(object.out, /^kind: PrometheusRule$/m);
-    assert.match(object.out, /^    release: kube-prometheus-stack$/m);
+    assert.match(object.out, /^ {4}release: kube-prometheus-stack$/m);
     assert.match(object.out, /status="failure", reason="throttled"/);
     const bad = await hubops(usersNode, cli(), ['alerts', '--namespace', 'hub-physics', '--format', 'grafana']);
     assert.deepEqual([bad.code, bad.err], [2, 'hubops alerts: --format must be rules or prometheusrule, not "grafana"\n']);
