@@ -1,13 +1,13 @@
 /**
  * Time-series charts as SVG text, without a browser: the same markup goes into exported reports (SVG files
- * beside the Markdown) and into the report webview. d3-scale and d3-shape compute the scales, ticks, paths
- * and stacks; the SVG is written here as text with presentation attributes only (no `style`, no script, no
+ * beside the Markdown) and into the report webview. d3-scale computes the scales and nice ticks, d3-shape
+ * the line, step and area paths (bars are stacked here: a running sum); the SVG is written here as text with presentation attributes only (no `style`, no script, no
  * event handlers), so it renders under a strict Content-Security-Policy and in GitHub's Markdown. Colours
  * are the Okabe–Ito palette (distinguishable with colour blindness); text and axes use `currentColor`, so
  * an inline chart follows the page's theme.
  */
 import { scaleLinear, scaleUtc } from 'd3-scale';
-import { area, curveLinear, curveStepAfter, line, stack } from 'd3-shape';
+import { area, curveLinear, curveStepAfter, line } from 'd3-shape';
 import { zoned, zoneAbbreviation } from '../incident/zonedTime';
 
 export type SeriesRole =
@@ -101,15 +101,19 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const id = chart.id.replace(/[^A-Za-z0-9_-]/g, '-');
+  // scaleUtc for nice time ticks; the same mapping on plain numbers for the thousands of points.
   const x = scaleUtc()
     .domain([new Date(chart.fromMs), new Date(chart.toMs)])
     .range([margin.left, margin.left + plotW]);
-  const xs = (ms: number) => round(x(new Date(ms)));
+  const xNumeric = scaleLinear()
+    .domain([chart.fromMs, chart.toMs])
+    .range([margin.left, margin.left + plotW]);
+  const xs = (ms: number) => round(xNumeric(ms));
 
   // The y extent: bars stack, the rest stand alone.
   const bars = chart.series.filter((s) => s.kind === 'bars');
   const stacked = stackBars(bars);
-  const maxStack = Math.max(0, ...stacked.flatMap((layer) => layer.map((d) => d[1])));
+  const maxStack = Math.max(0, ...stacked.flatMap((layer) => layer.map((d) => d[2])));
   const maxOther = Math.max(
     0,
     ...chart.series.filter((s) => s.kind !== 'bars').flatMap((s) => s.points.map((p) => p[1])),
@@ -120,7 +124,10 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
     .domain([0, Math.max(max / divisor, chart.unit === 'count' ? 4 : 1) * 1.05])
     .nice()
     .range([margin.top + plotH, margin.top]);
-  const ys = (v: number) => round(y(v / divisor));
+  const yBytes = scaleLinear()
+    .domain(y.domain().map((d) => d * divisor))
+    .range(y.range());
+  const ys = (v: number) => round(yBytes(v));
 
   const out: string[] = [];
   const title = escapeXml(chart.title);
@@ -175,19 +182,18 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
       `<text x="${margin.left + plotW / 2}" y="${margin.top + plotH / 2}" text-anchor="middle" fill="currentColor" fill-opacity="0.6">No data in this window</text>`,
     );
 
-  // Bars, stacked per point.
+  // Bars, stacked per point: one path per series (a rectangle per bar as a subpath), not an element per bar.
   const barMs = chart.barMs ?? 60_000;
   const barW = Math.max(0.6, round(xs(chart.fromMs + barMs) - xs(chart.fromMs) - 0.4));
   stacked.forEach((layer, i) => {
     const s = bars[i]!;
-    const rects: string[] = [];
-    for (const d of layer) {
-      if (d[1] <= d[0]) continue;
-      const top = ys(d[1]);
-      const h = round(ys(d[0]) - top);
-      rects.push(`<rect x="${xs(d.data.ms)}" y="${top}" width="${barW}" height="${h}"/>`);
+    const d: string[] = [];
+    for (const [ms, y0, y1] of layer) {
+      if (y1 <= y0) continue;
+      const top = ys(y1);
+      d.push(`M${xs(ms)},${top}h${barW}V${ys(y0)}h${-barW}Z`);
     }
-    if (rects.length) out.push(`<g fill="${colours[s.role]}">${rects.join('')}</g>`);
+    if (d.length) out.push(`<path d="${d.join('')}" fill="${colours[s.role]}"/>`);
   });
 
   // Areas, steps and lines, broken at gaps.
@@ -208,14 +214,14 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
           .y0(ys(0))
           .y1((p) => ys(p[1]))
           .curve(curveStepAfter)
-          .digits(1)(run);
+          .digits(null)(run);
         if (d) out.push(`<path d="${d}" fill="${colour}" fill-opacity="0.35" stroke="${colour}" stroke-width="1.2"/>`);
       } else {
         const d = line<readonly [number, number]>()
           .x((p) => xs(p[0]))
           .y((p) => ys(p[1]))
           .curve(s.kind === 'step' ? curveStepAfter : curveLinear)
-          .digits(1)(run);
+          .digits(null)(run);
         if (d) out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.6"${dash}/>`);
       }
     }
@@ -249,21 +255,17 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
   return out.join('\n') + '\n';
 }
 
-type BarDatum = { ms: number } & Record<string, number>;
-
-function stackBars(bars: readonly ChartSeries[]) {
-  const byMs = new Map<number, BarDatum>();
-  bars.forEach((s, i) => {
-    for (const [ms, v] of s.points) {
-      const d = byMs.get(ms) ?? ({ ms } as BarDatum);
-      d[`s${i}`] = (d[`s${i}`] ?? 0) + v;
-      byMs.set(ms, d);
-    }
-  });
-  const data = [...byMs.values()].sort((a, b) => a.ms - b.ms);
-  return stack<BarDatum>()
-    .keys(bars.map((_, i) => `s${i}`))
-    .value((d, key) => d[key] ?? 0)(data);
+/** Stacks bar series per time: for each series, [ms, bottom, top] of each of its bars, in series order. */
+function stackBars(bars: readonly ChartSeries[]): [ms: number, y0: number, y1: number][][] {
+  const base = new Map<number, number>();
+  return bars.map((s) =>
+    s.points.map(([ms, v]) => {
+      const y0 = base.get(ms) ?? 0;
+      const y1 = y0 + Math.max(0, v);
+      base.set(ms, y1);
+      return [ms, y0, y1] as [number, number, number];
+    }),
+  );
 }
 
 /** Splits points where they are further apart than `gapMs`. */
@@ -271,12 +273,13 @@ function runs(points: ChartSeries['points'], gapMs: number): (readonly [number, 
   const out: (readonly [number, number])[][] = [];
   let current: (readonly [number, number])[] = [];
   let previous = -Infinity;
-  for (const p of [...points].sort((a, b) => a[0] - b[0])) {
+  const sorted = points.every((p, i) => i === 0 || p[0] >= points[i - 1]![0]);
+  for (const p of sorted ? points : [...points].sort((a, b) => a[0] - b[0])) {
     if (p[0] - previous > gapMs && current.length) {
       out.push(current);
       current = [];
     }
-    current.push([p[0], p[1]]);
+    current.push(p);
     previous = p[0];
   }
   if (current.length) out.push(current);

@@ -133,7 +133,8 @@ describe('charts: SVG without a browser', () => {
 
   it('stacks spawns by outcome, one bar per minute, and draws a lone point as a dot', () => {
     const spawns = renderChartSvg(charts[1]!, { timezone: 'UTC' });
-    const rects = [...spawns.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+"\/>/g)].length;
+    // One path per outcome, one closed rectangle (M…h…V…h…Z) per bar.
+    const rects = [...spawns.matchAll(/M[\d.]+,[\d.]+h[\d.]+V[\d.]+h-[\d.]+Z/g)].length;
     const nonZero = history.hubs[0]!.spawns.reduce(
       (n, s) => n + [s.success, s.throttled, s.failure].filter((v) => v > 0).length,
       0,
