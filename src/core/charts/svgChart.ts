@@ -246,7 +246,7 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
       if (m.kind === 'start' || m.kind === 'alert') {
         const short = m.kind === 'start' ? 'incident start' : m.label.split(':')[0]!;
         out.push(
-          `<text x="${mx + 3}" y="${margin.top + 8}" fill="currentColor" fill-opacity="0.85">${escapeXml(short.slice(0, 40))}</text>`,
+          `<text x="${mx + 3}" y="${margin.top + 19}" fill="currentColor" fill-opacity="0.85">${escapeXml(short.slice(0, 40))}</text>`,
         );
       }
     }
