@@ -1,5 +1,5 @@
-import { inertText } from '../core/text/untrustedText';
 import { basename, dirname, join } from 'node:path';
+import { inertText } from '../core/text/untrustedText';
 import type { ReplayedIncident } from '../core/incident/journalReplay';
 import { replay } from '../core/incident/journalReplay';
 import { actionItemsIssueBody, draftPostmortem, renderPostmortemMarkdown } from '../core/incident/postmortem';
@@ -112,7 +112,8 @@ export const report: Subcommand = async (args, io) => {
 
 /**
  * The journal with the history it lacks from Prometheus (not written to the journal file), the charts
- * (written beside the report) and the replay, as Markdown evidence. null after printing why not.
+ * (written beside the report when `writeCharts`) and the replay, as Markdown evidence. null after printing
+ * why not.
  */
 async function fromPrometheus(
   incident: ReplayedIncident,
@@ -122,26 +123,9 @@ async function fromPrometheus(
   evidence: string;
   alerts: { alert: string; firstFiringMs: number | null }[];
 } | null> {
-  const { renderChartSvg } = await import('../core/charts/svgChart');
-  const { notYetJournaled } = await import('../core/prometheus/backfill');
-  const { collapseHistory, defaultLookbackMs, rebuildHistory } = await import('../core/prometheus/history');
-  const { hubCharts, marksFrom } = await import('../core/prometheus/incidentCharts');
-  const { chartFileName, chartsMarkdown, replayMarkdown } = await import('../core/prometheus/reportSections');
-  const { rulePack } = await import('../core/prometheus/alertRules');
-  const { replayRules } = await import('../core/prometheus/replay');
+  const { incidentFromPrometheus, prometheusEvidence } = await import('../core/prometheus/incidentReport');
+  const { chartFileName } = await import('../core/prometheus/reportSections');
   const namespaces = [...new Set(incident.incident.hubs.map((h) => h.namespace))];
-  if (namespaces.length === 0) {
-    o.io.err('hubops report: the journal names no hub, so there is no history to ask Prometheus for.\n');
-    return null;
-  }
-  const startedMs = Date.parse(incident.incident.startedAt);
-  const endMs = Math.max(
-    startedMs + 60_000,
-    incident.stoppedAt
-      ? Date.parse(incident.stoppedAt)
-      : Math.max(...incident.entries.map((e) => Date.parse(typeof e.until === 'string' ? e.until : e.time)), startedMs),
-  );
-  const window = { fromMs: startedMs - defaultLookbackMs, toMs: endMs };
   return interruptible(async (signal) => {
     const source = await openSource(
       'report',
@@ -150,50 +134,30 @@ async function fromPrometheus(
     );
     if (!source) return null;
     try {
-      const rebuilt = await rebuildHistory(source.client, namespaces, window, { signal });
-      if (!rebuilt.ok) {
-        o.io.err(`hubops report: ${inertLine(rebuilt.error.message)}\n`);
+      const extras = await incidentFromPrometheus(source.client, incident, { timezone: o.timezone, signal });
+      if (!extras.ok) {
+        o.io.err(`hubops report: ${inertLine(extras.error.message)}\n`);
         return null;
       }
-      const history = rebuilt.value;
-      const replayed = await replayRules(source.client, rulePack({ namespaces }), window, startedMs, { signal });
-      if (!replayed.ok) {
-        o.io.err(`hubops report: ${inertLine(replayed.error.message)}\n`);
-        return null;
-      }
-      const fresh = collapseHistory(notYetJournaled(history.entries, [...incident.entries, ...incident.hidden]));
-      const entries = [...incident.entries, ...fresh].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-      const withHistory = { ...incident, entries };
-      const alerts = replayed.value.rules.map((r) => ({ alert: r.alert, firstFiringMs: r.firstFiringMs }));
-      const firedMarks = replayed.value.rules
-        .filter((r) => r.firstFiringMs !== null)
-        .map((r) => ({ ms: r.firstFiringMs!, name: r.alert }));
-      const files: { title: string; file: string }[] = [];
       const base = basename(o.reportFile).replace(/\.md$/i, '');
-      for (const [i, hub] of history.hubs.entries()) {
-        const marks = { ...marksFrom(entries, hub.hub, incident.incident.startedAt), alerts: firedMarks };
-        // Nodes are the cluster's: one chart, with the first hub's.
-        for (const chart of hubCharts(history, hub, marks).filter((c) => i === 0 || !c.id.endsWith('-nodes'))) {
-          const name = chartFileName(base, hub.hub, chart.id.slice(hub.hub.length + 1));
-          if (o.writeCharts) {
-            const written = writeFileAtomic(
-              join(dirname(o.reportFile), name),
-              renderChartSvg(chart, { timezone: o.timezone }),
-            );
-            if (!written.ok) {
-              o.io.err(`hubops report: ${written.error.userMessage}\n`);
-              return null;
-            }
+      const files: { title: string; file: string }[] = [];
+      for (const chart of extras.value.charts) {
+        const name = chartFileName(base, chart.hub, chart.chart);
+        if (o.writeCharts) {
+          const written = writeFileAtomic(join(dirname(o.reportFile), name), chart.svg);
+          if (!written.ok) {
+            o.io.err(`hubops report: ${written.error.userMessage}\n`);
+            return null;
           }
-          files.push({ title: chart.title, file: name });
         }
+        files.push({ title: chart.title, file: name });
       }
-      for (const p of history.problems) o.io.err(`${inertLine(p)}\n`);
-      const evidence = [
-        chartsMarkdown(history, files, o.timezone, startedMs),
-        replayMarkdown(replayed.value, o.timezone),
-      ].join('\n\n');
-      return { incident: withHistory, evidence, alerts };
+      for (const p of extras.value.history.problems) o.io.err(`${inertLine(p)}\n`);
+      return {
+        incident: extras.value.incident,
+        evidence: prometheusEvidence(extras.value, files, o.timezone),
+        alerts: extras.value.alerts,
+      };
     } finally {
       source.dispose();
     }

@@ -11,7 +11,10 @@
 import { factOf } from '../incident/factKey';
 import type { Journal } from '../incident/journal';
 import type { JournalEntry } from '../incident/journalEntry';
-import type { Result } from '../result';
+import type { Result, UserError } from '../result';
+import type { PrometheusClient } from './client';
+import { defaultLookbackMs, rebuildHistory, type History, type HistoryWindow } from './history';
+import type { PrometheusProblem } from './problem';
 
 /** Kinds whose entries are counts over a span, compared by time rather than by fact. */
 const countedKinds = new Set([
@@ -90,4 +93,32 @@ export function backfillJournal(
     if (!written.ok) return written;
   }
   return { ok: true, value: { written: fresh.length, skipped: history.length - fresh.length } };
+}
+
+export interface IncidentBackfill extends BackfillOutcome {
+  history: History;
+}
+
+/**
+ * "Backfill from Prometheus…": rebuilds the history of the journal's hubs over `window` (default: the 6 h
+ * before the incident's start, up to now) and appends what the journal lacks. `journaled` is every entry
+ * the journal holds (replayed, hidden ones included).
+ */
+export async function backfillIncident(
+  client: PrometheusClient,
+  journal: Journal,
+  journaled: readonly JournalEntry[],
+  options: { window?: HistoryWindow; signal?: AbortSignal; now?: number } = {},
+): Promise<Result<IncidentBackfill, PrometheusProblem | UserError>> {
+  const startedMs = Date.parse(journal.incident.startedAt);
+  const window = options.window ?? {
+    fromMs: startedMs - defaultLookbackMs,
+    toMs: Math.max(startedMs, options.now ?? Date.now()),
+  };
+  const hubs = [...new Set(journal.incident.hubs.map((h) => h.namespace))];
+  const rebuilt = await rebuildHistory(client, hubs, window, options.signal ? { signal: options.signal } : {});
+  if (!rebuilt.ok) return rebuilt;
+  const written = backfillJournal(journal, rebuilt.value.entries, journaled);
+  if (!written.ok) return written;
+  return { ok: true, value: { ...written.value, history: rebuilt.value } };
 }
