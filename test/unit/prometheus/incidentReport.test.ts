@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import { Journal } from '../../../src/core/incident/journal';
 import { replay } from '../../../src/core/incident/journalReplay';
 import { draftReport } from '../../../src/core/incident/reportDraft';
@@ -26,6 +29,18 @@ describe('prometheus: an incident started four hours into the OOM loop', () => {
     });
     assert.ok(backfilled.ok, backfilled.ok ? '' : String(backfilled.error));
     assert.ok(backfilled.value.written > 40);
+
+    // Every line written, the backfilled ones included, is the journal format as documented.
+    const ajv = new Ajv2020({ allErrors: true, strictSchema: true, strictTypes: false });
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(__dirname, '../../../docs/incident-journal.schema.json'), 'utf8')),
+    );
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const refused = lines
+      .filter((l) => !validate(JSON.parse(l)))
+      .map((l) => `${ajv.errorsText(validate.errors)}: ${l.slice(0, 200)}`);
+    assert.deepEqual(refused, []);
+    assert.ok(lines.some((l) => l.includes('"source":"prometheus"') && l.includes('"resolution":"1m"')));
 
     const after = replay(file);
     assert.ok(after.ok);
