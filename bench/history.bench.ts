@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderChartSvg } from '../src/core/charts/svgChart';
+import { renderChartSvg } from '../src/core/chart/timeChart';
 import { PrometheusClient } from '../src/core/prometheus/client';
 import { collapseHistory, defaultLookbackMs, rebuildHistory, type History } from '../src/core/prometheus/history';
 import { hubCharts, marksFrom } from '../src/core/prometheus/incidentCharts';

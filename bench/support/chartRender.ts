@@ -4,7 +4,7 @@
  * once per process; the extension host has paid it long before a report), `cold` the first render after
  * that, `warm` the median of the next 20. Prints JSON for bench/history.bench.ts.
  */
-import { renderChartSvg } from '../../src/core/charts/svgChart';
+import { renderChartSvg } from '../../src/core/chart/timeChart';
 import type { History } from '../../src/core/prometheus/history';
 import { zoned } from '../../src/core/incident/zonedTime';
 import { hubCharts } from '../../src/core/prometheus/incidentCharts';

@@ -3,7 +3,7 @@
  * outcome per minute, user pods Pending, and Ready nodes, each carrying the incident's marks (its start,
  * the operator's notes, the OOM kills). Pure: chart models in, SVG out via src/core/charts.
  */
-import type { ChartMark, ChartModel, ChartSeries } from '../charts/svgChart';
+import type { ChartMark, ChartModel, ChartSeries } from '../chart/timeChart';
 import { isHubPod, isKind, type JournalEntry } from '../incident/journalEntry';
 import type { History, HubHistory } from './history';
 

@@ -4,7 +4,7 @@
  * file untouched), each hub's charts as SVG, the alert rules replayed over the incident, and one line for
  * each thing the history lacks. Writing files, or sending the SVG to a webview, is the caller's part.
  */
-import { renderChartSvg } from '../charts/svgChart';
+import { renderChartSvg } from '../chart/timeChart';
 import type { ReplayedIncident } from '../incident/journalReplay';
 import type { AlertWouldHaveFired } from '../incident/postmortem';
 import type { Result } from '../result';

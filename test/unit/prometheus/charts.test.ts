@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { renderChartSvg, type ChartModel } from '../../../src/core/charts/svgChart';
+import { renderChartSvg, type ChartModel } from '../../../src/core/chart/timeChart';
 import type { History } from '../../../src/core/prometheus/history';
 import { hubCharts, marksFrom } from '../../../src/core/prometheus/incidentCharts';
 

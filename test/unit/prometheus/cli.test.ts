@@ -236,7 +236,10 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
     assert.match(object.out, /^ {4}release: kube-prometheus-stack$/m);
     assert.match(object.out, /status="failure", reason="throttled"/);
     const bad = await hubops(usersNode, cli(), ['alerts', '--namespace', 'hub-physics', '--format', 'grafana']);
-    assert.deepEqual([bad.code, bad.err], [2, 'hubops alerts: --format must be rules or prometheusrule, not "grafana"\n']);
+    assert.deepEqual(
+      [bad.code, bad.err],
+      [2, 'hubops alerts: --format must be rules or prometheusrule, not "grafana"\n'],
+    );
   });
 
   it('report --prometheus: the timeline from the first OOM kill, SVG charts beside the Markdown, the replay', async () => {

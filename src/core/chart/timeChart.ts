@@ -1,5 +1,6 @@
 /**
- * Time-series charts as SVG text, without a browser: the same markup goes into exported reports (SVG files
+ * Time-series charts as SVG text, without a browser (lineChart.ts draws the readiness check's numeric-x line
+ * charts; this one draws time on x, stacked bars, areas and an incident's marks): the same markup goes into exported reports (SVG files
  * beside the Markdown) and into the report webview. d3-scale computes the scales and nice ticks, d3-shape
  * the line, step and area paths (bars are stacked here: a running sum); the SVG is written here as text with presentation attributes only (no `style`, no script, no
  * event handlers), so it renders under a strict Content-Security-Policy and in GitHub's Markdown. Colours
@@ -9,6 +10,7 @@
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { area, curveLinear, curveStepAfter, line } from 'd3-shape';
 import { zoned, zoneAbbreviation } from '../incident/zonedTime';
+import { escapeXml } from './lineChart';
 
 export type SeriesRole =
   'memory' | 'limit' | 'success' | 'throttled' | 'rejected' | 'failure' | 'answered429' | 'pending' | 'ready' | 'nodes';
@@ -71,16 +73,6 @@ const markColours: Record<MarkKind, string> = {
   oom: '#D55E00',
   alert: '#E69F00',
 };
-
-/** Text for XML: the five characters that could end an attribute or start markup. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
