@@ -80,9 +80,11 @@ describe('hubops on the user’s Node', function () {
       const installed = join(prefix, 'lib/node_modules/jupyterhub-ops');
       assert.deepEqual(readdirSync(installed).sort(), ['LICENSE', 'README.md', 'dist', 'package.json']);
       assert.deepEqual(readdirSync(join(installed, 'dist')).sort(), [
+        'cli-alerts.js',
         'cli-analyze.js',
         'cli-cluster.js',
         'cli-contexts.js',
+        'cli-history.js',
         'cli-readiness.js',
         'cli-report.js',
         'cli.js',
