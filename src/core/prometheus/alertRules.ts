@@ -173,12 +173,12 @@ export function ruleGroups(pack: RulePack) {
 function header(pack: RulePack, how: string): string {
   const labels =
     pack.scheme === 'both'
-      ? 'JupyterHub 5.x and 6 spawn labels (no version given)'
+      ? 'spawn labels of JupyterHub 5.x and 6, as no version was given'
       : pack.scheme === '6'
-        ? 'JupyterHub 6 spawn labels'
-        : 'JupyterHub 5.x spawn labels';
+        ? 'spawn labels of JupyterHub 6'
+        : 'spawn labels of JupyterHub 5.x';
   return [
-    `# JupyterHub Ops alert rules for ${pack.namespaces.join(', ')} (${labels}).`,
+    `# JupyterHub Ops alert rules for ${pack.namespaces.join(', ')}; ${labels}.`,
     `# ${how}`,
     "# Needs kube-state-metrics, cAdvisor (the kubelet) and each hub's /hub/metrics scraped, with a namespace label.",
     '',
