@@ -60,7 +60,7 @@ const patternSourceBeside = {
 const hostEntries = {
   extension: 'src/extension.ts',
   sqlWorker: 'src/explorer/sqlWorker.ts',
-  quickCheckWorker: 'src/snapshots/quickCheckWorker.ts',
+  quickCheckWorker: 'src/snapshot/quickCheckWorker.ts',
   secretPatterns: 'src/core/secrets/secretPatterns.ts',
 };
 const webviewEntries = {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { registerClusters } from './clusters';
-import { KubeconfigSource } from './clusters/kubeconfigSource';
+import { registerClusters } from './cluster';
+import { KubeconfigSource } from './cluster/kubeconfigSource';
 import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
 import { createExtensionLog } from './logChannel';
-import { registerSnapshots } from './snapshots';
+import { registerSnapshots } from './snapshot';
 
 /** Wiring only: every feature lives in its own module. */
 export function activate(context: vscode.ExtensionContext) {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
-import type { ClusterNode } from '../../src/clusters';
+import type { ClusterNode } from '../../src/cluster';
 import type { activate } from '../../src/extension';
 import { startTestServer } from '../../test/k8s-server';
 import type { Pod } from '../../test/k8s-server/wireTypes';

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { kubeconfigFiles, loadKubeconfig } from '../core/cluster/kubeconfig';
 import { inertText } from '../core/text/untrustedText';
 import type { CliIo } from './io';
 

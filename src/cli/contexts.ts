@@ -1,4 +1,4 @@
-import { kubeconfigFiles, loadKubeconfig } from '../core/kube/kubeconfig';
+import { kubeconfigFiles, loadKubeconfig } from '../core/cluster/kubeconfig';
 import { badArguments, parseArgs, unknownOptions, table, type Subcommand } from './io';
 
 /** `hubops contexts [--kubeconfig FILE] [--json]`: the kubeconfig contexts, kubectl's merge rules. */

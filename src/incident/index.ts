@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import { settings } from '../config/settings';
 import { registerIncidentCommands } from './incidentCommands';
 import { JournalRecorder, type IncidentRecorder } from './incidentRecorder';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ContextInfo } from '../core/kube/kubeconfig';
+import type { ContextInfo } from '../core/cluster/kubeconfig';
 import type { HubRef } from '../core/incident/journalEntry';
 
 export interface StartIncidentArgs {

@@ -9,12 +9,12 @@
  * carries `FAKE_SECRET_MARK` so tests can prove that redaction hid them.
  */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { seededRandom } from '../support/random';
+import { seededRandom } from '../harness/random';
 import { ALEMBIC_HEADS, hubSchemaDdl, type HubDbVersion } from './hubDbSchema';
 
 export type { HubDbVersion } from './hubDbSchema';
 export { ALEMBIC_HEADS, hubSchemaDdl, hubSchemaTables } from './hubDbSchema';
-export { seededRandom } from '../support/random';
+export { seededRandom } from '../harness/random';
 
 /** Every fake secret (token hashes, auth_state, cookie ids, OAuth secrets and codes) contains this. */
 export const FAKE_SECRET_MARK = 'fake-secret';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { runFromPalette, openSidebar, setOpen, treeRows } from '../ui/support/workbench';
+import { runFromPalette, openSidebar, setOpen, treeRows } from '../harness/workbench';
 
 export const DEMO_HUBS = ['hub-physics', 'hub-classroom', 'hub-staff'] as const;
 

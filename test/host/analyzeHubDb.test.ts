@@ -7,8 +7,8 @@ import { buildCalibrationDb } from '../builders/hubDb';
 import { startTestServer, type TestServer } from '../k8s-server';
 import type { Pod } from '../k8s-server/wireTypes';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { runWriter, startWriter } from '../support/dbWriter';
-import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
+import { runWriter, startWriter } from '../harness/dbWriter';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const DB = '/srv/jupyterhub/jupyterhub.sqlite';

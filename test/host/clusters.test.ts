@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ClusterNode } from '../../src/clusters';
+import type { ClusterNode } from '../../src/cluster';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { userPod } from '../k8s-server/objects';
 import { Timeline } from '../k8s-server/scenarios';
@@ -9,7 +9,7 @@ import { classStartSteps } from '../k8s-server/scenarios/classStart';
 import { consecutiveFailuresSteps } from '../k8s-server/scenarios/consecutiveFailures';
 import { oomLoopSteps } from '../k8s-server/scenarios/oomLoop';
 import { versionsSteps } from '../k8s-server/scenarios/versions';
-import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
 /** Virtual time when the story is told: the hub has been OOMKilled 4 times, the class started 340 s ago. */
 const storyMs = 400_000;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { kubeconfigYaml } from '../support/kubeconfigBuilder';
-import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
+import { kubeconfigYaml } from '../builders/kubeconfig';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
 /** The rows of the Clusters view as the real provider gives them to the real tree: label + description. */
 async function rows(api: ExtensionApi): Promise<string[]> {

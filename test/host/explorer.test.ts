@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildHubDb, HOSTILE_NAMES } from '../builders/hubDb';
-import { activateExtension, runDir, waitFor } from './support/extension';
+import { activateExtension, runDir, waitFor } from '../harness/inHost';
 
 const VIEW_TYPE = 'jupyterhubOps.hubDbExplorer';
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -10,7 +10,7 @@ import { buildCalibrationDb, DEFAULT_NOW } from '../builders/hubDb';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { Timeline } from '../k8s-server/scenarios';
 import { oomLoopSteps } from '../k8s-server/scenarios/oomLoop';
-import { activateExtension, runDir, waitFor, type ExtensionApi } from './support/extension';
+import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
 const t0 = '2026-05-14T17:55:00.000Z'; // 13:55 EDT
 const at = (minutes: number) => new Date(Date.parse(t0) + minutes * 60_000).toISOString();

@@ -11,7 +11,7 @@ import {
   setOpen,
   treeRows,
   type Workbench,
-} from './support/workbench';
+} from '../harness/workbench';
 
 describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test server', () => {
   let server: TestServer;

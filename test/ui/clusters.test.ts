@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { openInstalledWorkbench, openSidebar, setOpen, treeRows, type Workbench } from './support/workbench';
+import { openInstalledWorkbench, openSidebar, setOpen, treeRows, type Workbench } from '../harness/workbench';
 
 /** Virtual time of the story: the hub has been OOMKilled 4 times, the class started 340 s ago. */
 const storyMs = 400_000;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { launchChromium, openWorkbench } from '../harness/browser';
 import { checkDemoHubs } from '../demo/demoCheck';
 import { startDemo, type RunningDemo } from '../demo/startDemo';
-import { screenshotDir } from './support/workbench';
+import { screenshotDir } from '../harness/workbench';
 
 describe('UI: the demo (npm run demo) in code-server', () => {
   let demo: RunningDemo;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { inertText } from '../../src/core/text/untrustedText';
 import { buildHubDb, calibrationShape, HOSTILE_NAMES } from '../builders/hubDb';
-import { openInstalledWorkbench, runFromPalette, type Workbench } from './support/workbench';
+import { openInstalledWorkbench, runFromPalette, type Workbench } from '../harness/workbench';
 
 /** The explorer page inside its webview (the workbench nests it in two frames). */
 const explorer = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { kubeconfigYaml } from '../support/kubeconfigBuilder';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from './support/workbench';
+import { kubeconfigYaml } from '../builders/kubeconfig';
+import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
 
 /** The report page inside its webview (the workbench nests it in two frames). */
 const reportFrame = (page: Page): FrameLocator =>

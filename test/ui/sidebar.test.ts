@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubeconfigYaml } from '../support/kubeconfigBuilder';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from './support/workbench';
+import { kubeconfigYaml } from '../builders/kubeconfig';
+import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
 
 describe('UI: the installed VSIX in code-server', () => {
   let workbench: Workbench;

@@ -8,7 +8,7 @@ import type { Observation } from './observations';
 import { defaultBackoff, type Backoff } from './resilientInformer';
 
 export interface ClusterWatcherOptions {
-  /** The merged kubeconfig (see core/kube/kubeconfig.ts). Holds credentials: never logged. */
+  /** The merged kubeconfig (see kubeconfig.ts). Holds credentials: never logged. */
   kubeConfig: KubeConfig;
   /** The contexts to watch, in display order. */
   contexts: string[];

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { main } from '../../../src/cli/main';
 import { nodeAtLeast } from '../../../src/cli/nodeVersion';
 import { buildCalibrationDb } from '../../builders/hubDb';
-import { kubeconfigYaml } from '../../support/kubeconfigBuilder';
+import { kubeconfigYaml } from '../../builders/kubeconfig';
 
 const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../../..');

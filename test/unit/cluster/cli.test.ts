@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cluster } from '../../../src/cli/cluster';
 import type { ClusterModel } from '../../../src/core/cluster/model';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { startTestServer, type TestServer } from '../../k8s-server';
 import {
   event,

@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { readHubDbFile, type HubDbFile } from '../../../src/explorer/hubDbFile';
 import { REDACTED, type ToWebview } from '../../../src/protocol/explorerProtocol';
 import { buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { runawayQuery, workerOptions } from './workerHarness';
 
 /** The editor around a session, as a test drives it: it records what the page would receive. */

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { readHubDbFile } from '../../../src/explorer/hubDbFile';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('reading a hub DB file for the explorer', () => {
   const dir = useTempDir('hubops-dbfile-');

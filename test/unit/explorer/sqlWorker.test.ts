@@ -5,7 +5,7 @@ import type { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
 import { REDACTED as CORE_REDACTED } from '../../../src/core/secrets';
 import { checkAnalysisView, REDACTED, type Cell } from '../../../src/protocol/explorerProtocol';
 import { buildCalibrationDb, buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { countingQuery, expectOk, runawayQuery, startWorkerClient } from './workerHarness';
 
 describe('explorer sql.js worker', function () {

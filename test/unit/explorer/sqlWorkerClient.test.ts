@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 /**
  * A stand-in worker thread that dies on the first message it ever gets (as sql.js does on a wasm trap)

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { analyze } from '../../../src/cli/analyze';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
-import { useBuiltCli } from '../../support/builtCli';
-import { useTempDir } from '../../support/tempDir';
+import { useBuiltCli } from '../../harness/builtCli';
+import { useTempDir } from '../../harness/tempDir';
 import { BAD_STALE_DAYS } from './cleanupScriptKit';
 
 const run = promisify(execFile);

@@ -19,7 +19,7 @@ import {
   HOSTILE_NAMES,
   type ServerSpec,
 } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { openBuilt, openBytes } from './hubDbTestKit';
 
 const DAY = 86_400_000;

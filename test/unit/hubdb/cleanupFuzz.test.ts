@@ -13,8 +13,8 @@ import {
 } from '../../../src/core/hubdb';
 import { seededRandom } from '../../builders/hubDb';
 import { LONG_NAMES, NAME_FRAGMENTS } from '../../builders/hostileNames';
-import { startRecordingHub, type RecordingHub } from '../../support/recordingHub';
-import { useTempDir } from '../../support/tempDir';
+import { startRecordingHub, type RecordingHub } from '../../harness/recordingHub';
+import { useTempDir } from '../../harness/tempDir';
 import { deletedNames, hubState, runScript, strayRequests, TOKEN } from './cleanupScriptKit';
 
 /**

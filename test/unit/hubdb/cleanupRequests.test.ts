@@ -8,8 +8,8 @@ import {
   startRecordingHub,
   type HubFault,
   type RecordingHub,
-} from '../../support/recordingHub';
-import { useTempDir } from '../../support/tempDir';
+} from '../../harness/recordingHub';
+import { useTempDir } from '../../harness/tempDir';
 import { hubState, includedIn, OLD_API, OLD_DB, runScript, script, strayRequests, TOKEN } from './cleanupScriptKit';
 
 /**

@@ -25,8 +25,8 @@ import {
   type HubRoute,
   type HubUserState,
   type RecordingHub,
-} from '../../support/recordingHub';
-import { useTempDir } from '../../support/tempDir';
+} from '../../harness/recordingHub';
+import { useTempDir } from '../../harness/tempDir';
 import {
   BAD_STALE_DAYS,
   deletedNames,

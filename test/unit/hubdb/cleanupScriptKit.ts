@@ -15,7 +15,7 @@ import {
   type HubUserState,
   type RecordedRequest,
   type RecordingHub,
-} from '../../support/recordingHub';
+} from '../../harness/recordingHub';
 
 export const TOKEN = 'hubops-test-token-7f3a9c0d2b';
 export const SNAPSHOT = '2025-06-01T12:00:00.000Z';

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { csvField, exportCsv, exportJson, iterateRows, type RowSink } from '../../../src/core/hubdb';
 import { HOSTILE_NAMES } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { openBuilt } from './hubDbTestKit';
 
 /** A sink that accepts one chunk, then says "full" until it drains on a later tick; it records the order. */

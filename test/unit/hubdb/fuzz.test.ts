@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runFuzz } from '../../support/fuzz';
+import { runFuzz } from '../../harness/fuzz';
 
 /** The hub-DB opener and analyzer against seeded damage, bounded in time (see hubDb.fuzzTarget.ts). */
 describe('fuzz: damaged hub DB files', function () {

@@ -1,5 +1,5 @@
 /**
- * Fuzz target: the hub-DB opener and the analyzer (run by fuzz.test.ts through test/support/fuzz.ts).
+ * Fuzz target: the hub-DB opener and the analyzer (run by fuzz.test.ts through test/harness/fuzz.ts).
  * Seeded random damage to a valid hub DB and to a valid `-wal` beside it: whatever the bytes, opening and
  * analysing return a coded error with a sentence, or a JSON-serialisable analysis, and never throw or
  * hang (each case is bounded by SQLite's own checks and the WAL's frame count).
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeHubDb, loadSqlJs, openHubDbWith, type SqlJsStatic } from '../../../src/core/hubdb';
 import { buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
-import { pick, type FuzzTarget, type Random } from '../../support/fuzz';
+import { pick, type FuzzTarget, type Random } from '../../harness/fuzz';
 
 interface Context {
   SQL: SqlJsStatic;

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectAll } from '../../../src/core/hubdb';
 import { buildHubDb, calibrationShape, FAKE_SECRET_MARK, HOSTILE_NAMES, type HubDbVersion } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from './hubDbTestKit';
 
 describe('test builder: JupyterHub-schema SQLite files', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { columnNames, explainQueryPlan, isReadOnlySql, loadSqlJs, openHubDb } from '../../../src/core/hubdb';
 import { ALEMBIC_HEADS, buildHubDb, hubSchemaTables, seededRandom, type HubDbVersion } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const small = {
   users: [

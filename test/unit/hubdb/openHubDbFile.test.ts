@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeHubDb, loadSqlJs, nodeSqlite, openHubDb, openHubDbFile } from '../../../src/core/hubdb';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES, seededRandom } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const now = new Date('2025-06-01T12:00:00Z');
 

@@ -13,8 +13,8 @@ import {
   journalText,
   writeJournal,
 } from '../../builders/journal';
-import { useBuiltCli } from '../../support/builtCli';
-import { useTempDir } from '../../support/tempDir';
+import { useBuiltCli } from '../../harness/builtCli';
+import { useTempDir } from '../../harness/tempDir';
 
 /** `hubops report`, built as it ships (dist/cli.js) and run as a separate Node process. */
 describe('hubops report (built, run as a process)', () => {

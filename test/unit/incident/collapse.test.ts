@@ -4,7 +4,7 @@ import { Journal } from '../../../src/core/incident/journal';
 import { BurstCollapser } from '../../../src/core/incident/journalCollapse';
 import type { JournalEntry } from '../../../src/core/incident/journalEntry';
 import { replay } from '../../../src/core/incident/journalReplay';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const base = Date.UTC(2026, 8, 8, 13, 0, 0);
 const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();

@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/incident/reportDocument';
 import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
 import { hubOomAfterStressTest } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('report document: operator edits survive re-drafting', () => {
   const dir = useTempDir();

@@ -14,7 +14,7 @@ import {
   writeJournal,
   type BuiltJournal,
 } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const now = new Date('2026-09-09T00:00:00Z');
 

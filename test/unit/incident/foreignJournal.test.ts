@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Journal } from '../../../src/core/incident/journal';
 import { replay, replayText, type ReplayedIncident } from '../../../src/core/incident/journalReplay';
 import { draftReport } from '../../../src/core/incident/reportDraft';
-import { useBuiltCli } from '../../support/builtCli';
-import { useTempDir } from '../../support/tempDir';
+import { useBuiltCli } from '../../harness/builtCli';
+import { useTempDir } from '../../harness/tempDir';
 
 /** Journals written by other tools or by hand: what the reader accepts, and how it says what it skipped. */
 describe('incident journals written by other tools or by hand', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Journal, listIncidents } from '../../../src/core/incident/journal';
 import { replay, replayText } from '../../../src/core/incident/journalReplay';
 import { incidentMeta, journalText } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const hubs = [{ context: 'prod', namespace: 'stress-hub' }];
 const t = (minute: number) => new Date(Date.UTC(2026, 4, 14, 18, minute)).toISOString();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runFuzz } from '../../support/fuzz';
+import { runFuzz } from '../../harness/fuzz';
 
 /** The journal reader against seeded random journals, bounded in time (see journalReader.fuzzTarget.ts). */
 describe('fuzz: the journal reader', function () {

@@ -1,5 +1,5 @@
 /**
- * Fuzz target: the journal reader (run by journalFuzz.test.ts through test/support/fuzz.ts). Inputs are
+ * Fuzz target: the journal reader (run by journalFuzz.test.ts through test/harness/fuzz.ts). Inputs are
  * seeded mutations of valid journals, random bytes, huge lines around the 1 MiB line limit and deeply
  * nested JSON. Whatever the bytes, reading returns a journal or a "not an incident journal" error, never
  * throws; reading the file and reading its text agree; and what comes out is safe to use: a report can
@@ -19,7 +19,7 @@ import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
 import type { Result } from '../../../src/core/result';
 import { entryRow, rowClock } from '../../../src/incident/entryPresentation';
 import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
-import { oneOf, pick, type FuzzTarget, type Random } from '../../support/fuzz';
+import { oneOf, pick, type FuzzTarget, type Random } from '../../harness/fuzz';
 
 const now = new Date('2026-12-01T00:00:00Z');
 const acting = /[^\n\t\P{Cc}]|[\p{Cf}\p{Zl}\p{Zp}]/u;

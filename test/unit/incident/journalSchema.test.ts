@@ -9,7 +9,7 @@ import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore } from '../../../src/incident/incidentStore';
 import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
 import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from '../hubdb/hubDbTestKit';
 
 const schemaFile = join(__dirname, '../../../docs/incident-journal.schema.json');

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultReportPath, writeFileAtomic } from '../../../src/core/incident/reportFile';
 import { slugify } from '../../../src/core/incident/slug';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('report files', () => {
   const dir = useTempDir();

@@ -7,7 +7,7 @@ import { findScenario, scenarios, Timeline } from '../../k8s-server/scenarios';
 import { T0 } from '../../k8s-server/objects';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import type { CoreEvent, Pod, Secret } from '../../k8s-server/wireTypes';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const start = new Date(T0);
 

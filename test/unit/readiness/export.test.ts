@@ -14,8 +14,8 @@ import {
   type ReadinessReport,
 } from '../../../src/core/readiness';
 import { buildHubDb } from '../../builders/hubDb';
-import { useBuiltCli } from '../../support/builtCli';
-import { useTempDir } from '../../support/tempDir';
+import { useBuiltCli } from '../../harness/builtCli';
+import { useTempDir } from '../../harness/tempDir';
 import { useTestServer } from '../../k8s-server';
 import { findScenario, Timeline } from '../../k8s-server/scenarios';
 import { writeFileSync } from 'node:fs';

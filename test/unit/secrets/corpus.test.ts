@@ -21,7 +21,7 @@ import type { ToWebview as ExplorerToWebview } from '../../../src/protocol/explo
 import type { ToWebview as ReportToWebview } from '../../../src/protocol/reportProtocol';
 import { incidentMeta, journalText } from '../../builders/journal';
 import { leaksIn, secretCorpus, type CorpusSecret } from '../../builders/secretCorpus';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { expectOk, startWorkerClient, workerOptions } from '../explorer/workerHarness';
 
 const corpus = secretCorpus();

@@ -12,7 +12,7 @@ import { Timeline } from '../../k8s-server/scenarios/timeline';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import { waitFor } from '../../k8s-server/waitFor';
 import type { Pod } from '../../k8s-server/wireTypes';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const run = promisify(execFile);
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -10,7 +10,7 @@ import {
   type SnapshotInfo,
 } from '../../../src/core/snapshot/snapshotFiles';
 import { quickCheck } from '../../../src/core/snapshot/quickCheck';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('hub DB snapshot files', () => {
   const dir = useTempDir('hubops-snapfiles-');

@@ -9,8 +9,8 @@ import { listSnapshots } from '../../../src/core/snapshot/snapshotFiles';
 import type { ContainerFsOptions } from '../../k8s-server/containerFs';
 import { at, crashLoopBackOff, hubPod, namespace, node, oomKilled } from '../../k8s-server/objects';
 import { useTestServer } from '../../k8s-server/useTestServer';
-import { runWriter, startWriter } from '../../support/dbWriter';
-import { useTempDir } from '../../support/tempDir';
+import { runWriter, startWriter } from '../../harness/dbWriter';
+import { useTempDir } from '../../harness/tempDir';
 
 const run = promisify(execFile);
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

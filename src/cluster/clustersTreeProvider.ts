@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ContextModel, HubModel } from '../core/cluster/model';
-import type { LoadedKubeconfig } from '../core/kube/kubeconfig';
+import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
 import { clusterSettings } from './clusterSettings';
 import {
   hubNodeKey,

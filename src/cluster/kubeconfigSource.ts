@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { LoadedKubeconfig } from '../core/kube/kubeconfig';
+import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
 import { settings } from '../config/settings';
 
 /**
@@ -9,9 +9,9 @@ import { settings } from '../config/settings';
  * on first use, not imported, so activation does not pay for it (esbuild keeps a required ES module's
  * evaluation lazy in the CJS bundle). A plain require keeps `get()` synchronous for its callers.
  */
-function kubeconfigModule(): typeof import('../core/kube/kubeconfig') {
+function kubeconfigModule(): typeof import('../core/cluster/kubeconfig') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../core/kube/kubeconfig') as typeof import('../core/kube/kubeconfig');
+  return require('../core/cluster/kubeconfig') as typeof import('../core/cluster/kubeconfig');
 }
 
 /**

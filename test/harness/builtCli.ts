@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-
-const repoRoot = resolve(__dirname, '../..');
+import { repoRoot } from './toolPaths';
 
 /**
  * Builds the real `dist/cli.js` (scripts/build.mjs --only=cli, with sql-wasm.wasm beside it) into a temp

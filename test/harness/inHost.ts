@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { activate } from '../../../src/extension';
+import type { activate } from '../../src/extension';
 
 export type ExtensionApi = ReturnType<typeof activate>;
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ClustersApi, HubSummary } from '../clusters';
-import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import type { ClustersApi, HubSummary } from '../cluster';
+import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import { messageOf, type Result, UserError } from '../core/result';
 import { formatBytes } from '../core/units';

@@ -7,7 +7,7 @@ import { replay } from '../../../src/core/incident/journalReplay';
 import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore, type CurrentMemo, type IncidentChange } from '../../../src/incident/incidentStore';
 import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from '../hubdb/hubDbTestKit';
 
 /** globalState's part in the store: a value that outlives the store object, as it outlives a reload. */

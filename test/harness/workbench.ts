@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, openWorkbench } from '../../harness/browser';
-import { makeIsolatedDirs, type IsolatedDirs } from '../../harness/isolatedDirs';
-import { installVsix, startCodeServer, type RunningServer } from '../../harness/vscodeServers';
-import { outputDir, repoRoot } from '../../harness/toolPaths';
+import { launchChromium, openWorkbench } from './browser';
+import { makeIsolatedDirs, type IsolatedDirs } from './isolatedDirs';
+import { installVsix, startCodeServer, type RunningServer } from './vscodeServers';
+import { outputDir, repoRoot } from './toolPaths';
 
 export const vsixPath = join(repoRoot, 'dist-vsix/jupyterhub-ops.vsix');
 export const screenshotDir = join(outputDir, 'screenshots');

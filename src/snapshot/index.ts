@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ClustersApi } from '../clusters';
-import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import type { ClustersApi } from '../cluster';
+import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import { CommandIds } from '../commands/commandIds';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';

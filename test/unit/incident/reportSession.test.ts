@@ -13,7 +13,7 @@ import {
   type ToWebview,
 } from '../../../src/protocol/reportProtocol';
 import { hubOomAfterStressTest, writeJournal } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 /** The editor around a session, as plain data: what was posted, asked, copied and opened. */
 class RecordingUi implements ReportUi {

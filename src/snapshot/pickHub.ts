@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ClustersApi, HubSummary } from '../clusters';
-import type { ClusterNode } from '../clusters/clusterNodes';
-import type { KubeconfigSource } from '../clusters/kubeconfigSource';
+import type { ClustersApi, HubSummary } from '../cluster';
+import type { ClusterNode } from '../cluster/clusterNodes';
+import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 
 /** Where a command should act: a hub row from the tree, or a hub named by context and namespace. */
 export type HubArgument = Extract<ClusterNode, { kind: 'hub' }> | { context: string; namespace: string };

@@ -1,5 +1,5 @@
 import type { EventModel, HubModel, PodModel, PodRole } from '../core/cluster/model';
-import type { ContextInfo } from '../core/kube/kubeconfig';
+import type { ContextInfo } from '../core/cluster/kubeconfig';
 
 /**
  * Every row the Clusters view can show, as a discriminated union: one `kind` per row type, so the

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { kubeconfigFiles, loadKubeconfig } from '../../../src/core/kube/kubeconfig';
-import { kubeconfigYaml } from '../../support/kubeconfigBuilder';
-import { useTempDir } from '../../support/tempDir';
+import { kubeconfigFiles, loadKubeconfig } from '../../../src/core/cluster/kubeconfig';
+import { kubeconfigYaml } from '../../builders/kubeconfig';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('kubeconfig loading', () => {
   const dir = useTempDir();

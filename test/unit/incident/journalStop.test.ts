@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Journal } from '../../../src/core/incident/journal';
 import { replay } from '../../../src/core/incident/journalReplay';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('stopping an incident at a given time (the operator stops the recording late)', () => {
   const dir = useTempDir('incident-stop-');

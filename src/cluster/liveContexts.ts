@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ClusterWatcher } from '../core/cluster/clusterWatcher';
 import type { ClusterModel, ContextModel } from '../core/cluster/model';
 import type { Observation } from '../core/cluster/observations';
-import type { LoadedKubeconfig } from '../core/kube/kubeconfig';
+import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
 import { err, messageOf, ok, type Result } from '../core/result';
 import { clusterSettings } from './clusterSettings';
 import type { KubeconfigSource } from './kubeconfigSource';

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ClustersApi } from '../clusters';
+import type { ClustersApi } from '../cluster';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import type { SnapshotStore } from './snapshotStore';
