@@ -41,7 +41,37 @@ export default tseslint.config(
     },
   },
   {
-    // Webview code runs in the browser: it may share only the protocol modules and src/core/text with the host.
+    // Browser-safe helpers shared by the core, the CLI, the VS Code side and the webviews: they import
+    // nothing but each other (no Node, no VS Code, no packages).
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^(?!\\./)', message: 'src/shared imports only src/shared: it runs in webviews too.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The host↔webview messages: both sides import them, so they import only src/shared.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./shared/)',
+              message: 'src/protocol imports only src/shared: webviews bundle it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Webview code runs in the browser: it shares only the protocol modules, src/shared and src/core/text with the host.
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -51,8 +81,8 @@ export default tseslint.config(
           patterns: [
             {
               // A regex: gitignore-style groups never match relative paths that start with "../".
-              regex: '^(\\.\\./)+src/(?!protocol/|core/text/)',
-              message: 'webviews import only src/protocol and src/core/text.',
+              regex: '^(\\.\\./)+src/(?!protocol/|shared/|core/text/)|^node:',
+              message: 'webviews import only src/protocol, src/shared and src/core/text.',
             },
           ],
         },

@@ -1,5 +1,5 @@
 import { inertText } from '../core/text/untrustedText';
-import { parseMemoryQuantity } from '../core/units';
+import { parseMemoryQuantity } from '../shared/format';
 
 /** What a CLI subcommand may touch: its arguments and two output streams. Exit code is its return. */
 export interface CliIo {

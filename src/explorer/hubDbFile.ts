@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Result } from '../core/result';
 import type { ErrorInfo, FileInfo } from '../protocol/explorerProtocol';
+import { formatBytes } from '../shared/format';
 
 /** sql.js holds the whole DB in memory; past this the explorer says so instead of freezing. */
 export const MAX_DB_BYTES = 1024 * 1024 * 1024;
@@ -32,7 +33,7 @@ export async function readHubDbFile(path: string): Promise<HubDbFile> {
           ok: false,
           error: {
             code: 'too-large',
-            message: `The file is ${formatMiB(size)}; the explorer reads files up to ${formatMiB(MAX_DB_BYTES)}. Use the sqlite3 command line for this one.`,
+            message: `The file is ${formatBytes(size)}; the explorer reads files up to ${formatBytes(MAX_DB_BYTES)}. Use the sqlite3 command line for this one.`,
           },
         },
       };
@@ -67,5 +68,3 @@ async function readWal(path: string): Promise<Uint8Array | null> {
     return null;
   }
 }
-
-const formatMiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

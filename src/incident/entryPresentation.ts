@@ -4,7 +4,7 @@
  * No `vscode` import: the tree provider turns these into TreeItems.
  */
 import { countOf, type IncidentMeta, type JournalEntry } from '../core/incident/journalEntry';
-import { formatDuration } from '../core/incident/quantities';
+import { formatDuration } from '../shared/format';
 import { zoned } from '../core/incident/zonedTime';
 import { inertText } from '../core/text/untrustedText';
 

@@ -8,6 +8,7 @@ import type { HubRef, JournalEntry, NoteTag } from '../core/incident/journalEntr
 import { parseNoteTime } from '../core/incident/noteTime';
 import { messageOf, type Result } from '../core/result';
 import { CommandIds } from '../commands/commandIds';
+import { isRecord, isString } from '../shared/guards';
 import type { IncidentNode } from './incidentTree';
 import type { IncidentStore } from './incidentStore';
 import { isNoteTag, parseNoteInput } from './noteInput';
@@ -29,9 +30,6 @@ export interface IncidentCommandDeps extends StartPromptDeps {
   timezone(): string;
   log(line: string): void;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
 
 function hubsOf(value: unknown): HubRef[] | undefined {
   if (value === undefined) return [];

@@ -5,7 +5,7 @@
 import type { HubRef, NewEntry, Offender, Verdict, VersionCost } from '../core/incident/journalEntry';
 import type { Observation } from '../core/cluster/observations';
 import type { HubDbAnalysis } from '../core/hubdb/analyzer/analyzeHubDb';
-import { formatBytes, formatCount } from '../core/incident/quantities';
+import { formatBytes, formatCount } from '../shared/format';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 
 /** Fields of an observation that are bookkeeping, not part of what the journal states. */

@@ -11,7 +11,6 @@ import {
   arr,
   bool,
   int,
-  isRecord,
   lit,
   messages,
   nullable,
@@ -25,6 +24,7 @@ import {
   type Parsed,
   type Schema,
 } from './schema';
+import { isRecord } from '../shared/guards';
 
 export type { Infer, Parsed, Schema } from './schema';
 

@@ -8,6 +8,7 @@
  * Imports nothing at runtime: the webview bundle must not pull in host code.
  */
 
+import { sectionIds } from '../shared/reportSections';
 import { arr, bool, lit, messages, nullable, obj, opt, parseWith, text, type Infer, type Parsed } from './schema';
 
 export type { Infer, Parsed, Schema } from './schema';
@@ -19,10 +20,8 @@ const str = (maxLength = MAX_TEXT) => text(maxLength);
 // ---------------------------------------------------------------------------------------------------
 // The report
 
-/** The report's editable sections, in order (the same ids as src/core/incident/reportDraft.ts). */
-export const reportSectionIds = ['summary', 'impact', 'timeline', 'resolution', 'learned', 'actionItems'] as const;
-const sectionId = lit(...reportSectionIds);
-export type ReportSectionId = Infer<typeof sectionId>;
+/** The report's editable sections, in order (src/shared/reportSections.ts). */
+const sectionId = lit(...sectionIds);
 
 const section = obj({
   id: sectionId,
@@ -44,7 +43,7 @@ const reportView = obj({
   timezone: str(200),
   /** Whether the timeline has a UTC column. */
   utc: bool,
-  sections: arr(section, reportSectionIds.length),
+  sections: arr(section, sectionIds.length),
   /** Markdown evidence (analyzer table, Mermaid memory chart); '' when none. */
   evidence: str(),
   /** The journal has changed since the draft: Re-draft would bring it in. */
@@ -101,9 +100,9 @@ export const parseToWebview = (value: unknown): Parsed<ToWebview> => parseWith(t
 const pageState = obj({
   journalFile: str(4096),
   /** Sections open for editing. */
-  editing: arr(sectionId, reportSectionIds.length),
+  editing: arr(sectionId, sectionIds.length),
   /** Typed text the host has not confirmed yet: sent again after a reload. */
-  unsaved: arr(obj({ section: sectionId, text: str() }), reportSectionIds.length),
+  unsaved: arr(obj({ section: sectionId, text: str() }), sectionIds.length),
 });
 export type ReportPageState = Infer<typeof pageState>;
 /** Validates webview state (written by an older page, or restored by VS Code into a new panel). */

@@ -2,8 +2,10 @@
  * Runtime schemas for webview messages, shared by every protocol module (the explorer's, the report's).
  * A message is declared once as a schema and its TypeScript type inferred from it, so what the compiler
  * checks and what the receiver validates cannot drift apart. Small on purpose: just what the messages need.
- * Imports nothing: webview bundles include it.
+ * Imports only src/shared: webview bundles include it.
  */
+
+import { isRecord } from '../shared/guards';
 
 /** Returns undefined when `value` fits, else a short reason naming the path that does not. */
 type Check = (value: unknown, path: string) => string | undefined;
@@ -19,9 +21,6 @@ export interface OptionalSchema<T> extends Schema<T> {
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 export const schema = <T>(check: Check): Schema<T> => ({ check });
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A string of at most `maxLength` characters: bigger payloads are a bug or an attack, not data. */
 export const text = (maxLength: number): Schema<string> =>

@@ -4,7 +4,7 @@ import type { ClustersApi, HubSummary } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import { messageOf, type Result, UserError } from '../core/result';
-import { formatBytes } from '../core/units';
+import { formatBytes } from '../shared/format';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { pickHub, type HubArgument } from './pickHub';

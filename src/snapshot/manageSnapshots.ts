@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/units';
+import { formatBytes } from '../shared/format';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import type { HubDbExplorer } from '../explorer';
 import type { SnapshotStore } from './snapshotStore';

@@ -356,7 +356,7 @@ describe('Incident journal and report (in the real host)', () => {
       '| 14:50 | **Note:** Load tests must clean up their servers',
     ]);
     // The analyzer's finding: the verdict and cost table as evidence, the cause in the drafted sections.
-    assert.match(markdown, /Verdict for JupyterHub 5\.3\.0: \*\*oom\*\* against a 2 GiB hub memory limit\./);
+    assert.match(markdown, /Verdict for JupyterHub 5\.3\.0: \*\*oom\*\* against a 2Gi hub memory limit\./);
     assert.match(markdown, /\| 5\.3\.0 \(running\) \| 500,\d{3} \|/);
     assert.match(markdown, /- stress-user: 1,000 named servers \(500 running\)/);
     assert.match(markdown, /## Resolution\n\n- 14:40 EDT: Stopped 900 of stress-user's named servers; the hub started/);
@@ -512,7 +512,7 @@ describe('Incident journal fed by the cluster watcher (Kubernetes API test serve
     // The analyzer's finding and the operator's note are in the report, and the timeline is in time order.
     assert.match(
       markdown,
-      /JupyterHub 5\.3\.0's start-up query would fetch 500,\d{3} rows ≈ 2\.7 GiB against a 2 GiB limit, driven by user stress-user's/,
+      /JupyterHub 5\.3\.0's start-up query would fetch 500,\d{3} rows ≈ 2\.7Gi against a 2Gi limit, driven by user stress-user's/,
     );
     assert.match(markdown, /Stopped 900 of stress-user’s named servers/);
     const timelineRows = [...markdown.matchAll(/^\| (\d\d:\d\d) \| (.*) \|$/gm)].map((m) => [m[1]!, m[2]!]);

@@ -1,6 +1,6 @@
 import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
 import { append, el, replaceChildren, type Child } from '../shared/dom';
-import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../shared/format';
+import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';
@@ -86,7 +86,7 @@ export class AnalysisTab {
     }
     const limitText = this.limitField.value.trim();
     const memoryLimitBytes = limitText ? parseMemoryQuantity(limitText) : undefined;
-    if (limitText && memoryLimitBytes === undefined)
+    if (memoryLimitBytes === null)
       return this.problem('The memory limit is not a quantity like 2Gi, 1500M or 2147483648.');
     replaceChildren(this.output, el('p', { className: 'status status-busy' }, 'Analyzing…'));
     setEnabled(this.analyzeButton, false);
@@ -121,12 +121,13 @@ export class AnalysisTab {
     const text = this.limitField.value.trim();
     this.state.update({ memoryLimit: text });
     const bytes = text ? parseMemoryQuantity(text) : undefined;
-    this.limitHint.textContent = !text
-      ? 'no limit: the verdict compares nothing'
-      : bytes === undefined
-        ? 'not a quantity'
-        : `= ${formatBytes(bytes)}`;
-    this.limitHint.className = `hint${text && bytes === undefined ? ' problem' : ''}`;
+    this.limitHint.textContent =
+      bytes === undefined
+        ? 'no limit: the verdict compares nothing'
+        : bytes === null
+          ? 'not a quantity (Kubernetes writes 2Gi, 1500M)'
+          : `= ${formatBytes(bytes)}`;
+    this.limitHint.className = `hint${bytes === null ? ' problem' : ''}`;
   }
 
   private problem(text: string): void {

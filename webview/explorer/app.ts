@@ -1,6 +1,6 @@
 import type { ToWebview, ToWebviewOf } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
-import { formatBytes } from '../shared/format';
+import { formatBytes } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';

@@ -1,5 +1,5 @@
 import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
-import { formatBytes } from '../shared/format';
+import { formatBytes } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 
 /** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */

@@ -1,6 +1,6 @@
 import type { ResultInfo, TableInfo, ToWebview } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
-import { formatBytes, formatCount, formatMs } from '../shared/format';
+import { formatBytes, formatCount, formatMs } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 import type { HostConnection } from './hostConnection';
 import type { PersistedState } from './persistedState';

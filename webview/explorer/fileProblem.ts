@@ -1,6 +1,6 @@
 import type { ErrorInfo, FileInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
-import { formatBytes } from '../shared/format';
+import { formatBytes } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 
 const HINTS: Record<string, string> = {

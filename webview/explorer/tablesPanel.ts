@@ -1,6 +1,6 @@
 import type { TableInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
-import { formatCount } from '../shared/format';
+import { formatCount } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 
 /**

@@ -1,4 +1,5 @@
-import { parsePageState, type ReportPageState, type ReportSectionId } from '../../src/protocol/reportProtocol';
+import { parsePageState, type ReportPageState } from '../../src/protocol/reportProtocol';
+import type { SectionId } from '../../src/shared/reportSections';
 import type { VsCodeApi } from './hostConnection';
 
 /**
@@ -23,13 +24,13 @@ export class PageState {
     this.save();
   }
 
-  setEditing(section: ReportSectionId, editing: boolean): void {
+  setEditing(section: SectionId, editing: boolean): void {
     const others = this.state.editing.filter((s) => s !== section);
     this.state = { ...this.state, editing: editing ? [...others, section] : others };
     this.save();
   }
 
-  setUnsaved(section: ReportSectionId, text: string | null): void {
+  setUnsaved(section: SectionId, text: string | null): void {
     const others = this.state.unsaved.filter((u) => u.section !== section);
     this.state = { ...this.state, unsaved: text === null ? others : [...others, { section, text }] };
     this.save();

@@ -1,4 +1,5 @@
-import type { ReportSectionId, ReportSectionView } from '../../src/protocol/reportProtocol';
+import type { ReportSectionView } from '../../src/protocol/reportProtocol';
+import type { SectionId } from '../../src/shared/reportSections';
 import { el, replaceChildren } from '../shared/dom';
 import { renderMarkdown } from './markdownView';
 import { button, textArea, type ValueElement } from './toolkit';
@@ -8,11 +9,11 @@ const SAVE_AFTER_MS = 400;
 
 export interface SectionCallbacks {
   /** The operator's text for the section (debounced): the host saves it and answers `saved`. */
-  save(id: ReportSectionId, text: string): void;
-  revert(id: ReportSectionId): void;
-  setEditing(id: ReportSectionId, editing: boolean): void;
+  save(id: SectionId, text: string): void;
+  revert(id: SectionId): void;
+  setEditing(id: SectionId, editing: boolean): void;
   /** Typed and not yet confirmed by the host (kept in the page state across reloads); null: none. */
-  setUnsaved(id: ReportSectionId, text: string | null): void;
+  setUnsaved(id: SectionId, text: string | null): void;
 }
 
 /**
@@ -53,7 +54,7 @@ export class SectionEditor {
     } else this.render(this.text);
   }
 
-  get id(): ReportSectionId {
+  get id(): SectionId {
     return this.section.id;
   }
 

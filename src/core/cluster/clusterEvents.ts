@@ -1,5 +1,5 @@
 import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
-import { formatBytes } from '../units';
+import { formatBytes } from '../../shared/format';
 import { toIso, toMillis } from './kubeTime';
 import type { EventKind, EventModel } from './model';
 

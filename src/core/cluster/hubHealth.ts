@@ -1,4 +1,4 @@
-import { formatBytes } from '../units';
+import { formatBytes } from '../../shared/format';
 import { formatAgo, toMillis } from './kubeTime';
 import type { HubHealth, PodModel, SpawnPressure } from './model';
 

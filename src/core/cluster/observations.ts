@@ -1,8 +1,8 @@
 import { factKey } from '../incident/factKey';
 import { oomVictim } from './clusterEvents';
 import { hubMemoryHighRatio } from './hubHealth';
-import { formatBytes } from './quantity';
-import { formatDuration, toMillis } from './kubeTime';
+import { formatAge, formatBytes } from '../../shared/format';
+import { toMillis } from './kubeTime';
 import type { EventKind, EventModel, HubModel, PodModel, SpawnPressureLevel } from './model';
 
 /**
@@ -215,7 +215,7 @@ export class ObservationMemory {
         time: new Date(now).toISOString(),
         key: `${pod.uid}/scheduled`,
         node: pod.node,
-        text: `${pod.name} scheduled on ${pod.node}${since !== null ? ` after ${formatDuration(now - since)}` : ''}`,
+        text: `${pod.name} scheduled on ${pod.node}${since !== null ? ` after ${formatAge(now - since)}` : ''}`,
       });
     }
     return terminationKey;

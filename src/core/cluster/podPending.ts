@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterEvent } from './clusterEvents';
-import { formatDuration, toIso, toMillis } from './kubeTime';
+import { formatAge } from '../../shared/format';
+import { toIso, toMillis } from './kubeTime';
 import type { PodPending, PodRole } from './model';
 
 const latest = (events: ClusterEvent[], reason: string): ClusterEvent | undefined =>
@@ -51,7 +52,7 @@ export function pendingReason(pod: V1Pod, role: PodRole, events: ClusterEvent[],
       const since = scaleUp.firstTime ?? scaleUp.lastTime;
       return {
         kind: 'scale-up',
-        reason: `waiting for scale-up ${since === null ? '' : formatDuration(now - since)}`.trim(),
+        reason: `waiting for scale-up ${since === null ? '' : formatAge(now - since)}`.trim(),
         since: toIso(since),
         detail: scaleUp.message,
       };

@@ -1,8 +1,6 @@
 // client-node's parser lives in dist/util.js and is not re-exported from the package root.
 import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
-import { formatBytes, parseMemoryQuantity } from '../units';
-
-export { formatBytes };
+import { formatBytes, parseMemoryQuantity } from '../../shared/format';
 
 /**
  * A Kubernetes quantity (memory) in bytes, or null when it is missing or not a quantity. Uses

@@ -4,7 +4,7 @@
  * versions and settings are those of ../shared facts (5.0–5.3 quadratic start-up, fixed in 5.4.3 / z2jh 4.3.2).
  */
 import { startupProblem } from './journalEntry';
-import { formatBytes, formatCount, formatDuration } from './quantities';
+import { formatBytes, formatCount, formatDuration } from '../../shared/format';
 import { reportText } from './reportText';
 import type { IncidentFacts } from './reportFacts';
 

@@ -6,7 +6,8 @@
 import { UserError } from '../result';
 import type { EntryOf, HubRef } from './journalEntry';
 import type { ReplayedIncident } from './journalReplay';
-import { formatBytes, formatCount, formatDuration, formatTimes, plural } from './quantities';
+import { formatBytes, formatCount, formatDuration, formatTimes, plural } from '../../shared/format';
+import type { SectionId } from '../../shared/reportSections';
 import { reportText } from './reportText';
 import { ReportClock } from './reportClock';
 import { draftEvidence } from './reportEvidence';
@@ -15,8 +16,7 @@ import { draftActionItems, draftLearned, todo } from './reportAdvice';
 import { draftTimeline } from './reportTimeline';
 import { checkTimezone, zoned } from './zonedTime';
 
-export const sectionIds = ['summary', 'impact', 'timeline', 'resolution', 'learned', 'actionItems'] as const;
-export type SectionId = (typeof sectionIds)[number];
+export { sectionIds, type SectionId } from '../../shared/reportSections';
 
 export const sectionTitles: Record<SectionId, string> = {
   summary: 'Summary',

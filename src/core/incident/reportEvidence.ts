@@ -3,7 +3,7 @@
  * Mermaid `xychart-beta` block, which GitHub renders.
  */
 import type { EntryOf } from './journalEntry';
-import { formatBytes, formatCount, plural, toMiB } from './quantities';
+import { formatBytes, formatCount, plural, toMiB } from '../../shared/format';
 import { reportText } from './reportText';
 import type { HubFacts, MemorySample } from './reportFacts';
 import { ReportClock } from './reportClock';

@@ -2,7 +2,7 @@
  * The report as a Markdown file. The whole output goes through the redactor last, so a token pasted
  * into an operator's edit is caught as well as one in a journaled event.
  */
-import { formatDuration } from './quantities';
+import { formatDuration } from '../../shared/format';
 import { redactText } from '../secrets';
 import { inertText } from '../text/untrustedText';
 import { reportText } from './reportText';

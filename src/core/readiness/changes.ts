@@ -1,4 +1,4 @@
-import { formatBytes } from '../units';
+import { formatBytes } from '../../shared/format';
 import { hubMemoryHighRatio } from '../cluster/hubHealth';
 import { formatMinutes } from './checks';
 import type { EventPlan, ReadinessInputs } from './inputs';

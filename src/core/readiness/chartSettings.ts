@@ -1,5 +1,5 @@
 import { asRecord, chartOfValues, loadHubValues, parseHubValues, type HubConfigRead } from '../cluster/hubConfig';
-import { parseMemoryQuantity } from '../units';
+import { parseMemoryQuantity } from '../../shared/format';
 
 /** A setting found in values.yaml, with the key it was found under. */
 export interface Found<T> {

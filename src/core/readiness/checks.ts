@@ -1,6 +1,6 @@
 import { hubMemoryHighRatio } from '../cluster/hubHealth';
 import { formatAgo } from '../cluster/kubeTime';
-import { formatBytes, formatSeconds } from '../units';
+import { formatBytes, formatSeconds } from '../../shared/format';
 import type { EventPlan, ReadinessInputs } from './inputs';
 import { nodeHeadroom, slotsNow, slotsPerNewNode } from './queueModel';
 import type { StartupPrediction } from './simulate';

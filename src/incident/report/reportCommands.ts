@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../../commands/commandIds';
 import { messageOf, type Result } from '../../core/result';
+import { isRecord } from '../../shared/guards';
 import { IncidentCommandIds } from '../incidentCommands';
 import type { IncidentStore } from '../incidentStore';
 import { currentJournalFile, type ReportPanels } from './reportPanels';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Draft Incident Report (opens the panel), Export Incident Report (Markdown into the workspace) and Copy

@@ -21,22 +21,11 @@ import {
 import { defaultReportPath, writeFileAtomic } from '../../core/incident/reportFile';
 import { renderMarkdown } from '../../core/incident/reportMarkdown';
 import { zoned } from '../../core/incident/zonedTime';
-import { formatDuration } from '../../core/incident/quantities';
+import { formatDuration } from '../../shared/format';
 import { err, messageOf, ok, UserError, type Result } from '../../core/result';
 import { redactDeep } from '../../core/secrets';
-import {
-  parseToHost,
-  type ReportSectionId,
-  type ReportView,
-  type ToHost,
-  type ToWebview,
-} from '../../protocol/reportProtocol';
+import { parseToHost, type ReportView, type ToHost, type ToWebview } from '../../protocol/reportProtocol';
 import { loadSavedReport, saveReport, savedReportFile, type SavedReport } from './savedReport';
-
-// The protocol repeats the core's section ids (the webview must not import core code): the compiler
-// keeps the two sets equal, a unit test keeps the order.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const protocolSectionsMatchCore: Same<ReportSectionId, SectionId> = true;
 
 export type ConflictAnswer = 'keep' | 'take' | 'cancel';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { formatBytes, formatMemory, quantityToBytes } from '../../../src/core/cluster/quantity';
+import { formatMemory, quantityToBytes } from '../../../src/core/cluster/quantity';
+import { formatBytes } from '../../../src/shared/format';
 import { T0, at, crashLoopBackOff, hubPod, oomKilled, podMetrics, proxyPod, userPod } from '../../k8s-server/objects';
 import { onlyHub, podNamed } from './modelFixtures';
 

@@ -10,12 +10,12 @@ describe('how the explorer draws database cells', () => {
     assert.deepEqual(cellView('a\tb\u202e'), { text: 'a\\tb\\u202e', kind: 'text has-invisibles' });
     assert.deepEqual(cellView('plain <b>'), { text: 'plain <b>', kind: 'text' });
     assert.deepEqual(cellView({ kind: 'blob', bytes: 3, hexPrefix: '00ff10' }), {
-      text: '‹blob 3 B› 00ff10',
+      text: '‹blob 3B› 00ff10',
       kind: 'blob',
     });
     assert.deepEqual(
       cellView({ kind: 'blob', bytes: 5000, hexPrefix: 'ab'.repeat(32) }).text,
-      `‹blob 4.88 KiB› ${'ab'.repeat(32)}…`,
+      `‹blob 4.9Ki› ${'ab'.repeat(32)}…`,
     );
     assert.equal(cellView({ kind: 'longText', preview: 'x', length: 5000 }).text, 'x… (5,000 chars)');
   });

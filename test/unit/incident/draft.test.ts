@@ -35,7 +35,7 @@ describe('drafting incident reports from seed-shaped journals', () => {
       assert.match(sections.summary, /the hub was OOMKilled 4 times between 14:02 and 14:31 EDT/);
       assert.match(
         sections.summary,
-        /JupyterHub 5\.3\.0's start-up query would fetch 1,050,051 rows ≈ 5\.1 GiB against a 2 GiB limit, driven by user stress-test's 1,500 named servers\./,
+        /JupyterHub 5\.3\.0's start-up query would fetch 1,050,051 rows ≈ 5\.1Gi against a 2Gi limit, driven by user stress-test's 1,500 named servers\./,
       );
       assert.doesNotMatch(sections.summary, /alice/, 'a user with 4 named servers is not a driver');
       assert.match(
@@ -65,7 +65,7 @@ describe('drafting incident reports from seed-shaped journals', () => {
       assert.match(text, /named_server_limit_per_user.*user stress-test had 1,500 named servers/);
       assert.match(
         text,
-        /Raise the hub memory limit \(`hub\.resources\.limits\.memory`, now 2 GiB\) above the start-up peak \(≈ 5\.1 GiB/,
+        /Raise the hub memory limit \(`hub\.resources\.limits\.memory`, now 2Gi\) above the start-up peak \(≈ 5\.1Gi/,
       );
       assert.doesNotMatch(text, /concurrentSpawnLimit|429/, 'no spawn-pressure advice without spawn pressure');
     });
@@ -101,10 +101,10 @@ describe('drafting incident reports from seed-shaped journals', () => {
 
     it("puts the analyzer's per-version table in the evidence", () => {
       const { evidence } = drafted(hubOomAfterStressTest());
-      assert.match(evidence, /Verdict for JupyterHub 5\.3\.0: \*\*oom\*\* against a 2 GiB hub memory limit\./);
+      assert.match(evidence, /Verdict for JupyterHub 5\.3\.0: \*\*oom\*\* against a 2Gi hub memory limit\./);
       assert.match(evidence, /\| JupyterHub \| Start-up query rows \| Peak memory \| CPU \|/);
-      assert.match(evidence, /\| 5\.3\.0 \(running\) \| 1,050,051 \| 5\.1 GiB \(over the limit\) \| 55\.1 s \|/);
-      assert.match(evidence, /\| 5\.4\.3 \| 736 \| 2 MiB \| 0\.4 s \|/);
+      assert.match(evidence, /\| 5\.3\.0 \(running\) \| 1,050,051 \| 5\.1Gi \(over the limit\) \| 55\.1 s \|/);
+      assert.match(evidence, /\| 5\.4\.3 \| 736 \| 2Mi \| 0\.4 s \|/);
       assert.match(evidence, /- stress-test: 1,500 named servers \(700 running\)/);
     });
   });

@@ -221,7 +221,7 @@ describe('incident store and recorder (the API other features call)', () => {
     assert.ok(written.ok && written.value);
     assert.ok(isKind(written.value, 'db-snapshot'));
     assert.equal(written.value.time, '2026-05-14T18:15:00.000Z');
-    assert.equal(written.value.text, 'Hub DB snapshot taken from hub-7c9d8f6b5d-x2kqp (1 MiB): 199 users, 736 running');
+    assert.equal(written.value.text, 'Hub DB snapshot taken from hub-7c9d8f6b5d-x2kqp (1.4Mi): 199 users, 736 running');
   });
 
   it('keeps the current incident across a reload, forgets a file that has gone, and tells listeners', () => {

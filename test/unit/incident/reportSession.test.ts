@@ -5,13 +5,7 @@ import { Journal } from '../../../src/core/incident/journal';
 import { sectionIds, type SectionId } from '../../../src/core/incident/reportDraft';
 import { savedReportFile } from '../../../src/incident/report/savedReport';
 import { ReportSession, type ConflictAnswer, type ReportUi } from '../../../src/incident/report/reportSession';
-import {
-  parsePageState,
-  parseToHost,
-  parseToWebview,
-  reportSectionIds,
-  type ToWebview,
-} from '../../../src/protocol/reportProtocol';
+import { parsePageState, parseToHost, parseToWebview, type ToWebview } from '../../../src/protocol/reportProtocol';
 import { hubOomAfterStressTest, writeJournal } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
 
@@ -60,10 +54,6 @@ describe('incident report session (what the panel does, without the panel)', () 
   function seedJournal(): string {
     return writeJournal(join(dir(), 'incidents'), hubOomAfterStressTest());
   }
-
-  it('keeps the protocol’s section ids equal to the core’s, in order', () => {
-    assert.deepEqual([...reportSectionIds], [...sectionIds]);
-  });
 
   it('drafts on first open, saves it next to the journal, and answers ready with the whole report', async () => {
     const journal = seedJournal();

@@ -36,7 +36,7 @@ export {
   type UserLoads,
 } from './dbStats';
 export { healthSummary, type HealthItem, type HealthSummary, type TableSize } from './health';
-export { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../units';
+export { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../../shared/format';
 export { findStaleServers, rankOffenders, type Offender, type StaleServer, type StaleServers } from './offenders';
 export { explainQueryPlan, explainQueryPlanRows, type PlanNode } from './queryPlan';
 export {

@@ -1,7 +1,7 @@
 import { smallestChartFor } from './chartVersions';
 import { bashCleanupScript, leftOutReason, pythonCleanupScript, serversThatFit } from './cleanupScript';
 import { userLoads, type UserLoadList } from './dbStats';
-import { formatBytes, formatCount } from '../../units';
+import { formatBytes, formatCount } from '../../../shared/format';
 import type { StaleServers } from './offenders';
 import type { StartupEstimate } from './startupModel';
 import type { Verdict } from './verdict';

@@ -1,5 +1,5 @@
 import { TIGHT_FRACTION } from './costModel';
-import { formatBytes, formatSeconds } from '../../units';
+import { formatBytes, formatSeconds } from '../../../shared/format';
 import type { StartupEstimate } from './startupModel';
 
 export type VerdictStatus = 'fits' | 'tight' | 'oom' | 'unknown';

@@ -1,0 +1,126 @@
+/**
+ * Sizes, counts and durations as operators write and read them: the one place that parses a Kubernetes
+ * memory quantity and formats a size, for the core, the CLI, the VS Code side and the webviews alike.
+ * Browser-safe: no Node, no VS Code, no imports.
+ *
+ * One size style everywhere: Kubernetes' binary suffixes, short (`412Mi`, `5.1Gi`), the way a pod's
+ * `resources.limits.memory` and `kubectl top` write them, so whatever is shown can be pasted back as a limit.
+ */
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+/**
+ * Kubernetes' quantity grammar (apimachinery `resource.ParseQuantity`): an optionally signed number
+ * (`2`, `1.5`, `.5`, `5.`), then one binary suffix, one decimal suffix (`k` is lower case, `m` is milli)
+ * or a decimal exponent (`2e9`, `2E3`); nothing between the number and its suffix.
+ */
+const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+
+/**
+ * Bytes of a Kubernetes memory quantity, rounded up to a whole byte as Kubernetes does; null when the
+ * text is not a quantity Kubernetes would accept, or is not positive. Space around it is ignored (it
+ * comes from forms); space inside (`2 Gi`) and suffixes Kubernetes does not know (`2K`, `2GB`) are not
+ * quantities: a limit written that way would be rejected by the API server too.
+ */
+export function parseMemoryQuantity(text: string): number | null {
+  const match = QUANTITY.exec(text.trim());
+  if (!match) return null;
+  const [, number, suffix, exponent] = match;
+  const factor = suffix ? (BINARY[suffix] ?? DECIMAL[suffix]!) : exponent !== undefined ? 10 ** Number(exponent) : 1;
+  const exact = Number(number) * factor;
+  // Kubernetes computes in decimal: a float a few ulps off a whole number (0.1G) is that number.
+  const nearest = Math.round(exact);
+  const bytes = Math.abs(exact - nearest) <= Math.abs(exact) * 8 * Number.EPSILON ? nearest : Math.ceil(exact);
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : null;
+}
+
+/** Bytes in Kubernetes' binary units, short: 412Mi, 5.1Gi, 900Ki, 12B (three significant figures at most). */
+export function formatBytes(bytes: number): string {
+  const units: [string, number][] = [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ];
+  const sign = bytes < 0 ? '-' : '';
+  const abs = Math.abs(bytes);
+  for (const [unit, size] of units)
+    if (abs >= size) {
+      const value = abs / size;
+      const text = value >= 100 ? Math.round(value).toString() : value.toFixed(1).replace(/\.0$/, '');
+      return `${sign}${text}${unit}`;
+    }
+  return `${sign}${Math.round(abs)}B`;
+}
+
+/** Bytes as whole MiB (chart values; the chart names its unit). */
+export function toMiB(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
+}
+
+/**
+ * A count, rounded, with thousands separators as en-US writes it: 1,050,051. Written out rather than
+ * `toLocaleString('en-US')`, whose first call loads ICU's number formatting (tens of milliseconds, a large
+ * part of a short CLI run).
+ */
+export function formatCount(n: number): string {
+  const whole = Math.round(n);
+  if (!Number.isSafeInteger(whole)) return whole.toLocaleString('en-US');
+  const digits = String(Math.abs(whole));
+  let out = '';
+  for (let end = digits.length; end > 0; end -= 3)
+    out = digits.slice(Math.max(0, end - 3), end) + (out ? `,${out}` : '');
+  return whole < 0 ? `-${out}` : out;
+}
+
+/** "once", "twice", "4 times". */
+export function formatTimes(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${formatCount(n)} times`;
+}
+
+/** "1 pod" / "3 pods". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** A predicted or measured run time: 0.4 s, 55 s, 3 min 12 s. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 10)
+    return `${
+      Math.max(0, seconds)
+        .toFixed(seconds < 1 ? 2 : 1)
+        .replace(/\.?0+$/, '') || '0'
+    } s`;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+/** An elapsed time in milliseconds (a query's): 12 ms under a second, else as formatSeconds. */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(Math.max(0, ms))} ms` : formatSeconds(ms / 1000);
+}
+
+/** How long something lasted, for reports and the Incident view: 45 s, 12 min, 1 h 20 min, 2 d 3 h. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** An age as kubectl prints it, for cluster rows: 45s, 3m12s, 2h5m, 3d4h. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+}
