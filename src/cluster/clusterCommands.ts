@@ -1,19 +1,10 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../commands/commandIds';
+import { commands } from '../vscode/contributes';
 import type { ClusterNode, HubNode, PodNode } from './clusterNodes';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import type { LiveContexts } from './liveContexts';
 import type { PodDocumentProvider } from './podDocuments';
 import { hubPodOf } from './rowText';
-
-/** The Clusters view's row commands (package.json contributes them; menus pass the row as argument). */
-export const ClusterCommandIds = {
-  refresh: CommandIds.refresh,
-  showPodLog: 'jupyterhubOps.showPodLog',
-  showPreviousPodLog: 'jupyterhubOps.showPreviousPodLog',
-  showPodYaml: 'jupyterhubOps.showPodYaml',
-  copyName: 'jupyterhubOps.copyName',
-} as const;
 
 interface PodTarget {
   context: string;
@@ -94,19 +85,19 @@ export function registerClusterCommands(deps: {
 
   return vscode.Disposable.from(
     /** No row: re-read the kubeconfig and restart every watch. A context row: restart its watch. A hub row: read its metrics now. */
-    vscode.commands.registerCommand(ClusterCommandIds.refresh, async (node?: ClusterNode) => {
+    vscode.commands.registerCommand(commands.refresh, async (node?: ClusterNode) => {
       if (node?.kind === 'context') live.restart(node.context.name);
       else if (node?.kind === 'hub') await refreshHub(live, node);
       else tree.refresh();
     }),
-    vscode.commands.registerCommand(ClusterCommandIds.showPodLog, (node?: ClusterNode) => openPodDocument(node, 'log')),
-    vscode.commands.registerCommand(ClusterCommandIds.showPreviousPodLog, (node?: ClusterNode) =>
+    vscode.commands.registerCommand(commands.showPodLog, (node?: ClusterNode) => openPodDocument(node, 'log')),
+    vscode.commands.registerCommand(commands.showPreviousPodLog, (node?: ClusterNode) =>
       openPodDocument(node, 'log', true),
     ),
-    vscode.commands.registerCommand(ClusterCommandIds.showPodYaml, (node?: ClusterNode) =>
+    vscode.commands.registerCommand(commands.showPodYaml, (node?: ClusterNode) =>
       openPodDocument(node, 'yaml'),
     ),
-    vscode.commands.registerCommand(ClusterCommandIds.copyName, async (node?: ClusterNode) => {
+    vscode.commands.registerCommand(commands.copyName, async (node?: ClusterNode) => {
       const name = node ? nameOf(node) : undefined;
       if (name === undefined) return undefined;
       await vscode.env.clipboard.writeText(name);

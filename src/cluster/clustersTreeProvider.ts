@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ContextModel, HubModel } from '../core/cluster/model';
 import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
-import { clusterSettings } from './clusterSettings';
+import { settingIds } from '../vscode/contributes';
+import { settings } from '../vscode/settings';
 import {
   hubNodeKey,
   type ClusterNode,
@@ -207,13 +208,13 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       if (hubNode.context === name && !keys.has(key)) this.hubNodes.delete(key);
     }
     if (!failing && model.hubs.length === 0) {
-      const namespaces = clusterSettings.namespaces();
+      const namespaces = settings.namespaces();
       rows.push({
         kind: 'message',
         severity: 'info',
         label: 'No JupyterHub found',
         detail: namespaces.length
-          ? `no z2jh pods in ${namespaces.join(', ')} (jupyterhubOps.namespaces)`
+          ? `no z2jh pods in ${namespaces.join(', ')} (${settingIds.namespaces})`
           : 'no z2jh pods in any namespace',
         id: `${name}:empty`,
       });
@@ -347,5 +348,5 @@ function shapeOf(model: ContextModel): string {
 const namespacesSettingCommand = {
   command: 'workbench.action.openSettings',
   title: 'Open the namespaces setting',
-  arguments: ['jupyterhubOps.namespaces'],
+  arguments: [settingIds.namespaces],
 };

@@ -5,6 +5,7 @@ import type { ClusterNode } from './clusterNodes';
 import { registerClusterCommands } from './clusterCommands';
 import { ClustersTreeProvider } from './clustersTreeProvider';
 import { DbFindings, type DbFinding } from './dbFindings';
+import { views } from '../vscode/contributes';
 import type { KubeconfigSource } from './kubeconfigSource';
 import { LiveContexts } from './liveContexts';
 import { PodDocumentProvider, podDocumentScheme } from './podDocuments';
@@ -47,15 +48,13 @@ export interface ClustersApi extends vscode.Disposable {
   setDbFinding(context: string, namespace: string, finding: DbFinding): void;
 }
 
-export const clustersViewId = 'jupyterhubOps.clusters';
-
 /** The Clusters view: tree, live watches, pod documents, commands. */
 export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
   const live = new LiveContexts(kubeconfig);
   const findings = new DbFindings();
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
   const documents = new PodDocumentProvider(live);
-  const view = vscode.window.createTreeView(clustersViewId, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
   live.setVisible(view.visible);
   const disposables = vscode.Disposable.from(
     view,

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
-import { settings } from '../config/settings';
+import { settings } from '../vscode/settings';
 
 /**
  * The kubeconfig module pulls in @kubernetes/client-node (about 1 MB of code to evaluate): it is required
@@ -40,7 +40,7 @@ export class KubeconfigSource implements vscode.Disposable {
 
   reload(notify = true): void {
     const { kubeconfigFiles, loadKubeconfig } = kubeconfigModule();
-    const files = kubeconfigFiles(settings.kubeconfigOverride());
+    const files = kubeconfigFiles(settings.kubeconfig());
     this.current = loadKubeconfig(files);
     this.watch(files);
     if (notify) this.changed.fire(this.current);

@@ -5,7 +5,7 @@ import type { ClusterModel, ContextModel } from '../core/cluster/model';
 import type { Observation } from '../core/cluster/observations';
 import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
 import { err, messageOf, ok, type Result } from '../core/result';
-import { clusterSettings } from './clusterSettings';
+import { settings } from '../vscode/settings';
 import type { KubeconfigSource } from './kubeconfigSource';
 
 /** How long the tree waits for a context's first model before it shows "Connecting…" instead. */
@@ -150,8 +150,8 @@ export class LiveContexts implements vscode.Disposable {
       const watcher = new ClusterWatcher({
         kubeConfig: loaded.kubeConfig,
         contexts: [name],
-        namespaces: clusterSettings.namespaces(),
-        metricsIntervalMs: clusterSettings.metricsIntervalMs(),
+        namespaces: settings.namespaces(),
+        metricsIntervalMs: settings.metricsIntervalMs(),
       });
       const session = new ContextSession(name, watcher);
       entry.session = session;
@@ -183,8 +183,8 @@ function fingerprint(loaded: LoadedKubeconfig, name: string): string {
     context: context ?? null,
     cluster: context ? (kc.getCluster(context.cluster) ?? null) : null,
     user: context ? (kc.getUser(context.user) ?? null) : null,
-    namespaces: clusterSettings.namespaces(),
-    metricsIntervalMs: clusterSettings.metricsIntervalMs(),
+    namespaces: settings.namespaces(),
+    metricsIntervalMs: settings.metricsIntervalMs(),
   };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }

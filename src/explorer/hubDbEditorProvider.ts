@@ -6,8 +6,6 @@ import { ExplorerSession, type ExplorerSessionDeps } from './explorerSession';
 import { VscodeExplorerUi } from './vscodeExplorerUi';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
-export const HUB_DB_EXPLORER_VIEW_TYPE = 'jupyterhubOps.hubDbExplorer';
-
 /**
  * The read-only custom editor for *.sqlite and *.db: the document holds the bytes, each tab gets its
  * own page and worker. There is no save, no edit and no backup: the file is only ever read.

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { HUB_DB_EXPLORER_VIEW_TYPE, HubDbEditorProvider, type HubDbAnalysed } from './hubDbEditorProvider';
+import { webviews } from '../vscode/contributes';
+import { HubDbEditorProvider, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
-export { HUB_DB_EXPLORER_VIEW_TYPE, type HubDbAnalysed } from './hubDbEditorProvider';
+export type { HubDbAnalysed } from './hubDbEditorProvider';
 export type { AnalysisOptions } from './worker/workerProtocol';
 
 export interface HubDbExplorerDeps {
@@ -34,7 +35,7 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
     },
     log: deps.log ?? (() => undefined),
   });
-  const registration = vscode.window.registerCustomEditorProvider(HUB_DB_EXPLORER_VIEW_TYPE, provider, {
+  const registration = vscode.window.registerCustomEditorProvider(webviews.hubDbExplorer, provider, {
     // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.
     webviewOptions: { retainContextWhenHidden: true },
     supportsMultipleEditorsPerDocument: true,
@@ -42,7 +43,7 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
   return {
     async open(uri, options = {}) {
       if (options.analysis) provider.requestAnalysis(uri, options.analysis);
-      await vscode.commands.executeCommand('vscode.openWith', uri, HUB_DB_EXPLORER_VIEW_TYPE);
+      await vscode.commands.executeCommand('vscode.openWith', uri, webviews.hubDbExplorer);
     },
     onDidAnalyze: provider.onDidAnalyze,
     dispose() {

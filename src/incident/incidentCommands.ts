@@ -7,23 +7,12 @@ import * as vscode from 'vscode';
 import type { HubRef, JournalEntry, NoteTag } from '../core/incident/journalEntry';
 import { parseNoteTime } from '../core/incident/noteTime';
 import { messageOf, type Result } from '../core/result';
-import { CommandIds } from '../commands/commandIds';
 import { isRecord, isString } from '../shared/guards';
+import { commands, focusViewCommand, views } from '../vscode/contributes';
 import type { IncidentNode } from './incidentTree';
 import type { IncidentStore } from './incidentStore';
 import { isNoteTag, parseNoteInput } from './noteInput';
 import { promptStartIncident, type StartPromptDeps } from './startIncidentPrompt';
-
-/** Commands beyond the four the manifest already names in CommandIds. */
-export const IncidentCommandIds = {
-  editEntry: 'jupyterhubOps.editIncidentEntry',
-  hideEntry: 'jupyterhubOps.hideIncidentEntry',
-  showEntry: 'jupyterhubOps.showIncidentEntry',
-  deleteEntry: 'jupyterhubOps.deleteIncidentEntry',
-  switchIncident: 'jupyterhubOps.switchIncident',
-  exportReport: 'jupyterhubOps.exportIncidentReport',
-  copyReport: 'jupyterhubOps.copyIncidentReport',
-} as const;
 
 export interface IncidentCommandDeps extends StartPromptDeps {
   store: IncidentStore;
@@ -101,7 +90,7 @@ export function registerIncidentCommands(deps: IncidentCommandDeps): vscode.Disp
     const journal = report(store.start(args), 'starting an incident');
     if (!journal) return undefined;
     if (arg === undefined) {
-      void vscode.commands.executeCommand('jupyterhubOps.incident.focus');
+      void vscode.commands.executeCommand(focusViewCommand(views.incident));
       void vscode.window.showInformationMessage(
         `Recording incident "${journal.incident.title}". Cluster events, snapshots and your notes go into its journal.`,
       );
@@ -250,15 +239,15 @@ export function registerIncidentCommands(deps: IncidentCommandDeps): vscode.Disp
     };
 
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(CommandIds.startIncident, guarded('Start Incident', start)),
-    vscode.commands.registerCommand(CommandIds.stopIncident, guarded('Stop Incident', stop)),
-    vscode.commands.registerCommand(CommandIds.addTimelineNote, guarded('Add Timeline Note', addNote)),
-    vscode.commands.registerCommand(IncidentCommandIds.editEntry, guarded('Edit Entry', editEntry)),
-    vscode.commands.registerCommand(IncidentCommandIds.hideEntry, guarded('Hide Entry', hideEntry(true))),
-    vscode.commands.registerCommand(IncidentCommandIds.showEntry, guarded('Show Entry', hideEntry(false))),
-    vscode.commands.registerCommand(IncidentCommandIds.deleteEntry, guarded('Delete Entry', deleteEntry)),
+    vscode.commands.registerCommand(commands.startIncident, guarded('Start Incident', start)),
+    vscode.commands.registerCommand(commands.stopIncident, guarded('Stop Incident', stop)),
+    vscode.commands.registerCommand(commands.addTimelineNote, guarded('Add Timeline Note', addNote)),
+    vscode.commands.registerCommand(commands.editIncidentEntry, guarded('Edit Entry', editEntry)),
+    vscode.commands.registerCommand(commands.hideIncidentEntry, guarded('Hide Entry', hideEntry(true))),
+    vscode.commands.registerCommand(commands.showIncidentEntry, guarded('Show Entry', hideEntry(false))),
+    vscode.commands.registerCommand(commands.deleteIncidentEntry, guarded('Delete Entry', deleteEntry)),
     vscode.commands.registerCommand(
-      IncidentCommandIds.switchIncident,
+      commands.switchIncident,
       guarded('Make Incident Current', switchIncident),
     ),
   );

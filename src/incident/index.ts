@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
-import { settings } from '../config/settings';
+import { views } from '../vscode/contributes';
+import { settings } from '../vscode/settings';
 import { registerIncidentCommands } from './incidentCommands';
 import { JournalRecorder, type IncidentRecorder } from './incidentRecorder';
 import { IncidentStore } from './incidentStore';
@@ -72,7 +73,7 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     tree,
     status,
     reports,
-    vscode.window.createTreeView('jupyterhubOps.incident', { treeDataProvider: tree }),
+    vscode.window.createTreeView(views.incident, { treeDataProvider: tree }),
     settings.onDidChange(() => tree.refresh()),
     registerIncidentCommands({
       store,

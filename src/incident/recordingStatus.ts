@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
 import { recordedFor } from './entryPresentation';
+import { contextKeys, focusViewCommand, views } from '../vscode/contributes';
 import type { IncidentStore } from './incidentStore';
 
-/** The context key menus and the view title use: an incident is recording. */
-export const recordingContextKey = 'jupyterhubOps.incidentRecording';
-/** An incident is current (recording or stopped): notes and the report are available. */
-export const currentContextKey = 'jupyterhubOps.incidentCurrent';
 
 /**
  * The status-bar item that says an incident is recording and for how long (refreshed each minute, and at
@@ -14,7 +11,7 @@ export const currentContextKey = 'jupyterhubOps.incidentCurrent';
  */
 export class RecordingStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
-    'jupyterhubOps.incidentRecording',
+    contextKeys.incidentRecording,
     vscode.StatusBarAlignment.Left,
     100,
   );
@@ -23,7 +20,7 @@ export class RecordingStatus implements vscode.Disposable {
 
   constructor(private readonly store: IncidentStore) {
     this.item.name = 'JupyterHub Ops: Incident Recording';
-    this.item.command = 'jupyterhubOps.incident.focus';
+    this.item.command = focusViewCommand(views.incident);
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     this.listening = store.onDidChange(() => this.update());
     this.timer = setInterval(() => this.update(), 60_000);
@@ -37,8 +34,8 @@ export class RecordingStatus implements vscode.Disposable {
 
   update(): void {
     const journal = this.store.current;
-    void vscode.commands.executeCommand('setContext', recordingContextKey, this.store.recording);
-    void vscode.commands.executeCommand('setContext', currentContextKey, journal !== undefined);
+    void vscode.commands.executeCommand('setContext', contextKeys.incidentRecording, this.store.recording);
+    void vscode.commands.executeCommand('setContext', contextKeys.incidentCurrent, journal !== undefined);
     if (!journal || !this.store.recording) {
       this.item.hide();
       return;

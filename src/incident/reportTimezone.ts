@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkTimezone, localTimezone } from '../core/incident/zonedTime';
-import { settings } from '../config/settings';
+import { settingIds } from '../vscode/contributes';
+import { settings } from '../vscode/settings';
 
 let warnedAbout: string | undefined;
 
@@ -9,14 +10,14 @@ let warnedAbout: string | undefined;
  * valid IANA name, else this machine's. A bad setting is said once (not on every tree refresh).
  */
 export function reportTimezone(): string {
-  const configured = settings.reportTimezone();
+  const configured = settings.reportTimezone() || localTimezone();
   const checked = checkTimezone(configured);
   if (checked.ok) return checked.value;
   const fallback = localTimezone();
   if (warnedAbout !== configured) {
     warnedAbout = configured;
     void vscode.window.showWarningMessage(
-      `JupyterHub Ops: ${checked.error.userMessage} (setting jupyterhubOps.reportTimezone). Using ${fallback} for now.`,
+      `JupyterHub Ops: ${checked.error.userMessage} (setting ${settingIds.reportTimezone}). Using ${fallback} for now.`,
     );
   }
   return fallback;

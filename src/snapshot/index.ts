@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClustersApi } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
-import { CommandIds } from '../commands/commandIds';
+import { commands } from '../vscode/contributes';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { analyzeHubDb } from './analyzeHubDb';
@@ -25,10 +25,10 @@ export function registerSnapshots(
   const analyzeDeps = { ...deps, store, openInExplorer, extensionPath: context.extensionPath };
   return vscode.Disposable.from(
     followAnalyses({ ...deps, store }),
-    vscode.commands.registerCommand(CommandIds.analyzeHubDb, (argument?: HubArgument) =>
+    vscode.commands.registerCommand(commands.analyzeHubDb, (argument?: HubArgument) =>
       analyzeHubDb(analyzeDeps, argument),
     ),
-    vscode.commands.registerCommand(CommandIds.openHubDbFile, async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand(commands.openHubDbFile, async (uri?: vscode.Uri) => {
       const file =
         uri ??
         (
@@ -40,6 +40,6 @@ export function registerSnapshots(
         )?.[0];
       if (file) await openInExplorer(file);
     }),
-    vscode.commands.registerCommand(CommandIds.manageSnapshots, () => manageSnapshots(store, openInExplorer)),
+    vscode.commands.registerCommand(commands.manageSnapshots, () => manageSnapshots(store, openInExplorer)),
   );
 }

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { CommandIds } from '../../commands/commandIds';
 import { messageOf, type Result } from '../../core/result';
 import { isRecord } from '../../shared/guards';
-import { IncidentCommandIds } from '../incidentCommands';
+import { commands } from '../../vscode/contributes';
 import type { IncidentStore } from '../incidentStore';
 import { currentJournalFile, type ReportPanels } from './reportPanels';
 
@@ -72,8 +71,8 @@ export function registerReportCommands(
   };
 
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(CommandIds.draftIncidentReport, guarded('Draft Incident Report', draft)),
-    vscode.commands.registerCommand(IncidentCommandIds.exportReport, guarded('Export Incident Report', exportReport)),
-    vscode.commands.registerCommand(IncidentCommandIds.copyReport, guarded('Copy Incident Report', copyReport)),
+    vscode.commands.registerCommand(commands.draftIncidentReport, guarded('Draft Incident Report', draft)),
+    vscode.commands.registerCommand(commands.exportIncidentReport, guarded('Export Incident Report', exportReport)),
+    vscode.commands.registerCommand(commands.copyIncidentReport, guarded('Copy Incident Report', copyReport)),
   );
 }

@@ -3,11 +3,10 @@ import * as vscode from 'vscode';
 import type { SectionId } from '../../core/incident/reportDraft';
 import { err, type Result, UserError } from '../../core/result';
 import { parsePageState, type ToWebview } from '../../protocol/reportProtocol';
+import { webviews } from '../../vscode/contributes';
 import type { IncidentStore } from '../incidentStore';
 import { reportHtml } from './reportHtml';
 import { ReportSession, type ConflictAnswer, type ReportUi } from './reportSession';
-
-export const REPORT_VIEW_TYPE = 'jupyterhubOps.incidentReport';
 
 export interface ReportPanelsDeps {
   store: IncidentStore;
@@ -41,7 +40,7 @@ export class ReportPanels implements vscode.Disposable {
     });
     this.subscriptions.push(
       new vscode.Disposable(() => listening.dispose()),
-      vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      vscode.window.registerWebviewPanelSerializer(webviews.incidentReport, {
         deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
       }),
     );
@@ -55,7 +54,7 @@ export class ReportPanels implements vscode.Disposable {
       existing.panel.reveal();
       return { ok: true, value: existing.session };
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Incident report', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(webviews.incidentReport, 'Incident report', vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: this.resourceRoots(),
     });
