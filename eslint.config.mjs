@@ -43,7 +43,7 @@ export default tseslint.config(
   {
     // Browser-safe helpers shared by the core, the CLI, the VS Code side and the webviews: they import
     // nothing but each other (no Node, no VS Code, no packages).
-    files: ['src/shared/**/*.ts'],
+    files: ['src/shared/**/*.ts', 'src/core/secrets/marker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -62,8 +62,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./|\\.\\./shared/)',
-              message: 'src/protocol imports only src/shared: webviews bundle it.',
+              regex: '^(?!\\./|\\.\\./shared/|\\.\\./core/secrets/marker$)',
+              message: 'src/protocol imports only src/shared (and the REDACTED marker): webviews bundle it.',
             },
           ],
         },

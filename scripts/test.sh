@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test, from a fresh clone. Installs what it needs first (scripts/bootstrap.sh: apt
 # packages, Node 24, code-server; npm ci), then runs, each with its mocha summary:
-#   1. static checks: tsc (strict), eslint (typescript-eslint), prettier --check
+#   1. static checks: tsc (strict; the extension, CLI and tests, then webview/ as browser code), eslint, prettier --check
 #   2. unit tests of src/core and the CLI under Node 24
 #   3. in-host tests inside the real VS Code 1.139.1 extension host
 #   4. UI tests: Playwright + Debian Chromium against code-server with the packaged VSIX installed
@@ -27,7 +27,7 @@ run_layer() { # name, command...
   [ "$code" = 0 ] || failed_layers+=("$name")
 }
 
-run_layer static bash -c 'npx tsc -p . --noEmit && npx eslint . && npx prettier --check . >/dev/null && echo "types, lint and formatting: clean"'
+run_layer static bash -c 'npx tsc -p . --noEmit && npx tsc -p webview --noEmit && npx eslint . && npx prettier --check . >/dev/null && echo "types, lint and formatting: clean"'
 run_layer unit npx mocha --config .mocharc.unit.json 'test/unit/**/*.test.ts'
 run_layer host bash -c 'node scripts/build.mjs --tests && npx tsx test/harness/runHostTests.ts'
 run_layer ui bash -c 'npm run --silent package >/dev/null && npx mocha --config .mocharc.ui.json "test/ui/**/*.test.ts"'

@@ -3,20 +3,20 @@ import { registerClusters } from './cluster';
 import { KubeconfigSource } from './cluster/kubeconfigSource';
 import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
-import { createExtensionLog } from './logChannel';
 import { registerSnapshots } from './snapshot';
+import { openLog } from './vscode/log';
 
-/** Wiring only: every feature lives in its own module. */
+/** Wiring only: every feature lives in its own folder, and all of them write to the one log. */
 export function activate(context: vscode.ExtensionContext) {
-  const log = createExtensionLog();
-  const kubeconfig = new KubeconfigSource();
-  const clusters = registerClusters(kubeconfig);
+  const log = openLog();
+  const kubeconfig = new KubeconfigSource(log);
+  const clusters = registerClusters({ kubeconfig, log });
   const incident = registerIncident(context, {
     kubeconfig,
-    log: log.warn,
+    log,
     knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
   });
-  const explorer = registerHubDbExplorer(context, { log: log.warn });
+  const explorer = registerHubDbExplorer(context, { log });
   context.subscriptions.push(
     log,
     kubeconfig,
@@ -25,8 +25,9 @@ export function activate(context: vscode.ExtensionContext) {
     explorer,
     // What the cluster watchers see happen goes into the active incident's journal as it happens.
     clusters.onObservation((observation) => incident.recorder.recordObservation(observation)),
-    registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer }),
+    registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer, log }),
   );
+  log.info(`JupyterHub Ops ${context.extension.packageJSON.version as string} activated.`);
   return { clusters, incident };
 }
 

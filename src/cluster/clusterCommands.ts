@@ -94,9 +94,7 @@ export function registerClusterCommands(deps: {
     vscode.commands.registerCommand(commands.showPreviousPodLog, (node?: ClusterNode) =>
       openPodDocument(node, 'log', true),
     ),
-    vscode.commands.registerCommand(commands.showPodYaml, (node?: ClusterNode) =>
-      openPodDocument(node, 'yaml'),
-    ),
+    vscode.commands.registerCommand(commands.showPodYaml, (node?: ClusterNode) => openPodDocument(node, 'yaml')),
     vscode.commands.registerCommand(commands.copyName, async (node?: ClusterNode) => {
       const name = node ? nameOf(node) : undefined;
       if (name === undefined) return undefined;
@@ -107,7 +105,7 @@ export function registerClusterCommands(deps: {
 }
 
 async function refreshHub(live: LiveContexts, node: HubNode): Promise<void> {
-  const session = live.session(node.context);
-  if (!session) return;
-  await session.watcher.refreshHubMetrics(node.context, node.hub.namespace, node.hub.release);
+  const watch = live.watch(node.context);
+  if (!watch) return;
+  await watch.watcher.refreshHubMetrics(node.context, node.hub.namespace, node.hub.release);
 }

@@ -28,7 +28,7 @@ const podGroups: GroupKind[] = ['hub', 'proxy', 'user', 'placeholder', 'other'];
 
 /**
  * The Clusters view: kubeconfig contexts → hubs → groups → pods and events. Contexts come from the
- * kubeconfig; everything below a context from its live session (see LiveContexts), started when the
+ * kubeconfig; everything below a context from its live watch (see LiveContexts), started when the
  * context is first expanded. A change to one hub refreshes that hub's rows only; a change to a context's
  * shape (status, warnings, hubs appearing) refreshes the context.
  */
@@ -81,7 +81,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     const now = Date.now();
     switch (node.kind) {
       case 'context':
-        return contextItem(node, this.live.session(node.context.name)?.model);
+        return contextItem(node, this.live.watch(node.context.name)?.model);
       case 'hub':
         return hubItem(
           node,
@@ -277,7 +277,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     const node = this.contextNodes.get(name);
     if (!node) return;
     const before = this.shown.get(name);
-    const after = this.live.session(name)?.model;
+    const after = this.live.watch(name)?.model;
     if (!before || !after || shapeOf(before) !== shapeOf(after)) {
       this.pending.add(node);
       this.schedule();

@@ -6,6 +6,7 @@ import { registerClusterCommands } from './clusterCommands';
 import { ClustersTreeProvider } from './clustersTreeProvider';
 import { DbFindings, type DbFinding } from './dbFindings';
 import { views } from '../vscode/contributes';
+import type { Log } from '../vscode/log';
 import type { KubeconfigSource } from './kubeconfigSource';
 import { LiveContexts } from './liveContexts';
 import { PodDocumentProvider, podDocumentScheme } from './podDocuments';
@@ -49,11 +50,11 @@ export interface ClustersApi extends vscode.Disposable {
 }
 
 /** The Clusters view: tree, live watches, pod documents, commands. */
-export function registerClusters(kubeconfig: KubeconfigSource): ClustersApi {
-  const live = new LiveContexts(kubeconfig);
+export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSource; log: Log }): ClustersApi {
+  const live = new LiveContexts(kubeconfig, log);
   const findings = new DbFindings();
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
-  const documents = new PodDocumentProvider(live);
+  const documents = new PodDocumentProvider(live, log);
   const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
   live.setVisible(view.visible);
   const disposables = vscode.Disposable.from(

@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
+import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
 
 /**
@@ -29,7 +30,7 @@ export class KubeconfigSource implements vscode.Disposable {
   private current: LoadedKubeconfig | undefined;
   private debounce: NodeJS.Timeout | undefined;
 
-  constructor() {
+  constructor(private readonly log: Log) {
     this.settingsListener = settings.onDidChange(() => this.reload());
   }
 
@@ -42,6 +43,9 @@ export class KubeconfigSource implements vscode.Disposable {
     const { kubeconfigFiles, loadKubeconfig } = kubeconfigModule();
     const files = kubeconfigFiles(settings.kubeconfig());
     this.current = loadKubeconfig(files);
+    const { contexts, problems } = this.current;
+    this.log.info(`Kubeconfig: ${contexts.length} context(s) from ${files.join(', ')}`);
+    for (const problem of problems) this.log.warn(`Kubeconfig: ${problem.message}`);
     this.watch(files);
     if (notify) this.changed.fire(this.current);
   }

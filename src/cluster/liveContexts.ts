@@ -5,6 +5,7 @@ import type { ClusterModel, ContextModel } from '../core/cluster/model';
 import type { Observation } from '../core/cluster/observations';
 import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
 import { err, messageOf, ok, type Result } from '../core/result';
+import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
 import type { KubeconfigSource } from './kubeconfigSource';
 
@@ -12,7 +13,7 @@ import type { KubeconfigSource } from './kubeconfigSource';
 const firstModelWaitMs = 1500;
 
 /** One watched context: the core's watcher and the latest model it built. */
-export class ContextSession {
+export class ContextWatch {
   private latest: ContextModel | undefined;
   private resolveFirst!: () => void;
   private readonly first = new Promise<void>((resolve) => (this.resolveFirst = resolve));
@@ -41,10 +42,10 @@ export class ContextSession {
 }
 
 interface Entry {
-  /** What the session was made from (context, cluster, user, settings), hashed; '' until known. */
+  /** What the watch was made from (context, cluster, user, settings), hashed; '' until known. */
   fingerprint: string;
-  ready: Promise<Result<ContextSession, string>>;
-  session?: ContextSession;
+  ready: Promise<Result<ContextWatch, string>>;
+  watch?: ContextWatch;
   disposed: boolean;
 }
 
@@ -57,21 +58,24 @@ interface Entry {
 export class LiveContexts implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly changed = new vscode.EventEmitter<string>();
-  /** A context's model changed (or its session was stopped): the name. */
+  /** A context's model changed (or its watch was stopped): the name. */
   readonly onDidChangeContext = this.changed.event;
   private readonly observed = new vscode.EventEmitter<Observation>();
   readonly onObservation = this.observed.event;
   private visible = false;
   private disposed = false;
 
-  constructor(private readonly kubeconfig: KubeconfigSource) {}
+  constructor(
+    private readonly kubeconfig: KubeconfigSource,
+    private readonly log: Log,
+  ) {}
 
-  session(name: string): ContextSession | undefined {
-    return this.entries.get(name)?.session;
+  watch(name: string): ContextWatch | undefined {
+    return this.entries.get(name)?.watch;
   }
 
-  /** The session of a context, started if it is not running. Never rejects: a failure is a value. */
-  ensure(name: string): Promise<Result<ContextSession, string>> {
+  /** The watch of a context, started if it is not running. Never rejects: a failure is a value. */
+  ensure(name: string): Promise<Result<ContextWatch, string>> {
     if (this.disposed) return Promise.resolve(err('The extension is shutting down.'));
     let entry = this.entries.get(name);
     if (!entry) {
@@ -81,15 +85,16 @@ export class LiveContexts implements vscode.Disposable {
     return entry.ready;
   }
 
-  /** Waits (briefly) for a session's first model. */
-  async firstModel(session: ContextSession): Promise<void> {
-    await session.firstModel(firstModelWaitMs);
+  /** Waits (briefly) for a watch's first model. */
+  async firstModel(watch: ContextWatch): Promise<void> {
+    await watch.firstModel(firstModelWaitMs);
   }
 
   /** Stops a context's watcher; the next `ensure` starts a fresh one (a manual refresh). */
   restart(name: string): void {
     const entry = this.entries.get(name);
     if (!entry) return;
+    this.log.info(`Cluster: restarting the watch of context "${name}"`);
     this.stop(name, entry);
     this.changed.fire(name);
   }
@@ -98,7 +103,7 @@ export class LiveContexts implements vscode.Disposable {
     for (const name of [...this.entries.keys()]) this.restart(name);
   }
 
-  /** After a kubeconfig or settings change: stop sessions whose context changed or is gone. */
+  /** After a kubeconfig or settings change: stop watches whose context changed or is gone. */
   reconcile(loaded: LoadedKubeconfig): void {
     for (const [name, entry] of [...this.entries]) {
       if (entry.fingerprint !== fingerprint(loaded, name)) this.restart(name);
@@ -110,15 +115,15 @@ export class LiveContexts implements vscode.Disposable {
     if (visible === this.visible) return;
     this.visible = visible;
     for (const entry of this.entries.values()) {
-      if (visible) entry.session?.watcher.resumeMetrics();
-      else entry.session?.watcher.pauseMetrics();
+      if (visible) entry.watch?.watcher.resumeMetrics();
+      else entry.watch?.watcher.pauseMetrics();
     }
   }
 
   /** The models of the watched contexts that have one. */
   model(): ClusterModel {
     const contexts: ContextModel[] = [];
-    for (const entry of this.entries.values()) if (entry.session?.model) contexts.push(entry.session.model);
+    for (const entry of this.entries.values()) if (entry.watch?.model) contexts.push(entry.watch.model);
     return { contexts };
   }
 
@@ -131,13 +136,13 @@ export class LiveContexts implements vscode.Disposable {
 
   private stop(name: string, entry: Entry): void {
     entry.disposed = true;
-    entry.session?.watcher.dispose();
+    entry.watch?.watcher.dispose();
     this.entries.delete(name);
   }
 
   private start(name: string): Entry {
     const entry: Entry = { fingerprint: '', disposed: false, ready: Promise.resolve(err('not started')) };
-    entry.ready = (async (): Promise<Result<ContextSession, string>> => {
+    entry.ready = (async (): Promise<Result<ContextWatch, string>> => {
       const loaded = this.kubeconfig.get();
       entry.fingerprint = fingerprint(loaded, name);
       if (!loaded.contexts.some((c) => c.name === name)) {
@@ -147,18 +152,30 @@ export class LiveContexts implements vscode.Disposable {
       const { ClusterWatcher } = await import('../core/cluster/clusterWatcher');
       // Restarted while loading (the kubeconfig changed): start over with the new one.
       if (entry.disposed) return this.ensure(name);
+      const namespaces = settings.namespaces();
       const watcher = new ClusterWatcher({
         kubeConfig: loaded.kubeConfig,
         contexts: [name],
-        namespaces: settings.namespaces(),
+        namespaces,
         metricsIntervalMs: settings.metricsIntervalMs(),
       });
-      const session = new ContextSession(name, watcher);
-      entry.session = session;
+      this.log.info(
+        `Cluster: watching context "${name}" (${namespaces.length ? namespaces.join(', ') : 'all namespaces'})`,
+      );
+      let lastProblem = '';
+      const watch = new ContextWatch(name, watcher);
+      entry.watch = watch;
       watcher.onChange((model) => {
         const context = model.contexts.find((c) => c.name === name);
         if (!context || entry.disposed) return;
-        session.accept(context);
+        // Say when the context fails, changes how it fails, or recovers; not on every rebuild.
+        const problem = context.error ? `${context.error.code}: ${context.error.message}` : '';
+        if (problem !== lastProblem) {
+          if (problem) this.log.warn(`Cluster: context "${name}" cannot be read (${problem})`);
+          else this.log.info(`Cluster: context "${name}" is readable again`);
+          lastProblem = problem;
+        }
+        watch.accept(context);
         this.changed.fire(name);
       });
       watcher.onObservation((observation) => {
@@ -166,8 +183,12 @@ export class LiveContexts implements vscode.Disposable {
       });
       if (!this.visible) watcher.pauseMetrics();
       watcher.start();
-      return ok(session);
-    })().catch((error: unknown) => err(`Cannot watch context "${name}": ${messageOf(error)}`));
+      return ok(watch);
+    })().catch((error: unknown) => {
+      this.log.error(`Cluster: cannot watch context "${name}": ${messageOf(error)}`);
+      if (error instanceof Error) this.log.error(error);
+      return err(`Cannot watch context "${name}": ${messageOf(error)}`);
+    });
     return entry;
   }
 }

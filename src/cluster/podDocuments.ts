@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Log } from '../vscode/log';
 import type { LiveContexts } from './liveContexts';
 
 /**
@@ -64,7 +65,10 @@ export class PodDocumentProvider implements vscode.TextDocumentContentProvider, 
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly live: LiveContexts) {}
+  constructor(
+    private readonly live: LiveContexts,
+    private readonly log: Log,
+  ) {}
 
   /** Opens (or re-reads, when it is open already) a pod document in a read-only editor. */
   async show(request: PodDocumentRequest): Promise<vscode.TextDocument> {
@@ -83,19 +87,31 @@ export class PodDocumentProvider implements vscode.TextDocumentContentProvider, 
     const request = parsePodDocumentUri(uri);
     if (!request) return `This address does not name a pod document: ${uri.toString()}\n`;
     const started = await this.live.ensure(request.context);
-    if (!started.ok) return `${started.error}\n`;
+    if (!started.ok) {
+      this.log.warn(`Cluster: cannot open ${uri.path}: ${started.error}`);
+      return `${started.error}\n`;
+    }
     const { watcher } = started.value;
     const { context, namespace, pod } = request;
     if (request.what === 'yaml') {
       const yaml = await watcher.podYaml(context, namespace, pod);
-      return yaml.ok ? yaml.value : `Could not read pod ${pod}: ${yaml.error.message}\n`;
+      if (yaml.ok) return yaml.value;
+      this.log.warn(`Cluster: could not read pod ${namespace}/${pod} in ${context}: ${yaml.error.message}`);
+      return `Could not read pod ${pod}: ${yaml.error.message}\n`;
     }
-    const log = await watcher.readPodLogs(context, namespace, pod, {
+    const podLog = await watcher.readPodLogs(context, namespace, pod, {
       ...(request.container ? { container: request.container } : {}),
       ...(request.previous ? { previous: true } : { tailLines: logTailLines }),
     });
     const which = request.previous ? 'previous log (before the last restart)' : 'log';
-    if (!log.ok) return `Could not read the ${which} of pod ${pod}: ${log.error.message}\n`;
-    return log.value || `The ${which} of pod ${pod}${request.container ? ` (${request.container})` : ''} is empty.\n`;
+    if (!podLog.ok) {
+      this.log.warn(
+        `Cluster: could not read the ${which} of ${namespace}/${pod} in ${context}: ${podLog.error.message}`,
+      );
+      return `Could not read the ${which} of pod ${pod}: ${podLog.error.message}\n`;
+    }
+    return (
+      podLog.value || `The ${which} of pod ${pod}${request.container ? ` (${request.container})` : ''} is empty.\n`
+    );
   }
 }

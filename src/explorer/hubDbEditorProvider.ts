@@ -1,31 +1,35 @@
 import * as vscode from 'vscode';
 import type { HubDbAnalysis } from '../core/hubdb';
-import { explorerHtml } from './explorerHtml';
+import { explorerPage, type ToHost, type ToWebview } from '../protocol/explorerProtocol';
+import type { Log } from '../vscode/log';
+import { WebviewHost } from '../vscode/webviewHost';
+import { ExplorerEditor } from './explorerEditor';
 import { HubDbDocument } from './hubDbDocument';
-import { ExplorerSession, type ExplorerSessionDeps } from './explorerSession';
+import type { SqlWorkerOptions } from './sqlWorkerClient';
 import { VscodeExplorerUi } from './vscodeExplorerUi';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
-/**
- * The read-only custom editor for *.sqlite and *.db: the document holds the bytes, each tab gets its
- * own page and worker. There is no save, no edit and no backup: the file is only ever read.
- */
+/** An analysis run in an explorer editor, with the file it analysed. */
 export interface HubDbAnalysed {
   uri: vscode.Uri;
   analysis: HubDbAnalysis;
   options: AnalysisOptions;
 }
 
+/**
+ * The read-only custom editor for *.sqlite and *.db: the document holds the bytes, each editor (tab) gets
+ * its own page and worker. There is no save, no edit and no backup: the file is only ever read.
+ */
 export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<HubDbDocument> {
-  private readonly sessions = new Map<string, Set<ExplorerSession>>();
+  private readonly editors = new Map<string, Set<ExplorerEditor>>();
   private readonly analysisRequests = new Map<string, AnalysisOptions>();
   private readonly analysed = new vscode.EventEmitter<HubDbAnalysed>();
-  /** Every analysis run in an explorer tab, with the file it analysed. */
+  /** Every analysis run in an explorer editor, with the file it analysed. */
   readonly onDidAnalyze = this.analysed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly deps: ExplorerSessionDeps,
+    private readonly deps: { worker: SqlWorkerOptions; log: Log },
   ) {}
 
   openCustomDocument(uri: vscode.Uri): Promise<HubDbDocument> {
@@ -33,58 +37,49 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
   }
 
   resolveCustomEditor(document: HubDbDocument, panel: vscode.WebviewPanel): void {
-    const webview = panel.webview;
-    const asset = (...path: string[]) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(this.extensionUri, 'media'),
-      ],
-    };
-    webview.html = explorerHtml({
-      cspSource: webview.cspSource,
-      scriptUri: asset('dist', 'webview', 'explorer.js'),
-      styleUri: asset('media', 'explorer.css'),
+    const host = new WebviewHost<ToHost, ToWebview>(panel, {
+      extensionUri: this.extensionUri,
+      app: 'explorer',
+      protocol: explorerPage,
+      log: this.deps.log,
       title: document.file.info.name,
-    }).html;
-
-    const session = new ExplorerSession(document.file, new VscodeExplorerUi(panel, document.uri), {
+      loading: `Opening ${document.file.info.name}…`,
+      retainsContext: true,
+    });
+    const editor = new ExplorerEditor(document.file, host.page, new VscodeExplorerUi(document.uri), {
       ...this.deps,
       onAnalysis: (analysis, options) => this.analysed.fire({ uri: document.uri, analysis, options }),
     });
-    const receiving = webview.onDidReceiveMessage((message: unknown) => void session.receive(message));
     const key = document.uri.toString();
-    const forUri = this.sessions.get(key) ?? new Set();
-    forUri.add(session);
-    this.sessions.set(key, forUri);
+    const forUri = this.editors.get(key) ?? new Set();
+    forUri.add(editor);
+    this.editors.set(key, forUri);
     const analysis = this.analysisRequests.get(key);
     if (analysis) {
       this.analysisRequests.delete(key);
-      session.showAnalysis(analysis);
+      editor.showAnalysis(analysis);
     }
     panel.onDidDispose(() => {
-      receiving.dispose();
-      void session.dispose();
-      forUri.delete(session);
-      if (forUri.size === 0) this.sessions.delete(key);
+      host.dispose();
+      void editor.dispose();
+      forUri.delete(editor);
+      if (forUri.size === 0) this.editors.delete(key);
     });
   }
 
   /**
-   * Asks the explorer of `uri` to show its analysis tab: the open tabs now, or the next one to open
+   * Asks the explorer of `uri` to show its analysis tab: the open editors now, or the next one to open
    * (call this before `vscode.openWith`).
    */
   requestAnalysis(uri: vscode.Uri, options: AnalysisOptions): void {
-    const open = this.sessions.get(uri.toString());
-    if (open && open.size > 0) for (const session of open) session.showAnalysis(options);
+    const open = this.editors.get(uri.toString());
+    if (open && open.size > 0) for (const editor of open) editor.showAnalysis(options);
     else this.analysisRequests.set(uri.toString(), options);
   }
 
   dispose(): void {
-    for (const sessions of this.sessions.values()) for (const session of sessions) void session.dispose();
-    this.sessions.clear();
+    for (const editors of this.editors.values()) for (const editor of editors) void editor.dispose();
+    this.editors.clear();
     this.analysed.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { webviews } from '../vscode/contributes';
+import type { Log } from '../vscode/log';
 import { HubDbEditorProvider, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
@@ -7,8 +8,8 @@ export type { HubDbAnalysed } from './hubDbEditorProvider';
 export type { AnalysisOptions } from './worker/workerProtocol';
 
 export interface HubDbExplorerDeps {
-  /** Where the explorer reports problems: the extension's log, which redacts every line. Default: nowhere. */
-  log?: (line: string) => void;
+  /** The extension's log (never secrets). */
+  log: Log;
   /** Override the worker entry and wasm (tests); default dist/sqlWorker.js and dist/sql-wasm.wasm. */
   workerPath?: string;
   wasmPath?: string;
@@ -26,14 +27,14 @@ export interface HubDbExplorer extends vscode.Disposable {
 }
 
 /** Registers the read-only hub DB explorer for *.sqlite and *.db (the manifest contributes the editor). */
-export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: HubDbExplorerDeps = {}): HubDbExplorer {
+export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: HubDbExplorerDeps): HubDbExplorer {
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
   const provider = new HubDbEditorProvider(context.extensionUri, {
     worker: {
       workerPath: deps.workerPath ?? `${dist}/sqlWorker.js`,
       wasmPath: deps.wasmPath ?? `${dist}/sql-wasm.wasm`,
     },
-    log: deps.log ?? (() => undefined),
+    log: deps.log,
   });
   const registration = vscode.window.registerCustomEditorProvider(webviews.hubDbExplorer, provider, {
     // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.

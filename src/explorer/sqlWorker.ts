@@ -5,14 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ErrorInfo } from '../protocol/explorerProtocol';
-import { ExplorerDbSession } from './worker/explorerDbSession';
+import { ExplorerDb } from './worker/explorerDb';
 import { loadSqlJs } from '../core/hubdb';
 import type { WorkerRequest, WorkerResponse, WorkerStart } from './worker/workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('sqlWorker runs only as a worker thread.');
 const start = workerData as WorkerStart;
-const session = loadSqlJs({ wasmPath: start.wasmPath }).then((SQL) => new ExplorerDbSession(SQL));
+const session = loadSqlJs({ wasmPath: start.wasmPath }).then((SQL) => new ExplorerDb(SQL));
 let queue: Promise<unknown> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {

@@ -1,19 +1,11 @@
 import * as vscode from 'vscode';
-import type { ToWebview } from '../protocol/explorerProtocol';
-import type { ExplorerUi } from './explorerSession';
+import type { ExplorerUi } from './explorerEditor';
 
 const REVEAL = 'Reveal Secrets';
 
-/** The explorer session's editor around it, in VS Code: the webview, a modal, the save dialog, the clipboard. */
+/** What an explorer editor asks of VS Code: a modal, the save dialog, the clipboard. */
 export class VscodeExplorerUi implements ExplorerUi {
-  constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly documentUri: vscode.Uri,
-  ) {}
-
-  post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message);
-  }
+  constructor(private readonly documentUri: vscode.Uri) {}
 
   async confirmRevealSecrets(fileName: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(

@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 import type { HubRef, JournalEntry, NoteTag } from '../core/incident/journalEntry';
 import { parseNoteTime } from '../core/incident/noteTime';
-import { messageOf, type Result } from '../core/result';
+import { UserError, type Result } from '../core/result';
 import { isRecord, isString } from '../shared/guards';
 import { commands, focusViewCommand, views } from '../vscode/contributes';
+import { showUserError, type Log } from '../vscode/log';
 import type { IncidentNode } from './incidentTree';
 import type { IncidentStore } from './incidentStore';
 import { isNoteTag, parseNoteInput } from './noteInput';
@@ -17,7 +18,7 @@ import { promptStartIncident, type StartPromptDeps } from './startIncidentPrompt
 export interface IncidentCommandDeps extends StartPromptDeps {
   store: IncidentStore;
   timezone(): string;
-  log(line: string): void;
+  log: Log;
 }
 
 function hubsOf(value: unknown): HubRef[] | undefined {
@@ -40,17 +41,15 @@ function entryTarget(arg: unknown): { id: string; entry?: JournalEntry; text?: s
 export function registerIncidentCommands(deps: IncidentCommandDeps): vscode.Disposable {
   const { store } = deps;
 
-  /** Shows a failure and returns undefined; shows nothing on success. */
-  const report = <T>(result: Result<T>, what: string): T | undefined => {
-    if (result.ok) return result.value;
-    deps.log(`Incident: ${what} failed (${result.error.code}): ${result.error.userMessage}`);
-    void vscode.window.showErrorMessage(`JupyterHub Ops: ${result.error.userMessage}`);
-    return undefined;
-  };
-  const badArgs = (command: string) => {
-    void vscode.window.showErrorMessage(`JupyterHub Ops: ${command} was run with arguments it does not understand.`);
-    return undefined;
-  };
+  /** The value, or the failure shown (and logged); undefined then. */
+  const report = <T>(result: Result<T>, what: string): T | undefined =>
+    result.ok ? result.value : showUserError(deps.log, result.error, what);
+  const badArgs = (command: string) =>
+    showUserError(
+      deps.log,
+      new UserError(`${command} was run with arguments it does not understand.`, 'bad-arguments'),
+      command,
+    );
 
   const start = async (arg?: unknown): Promise<string | undefined> => {
     let args: { title: string; hubs: HubRef[]; severity?: string; startedAt?: string };
@@ -232,9 +231,7 @@ export function registerIncidentCommands(deps: IncidentCommandDeps): vscode.Disp
       try {
         return await run(...args);
       } catch (error) {
-        deps.log(`Incident: ${name} failed: ${messageOf(error)}`);
-        void vscode.window.showErrorMessage(`JupyterHub Ops: ${name} failed: ${messageOf(error)}`);
-        return undefined;
+        return showUserError(deps.log, error, name);
       }
     };
 
@@ -246,9 +243,6 @@ export function registerIncidentCommands(deps: IncidentCommandDeps): vscode.Disp
     vscode.commands.registerCommand(commands.hideIncidentEntry, guarded('Hide Entry', hideEntry(true))),
     vscode.commands.registerCommand(commands.showIncidentEntry, guarded('Show Entry', hideEntry(false))),
     vscode.commands.registerCommand(commands.deleteIncidentEntry, guarded('Delete Entry', deleteEntry)),
-    vscode.commands.registerCommand(
-      commands.switchIncident,
-      guarded('Make Incident Current', switchIncident),
-    ),
+    vscode.commands.registerCommand(commands.switchIncident, guarded('Make Incident Current', switchIncident)),
   );
 }

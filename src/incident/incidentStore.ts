@@ -12,6 +12,7 @@ import { Journal, listIncidents, type IncidentListing, type NewIncident } from '
 import type { JournalEntry, NewEntry } from '../core/incident/journalEntry';
 import { replay, type ReplayedIncident } from '../core/incident/journalReplay';
 import { err, messageOf, ok, UserError, type Result } from '../core/result';
+import type { Log } from '../vscode/redactedLog';
 
 /** Where the current incident's file is remembered across reloads (globalState in the extension). */
 export interface CurrentMemo {
@@ -33,7 +34,7 @@ export class IncidentStore {
     /** The folder holding one JSONL journal per incident. */
     readonly dir: string,
     private readonly memo: CurrentMemo,
-    private readonly options: { now?: () => Date; log?: (line: string) => void } = {},
+    private readonly options: { now?: () => Date; log?: Log } = {},
   ) {}
 
   private readonly now = () => (this.options.now ?? (() => new Date()))();
@@ -166,7 +167,7 @@ export class IncidentStore {
       try {
         listener(change);
       } catch (error) {
-        this.options.log?.(`Incident: a listener failed on ${change.kind}: ${messageOf(error)}`);
+        this.options.log?.error(`Incident: a listener failed on ${change.kind}: ${messageOf(error)}`);
       }
     }
   }

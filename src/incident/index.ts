@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import { views } from '../vscode/contributes';
+import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
 import { registerIncidentCommands } from './incidentCommands';
 import { JournalRecorder, type IncidentRecorder } from './incidentRecorder';
@@ -22,8 +23,8 @@ const lastReportKey = 'jupyterhubOps.lastReport';
 
 export interface IncidentDeps {
   kubeconfig: KubeconfigSource;
-  /** Where problems go: the extension's log (src/logChannel.ts), which redacts every line. */
-  log: (line: string) => void;
+  /** The extension's log (never secrets). */
+  log: Log;
   /** Hub namespaces known for a context (e.g. from the cluster browser), offered by Start Incident. */
   knownNamespaces?: (context: string) => string[];
 }
@@ -53,10 +54,14 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     { log },
   );
   const restored = store.restore();
-  if (!restored.ok)
+  if (!restored.ok) {
+    log.warn(
+      `Incident: the incident that was open could not be reopened (${restored.error.code}): ${restored.error.userMessage}`,
+    );
     void vscode.window.showWarningMessage(
       `JupyterHub Ops: the incident that was open could not be reopened: ${restored.error.userMessage}`,
     );
+  }
 
   const tree = new IncidentTreeProvider(store, reportTimezone);
   const status = new RecordingStatus(store);

@@ -3,7 +3,6 @@ import { recordedFor } from './entryPresentation';
 import { contextKeys, focusViewCommand, views } from '../vscode/contributes';
 import type { IncidentStore } from './incidentStore';
 
-
 /**
  * The status-bar item that says an incident is recording and for how long (refreshed each minute, and at
  * once when the incident starts, switches or stops); a click shows the Incident view. Also keeps the

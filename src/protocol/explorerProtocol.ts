@@ -116,8 +116,9 @@ const fileInfo = obj({
 });
 export type FileInfo = Infer<typeof fileInfo>;
 
-const planNode = obj({ id: int(), parent: int(), detail: str(10_000) });
-export type PlanNode = Infer<typeof planNode>;
+/** One row of SQLite's EXPLAIN QUERY PLAN, flat (the page nests them by `parent`). */
+const planStep = obj({ id: int(), parent: int(), detail: str(10_000) });
+export type PlanStep = Infer<typeof planStep>;
 
 const resultInfo = obj({
   resultId,
@@ -163,7 +164,7 @@ const analysisView = obj({
     obj({ user: name, server: name, lastActivity: nullable(str(100)), idleDays: nullable(num) }),
     10_000,
   ),
-  startupQueries: arr(obj({ version: str(100), label: str(1000), sql: str(100_000), plan: arr(planNode, 1000) }), 50),
+  startupQueries: arr(obj({ version: str(100), label: str(1000), sql: str(100_000), plan: arr(planStep, 1000) }), 50),
   remediation: obj({
     upgrade: str(10_000),
     steps: arr(str(10_000), 100),
@@ -231,7 +232,7 @@ const toWebviewSchemas = {
   queryResult: obj({ type: lit('queryResult'), requestId, result: resultInfo }),
   rows: obj({ type: lit('rows'), requestId, resultId, offset: int(), rows: arr(arr(cell, 2000), MAX_PAGE_ROWS) }),
   cellValue: obj({ type: lit('cellValue'), requestId, text: str() }),
-  queryPlan: obj({ type: lit('queryPlan'), requestId, plan: arr(planNode, 10_000) }),
+  queryPlan: obj({ type: lit('queryPlan'), requestId, plan: arr(planStep, 10_000) }),
   /** An export finished; `file` is null when the operator dismissed the save dialog. */
   exported: obj({ type: lit('exported'), requestId, file: nullable(str(4096)), rows: int(), bytes: int() }),
   secrets: obj({ type: lit('secrets'), requestId: nullable(requestId), revealed: bool }),
@@ -251,5 +252,15 @@ export type Reply = Extract<ToWebview, { requestId: number }>;
 export const parseToHost = (value: unknown): Parsed<ToHost> => parseWith(toHost, value);
 /** Validates a message the webview received from the host. */
 export const parseToWebview = (value: unknown): Parsed<ToWebview> => parseWith(toWebview, value);
+
+/** The explorer page's protocol, for the host's PageConnection and the page's HostConnection. */
+export const explorerPage = {
+  name: 'Explorer',
+  parseToHost,
+  parseToWebview,
+  /** A request that failed is answered `failed` with its requestId; nothing else on the page waits. */
+  failed: (message: ToHost, error: ErrorInfo): ToWebview | undefined =>
+    'requestId' in message ? { type: 'failed', requestId: message.requestId, error } : undefined,
+};
 /** Checks an analysis view before it is sent (a bug in the mapping shows in the host, not as a dropped message). */
 export const checkAnalysisView = (value: unknown): Parsed<AnalysisView> => parseWith(analysisView, value);

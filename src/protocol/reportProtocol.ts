@@ -96,6 +96,19 @@ export const parseToHost = (value: unknown): Parsed<ToHost> => parseWith(toHost,
 /** Validates a message the webview received from the host. */
 export const parseToWebview = (value: unknown): Parsed<ToWebview> => parseWith(toWebview, value);
 
+/** The report page's protocol, for the host's PageConnection and the page's HostConnection. */
+export const reportPage = {
+  name: 'Incident report',
+  parseToHost,
+  parseToWebview,
+  /** Whatever failed, the page shows it in its notice line. */
+  failed: (_message: ToHost, error: { message: string }): ToWebview => ({
+    type: 'notice',
+    level: 'error',
+    text: error.message,
+  }),
+};
+
 /** What the page keeps in VS Code's webview state (getState/setState) across hiding and reloads. */
 const pageState = obj({
   journalFile: str(4096),

@@ -7,6 +7,7 @@ import { messageOf, type Result, UserError } from '../core/result';
 import { formatBytes } from '../shared/format';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
+import { showUserError, type Log } from '../vscode/log';
 import { pickHub, type HubArgument } from './pickHub';
 import { quickCheckOffThread } from './quickCheckOffThread';
 import type { SnapshotStore } from './snapshotStore';
@@ -18,6 +19,7 @@ export interface AnalyzeHubDbDeps {
   recorder: IncidentRecorder;
   extensionPath: string;
   openInExplorer: HubDbExplorer['open'];
+  log: Log;
 }
 
 /** What the command did, for callers (tests, other features); undefined when the operator cancelled a pick. */
@@ -33,11 +35,12 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
   try {
     hub = await pickHub(deps, argument);
   } catch (error) {
-    return fail(new UserError(messageOf(error), 'no-hub', { cause: error }));
+    return fail(deps.log, new UserError(messageOf(error), 'no-hub', { cause: error }));
   }
   if (!hub) return undefined;
   if (!hub.hubPod) {
     return fail(
+      deps.log,
       new UserError(
         `Hub ${hub.namespace} has no hub pod right now, so there is no database to copy. Wait for the hub deployment to create one.`,
         'no-hub-pod',
@@ -45,6 +48,9 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
     );
   }
   const target = { ...hub, hubPod: hub.hubPod };
+  deps.log.info(
+    `Analyze Hub DB: taking a snapshot of ${hub.namespace}'s hub DB (context ${hub.context}, pod ${hub.hubPod})`,
+  );
   // Loaded on first use: it brings @kubernetes/client-node, which activation should not pay for.
   const { snapshotHubDb } = await import('../core/snapshot/snapshotHubDb');
   const result = await vscode.window.withProgress(
@@ -75,9 +81,12 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
       });
     },
   );
-  if (!result.ok) return fail(result.error);
+  if (!result.ok) return fail(deps.log, result.error);
 
   const snapshot = result.value;
+  deps.log.info(
+    `Analyze Hub DB: snapshot of ${hub.namespace} taken, ${formatBytes(snapshot.bytes)}, quick_check ${snapshot.quickCheck}: ${snapshot.file}`,
+  );
   deps.recorder.recordSnapshot({ ...snapshot });
   await deps.openInExplorer(vscode.Uri.file(snapshot.file), {
     analysis: {
@@ -88,7 +97,7 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
   return { ok: true, value: { hub, snapshot } };
 }
 
-function fail(error: UserError): AnalyzeOutcome {
-  if (error.code !== 'cancelled') void vscode.window.showErrorMessage(`Analyze Hub DB: ${error.userMessage}`);
+function fail(log: Log, error: UserError): AnalyzeOutcome {
+  showUserError(log, error, 'Analyze Hub DB');
   return { ok: false, error };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClustersApi } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import { commands } from '../vscode/contributes';
+import type { Log } from '../vscode/log';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
 import { analyzeHubDb } from './analyzeHubDb';
@@ -18,6 +19,7 @@ export function registerSnapshots(
     kubeconfig: KubeconfigSource;
     recorder: IncidentRecorder;
     explorer: HubDbExplorer;
+    log: Log;
   },
 ): vscode.Disposable {
   const store = new SnapshotStore(context);
@@ -40,6 +42,6 @@ export function registerSnapshots(
         )?.[0];
       if (file) await openInExplorer(file);
     }),
-    vscode.commands.registerCommand(commands.manageSnapshots, () => manageSnapshots(store, openInExplorer)),
+    vscode.commands.registerCommand(commands.manageSnapshots, () => manageSnapshots(store, openInExplorer, deps.log)),
   );
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../shared/format';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import type { HubDbExplorer } from '../explorer';
+import { showUserError, type Log } from '../vscode/log';
 import type { SnapshotStore } from './snapshotStore';
 
 const openButton: vscode.QuickInputButton = {
@@ -13,9 +14,16 @@ const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('
 type SnapshotPick = vscode.QuickPickItem & { snapshot: SnapshotInfo };
 
 /** "JupyterHub: Hub DB Snapshots…": every snapshot taken, newest first; open one or delete it. */
-export async function manageSnapshots(store: SnapshotStore, openInExplorer: HubDbExplorer['open']): Promise<void> {
+export async function manageSnapshots(
+  store: SnapshotStore,
+  openInExplorer: HubDbExplorer['open'],
+  log: Log,
+): Promise<void> {
   const listing = await store.list();
-  for (const problem of listing.problems) void vscode.window.showWarningMessage(problem.message);
+  for (const problem of listing.problems) {
+    log.warn(`Snapshots: ${problem.message}`);
+    void vscode.window.showWarningMessage(problem.message);
+  }
   if (listing.snapshots.length === 0) {
     void vscode.window.showInformationMessage('No hub DB snapshots yet: run "JupyterHub: Analyze Hub DB" to take one.');
     return;
@@ -42,8 +50,9 @@ export async function manageSnapshots(store: SnapshotStore, openInExplorer: HubD
   quickPick.onDidTriggerItemButton(async ({ item, button }) => {
     if (button === openButton) return open(item.snapshot);
     const deleted = await store.delete(item.snapshot.file);
-    if (!deleted.ok) void vscode.window.showErrorMessage(deleted.error.userMessage);
-    else quickPick.items = quickPick.items.filter((i) => i !== item);
+    if (!deleted.ok) return showUserError(log, deleted.error, 'Deleting the snapshot');
+    log.info(`Snapshots: deleted ${item.snapshot.file}`);
+    quickPick.items = quickPick.items.filter((i) => i !== item);
   });
   quickPick.onDidHide(() => quickPick.dispose());
   quickPick.show();

@@ -308,10 +308,15 @@ describe('Incident journal and report (in the real host)', () => {
         .find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Report: stress-hub')),
     );
     assert.equal(tab.label, 'Report: stress-hub OOMKilled at start-up');
-    const session = api.incident.reports.sessionOf(journalFile);
-    assert.ok(session, 'the panel has a session');
+    const editor = api.incident.reports.editorOf(journalFile);
+    assert.ok(editor, 'the panel has an editor');
+    // The real page loaded its script under the CSP and said so (the ready handshake).
+    const notYet = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100));
+    await waitFor('the report page to say it is ready', () =>
+      Promise.race([editor.page.ready.then(() => true), notYet]),
+    );
     assert.ok(
-      session.edit(
+      editor.edit(
         'summary',
         'The hub ran out of memory at every start: the start-up query of JupyterHub 5.3.0 grew with the stress user’s servers.',
       ).ok,

@@ -1,11 +1,18 @@
-import type { AnalysisView, HubSchema, PlanNode, VerdictLevel } from '../../src/protocol/explorerProtocol';
+import type {
+  AnalysisView,
+  HubSchema,
+  PlanStep,
+  VerdictLevel,
+  ToHost,
+  ToWebview,
+} from '../../src/protocol/explorerProtocol';
 import { append, el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
-import type { HostConnection } from './hostConnection';
+import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
-import { button, dropdown, option, setEnabled, textField } from './toolkit';
+import { button, dropdown, option, setEnabled, textField } from '../shared/toolkit';
 
 /** The versions an operator can pick; '' shows every 5.x variant side by side. */
 const VERSION_CHOICES = [
@@ -39,7 +46,7 @@ export class AnalysisTab {
   private version: string;
 
   constructor(
-    private readonly connection: HostConnection,
+    private readonly connection: HostConnection<ToHost, ToWebview>,
     private readonly state: PersistedState,
     private readonly hub: HubSchema,
   ) {
@@ -135,7 +142,7 @@ export class AnalysisTab {
   }
 
   private copy(text: string): void {
-    this.connection.notify({ type: 'copyText', text });
+    this.connection.send({ type: 'copyText', text });
   }
 }
 
@@ -288,7 +295,7 @@ function startupQuery(
   version: string,
   label: string,
   sql: string,
-  plan: PlanNode[],
+  plan: PlanStep[],
   copy: (t: string) => void,
   open: boolean,
 ): HTMLElement {

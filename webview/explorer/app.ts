@@ -1,13 +1,13 @@
-import type { ToWebview, ToWebviewOf } from '../../src/protocol/explorerProtocol';
+import type { ToWebview, ToWebviewOf, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
 import { fileProblem } from './fileProblem';
-import type { HostConnection } from './hostConnection';
+import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
-import { button, setEnabled, tabs } from './toolkit';
+import { button, setEnabled, tabs } from '../shared/toolkit';
 
 /** The whole page: a file that opened (header, notices, Data and Analysis tabs) or why it did not. */
 export class ExplorerApp {
@@ -17,11 +17,11 @@ export class ExplorerApp {
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly connection: HostConnection,
+    private readonly connection: HostConnection<ToHost, ToWebview>,
     private readonly state: PersistedState,
   ) {
     connection.listen((message) => this.onMessage(message));
-    connection.notify({ type: 'ready' });
+    connection.ready();
   }
 
   private onMessage(message: ToWebview): void {

@@ -1,13 +1,13 @@
-import type { ResultInfo, TableInfo, ToWebview } from '../../src/protocol/explorerProtocol';
+import type { ResultInfo, TableInfo, ToWebview, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes, formatCount, formatMs } from '../../src/shared/format';
 import { inertText } from '../../src/core/text/untrustedText';
-import type { HostConnection } from './hostConnection';
+import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
 import { ResultGrid } from './resultGrid';
 import { tablesPanel } from './tablesPanel';
-import { button, setEnabled, textArea, type ValueElement } from './toolkit';
+import { button, setEnabled, textArea, type ValueElement } from '../shared/toolkit';
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -31,7 +31,7 @@ export class DataTab {
   private busy = 0;
 
   constructor(
-    private readonly connection: HostConnection,
+    private readonly connection: HostConnection<ToHost, ToWebview>,
     private readonly state: PersistedState,
     tables: TableInfo[],
   ) {
@@ -136,7 +136,7 @@ export class DataTab {
       },
       sort: (column, direction) => void this.sort(resultId, column, direction),
       copy: (text) => {
-        this.connection.notify({ type: 'copyText', text });
+        this.connection.send({ type: 'copyText', text });
         this.say('Copied.', 'info');
       },
     });
@@ -186,7 +186,7 @@ export class DataTab {
   }
 
   private cancel(): void {
-    this.connection.notify({ type: 'cancel' });
+    this.connection.send({ type: 'cancel' });
   }
 
   private fail(reply: ToWebview, what: string): void {

@@ -1,4 +1,4 @@
-import type { VsCodeApi } from './hostConnection';
+import type { VsCodeApi } from '../shared/hostConnection';
 
 /** What the page keeps across reloads (VS Code's webview state): the query, its history, the tab. */
 export interface ExplorerState {

@@ -1,4 +1,4 @@
-import type { PlanNode } from '../../src/protocol/explorerProtocol';
+import type { PlanStep } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 
 /**
@@ -6,8 +6,8 @@ import { el } from '../shared/dom';
  * step runs inside which (a SCAN inside a correlated subquery, a SEARCH under a join). Steps that scan
  * a whole table are marked: they are what makes a start-up query slow.
  */
-export function planTree(plan: PlanNode[]): HTMLElement {
-  const children = new Map<number, PlanNode[]>();
+export function planTree(plan: PlanStep[]): HTMLElement {
+  const children = new Map<number, PlanStep[]>();
   const ids = new Set(plan.map((n) => n.id));
   for (const node of plan) {
     // A parent SQLite does not list (it happens with some subqueries) puts the node at the top.

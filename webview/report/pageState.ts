@@ -1,6 +1,6 @@
 import { parsePageState, type ReportPageState } from '../../src/protocol/reportProtocol';
 import type { SectionId } from '../../src/shared/reportSections';
-import type { VsCodeApi } from './hostConnection';
+import type { VsCodeApi } from '../shared/hostConnection';
 
 /**
  * What the page keeps in VS Code's webview state: which journal it shows (so a reloaded window reopens

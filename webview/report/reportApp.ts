@@ -1,10 +1,10 @@
-import type { ReportView, ToWebview } from '../../src/protocol/reportProtocol';
+import type { ReportView, ToWebview, ToHost } from '../../src/protocol/reportProtocol';
 import { el, replaceChildren } from '../shared/dom';
-import type { HostConnection } from './hostConnection';
+import type { HostConnection } from '../shared/hostConnection';
 import { renderMarkdown } from './markdownView';
 import type { PageState } from './pageState';
 import { SectionEditor } from './sectionEditor';
-import { button, checkbox } from './toolkit';
+import { button, checkbox } from '../shared/toolkit';
 
 /**
  * The report page: header facts, the toolbar (Re-draft, UTC column, Export, Copy as Markdown), a notice
@@ -18,7 +18,7 @@ export class ReportApp {
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly connection: HostConnection,
+    private readonly connection: HostConnection<ToHost, ToWebview>,
     private readonly state: PageState,
   ) {
     connection.listen((message) => this.onMessage(message));
@@ -27,7 +27,7 @@ export class ReportApp {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.flush();
     });
-    connection.send({ type: 'ready' });
+    connection.ready();
   }
 
   private flush(): void {

@@ -2,7 +2,7 @@ import type { ReportSectionView } from '../../src/protocol/reportProtocol';
 import type { SectionId } from '../../src/shared/reportSections';
 import { el, replaceChildren } from '../shared/dom';
 import { renderMarkdown } from './markdownView';
-import { button, textArea, type ValueElement } from './toolkit';
+import { button, textArea, type ValueElement } from '../shared/toolkit';
 
 /** How long typing pauses before the text goes to the host to be saved. */
 const SAVE_AFTER_MS = 400;

@@ -1,5 +1,5 @@
-import { familyById, verdictFor, type HubDbAnalysis, type PlanNode as CorePlanNode } from '../../core/hubdb';
-import type { AnalysisView, PlanNode } from '../../protocol/explorerProtocol';
+import { familyById, verdictFor, type HubDbAnalysis, type PlanNode } from '../../core/hubdb';
+import type { AnalysisView, PlanStep } from '../../protocol/explorerProtocol';
 
 /**
  * The analysis panel's view model from the analyzer's result: every number and sentence comes from
@@ -81,7 +81,7 @@ export function analysisView(analysis: HubDbAnalysis, memoryLimitBytes: number |
 }
 
 /** A plan tree as SQLite's own rows (id, parent, detail), which the page turns back into a tree. */
-function flatten(nodes: CorePlanNode[]): PlanNode[] {
+function flatten(nodes: PlanNode[]): PlanStep[] {
   return nodes.flatMap((node) => [
     { id: node.id, parent: node.parent, detail: node.detail },
     ...flatten(node.children),

@@ -8,7 +8,7 @@ import type {
   Cell,
   ErrorInfo,
   HubSchema,
-  PlanNode,
+  PlanStep,
   ResultInfo,
   TableInfo,
 } from '../../protocol/explorerProtocol';
@@ -18,8 +18,8 @@ export interface WorkerStart {
   wasmPath: string;
 }
 
-/** The DB as the explorer shows it after opening. */
-export interface OpenedDb {
+/** What the explorer shows of a DB it opened (the `opened` message, but for the file): tables, schema, notices. */
+export interface DbOverview {
   tables: TableInfo[];
   hub: HubSchema;
   secretsRevealed: boolean;
@@ -34,13 +34,13 @@ export interface AnalysisOptions {
 /** Each request by its `op`, with the value a successful reply carries. */
 export interface WorkerOps {
   /** `walBytes`: the -wal file beside the DB; its committed transactions are applied. */
-  open: { request: { bytes: Uint8Array; walBytes: Uint8Array | null; revealSecrets: boolean }; reply: OpenedDb };
-  setSecretsRevealed: { request: { revealed: boolean }; reply: OpenedDb };
+  open: { request: { bytes: Uint8Array; walBytes: Uint8Array | null; revealSecrets: boolean }; reply: DbOverview };
+  setSecretsRevealed: { request: { revealed: boolean }; reply: DbOverview };
   query: { request: { sql: string }; reply: ResultInfo };
   rows: { request: { resultId: number; offset: number; limit: number }; reply: Cell[][] };
   cell: { request: { resultId: number; row: number; column: number }; reply: string };
   sort: { request: { resultId: number; column: number; direction: 'asc' | 'desc' | 'none' }; reply: ResultInfo };
-  explain: { request: { sql: string }; reply: PlanNode[] };
+  explain: { request: { sql: string }; reply: PlanStep[] };
   export: {
     request: { resultId: number; format: 'csv' | 'json'; path: string };
     reply: { rows: number; bytes: number };

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { messageOf, type Result } from '../../core/result';
+import type { Result } from '../../core/result';
 import { isRecord } from '../../shared/guards';
 import { commands } from '../../vscode/contributes';
+import { showUserError, type Log } from '../../vscode/log';
 import type { IncidentStore } from '../incidentStore';
 import { currentJournalFile, type ReportPanels } from './reportPanels';
 
@@ -9,16 +10,8 @@ import { currentJournalFile, type ReportPanels } from './reportPanels';
  * Draft Incident Report (opens the panel), Export Incident Report (Markdown into the workspace) and Copy
  * Incident Report as Markdown. Each works on the current incident, or on `{ file }` (a journal).
  */
-export function registerReportCommands(
-  store: IncidentStore,
-  panels: ReportPanels,
-  log: (line: string) => void,
-): vscode.Disposable {
-  const fail = (error: { userMessage: string; code: string }) => {
-    log(`Report: ${error.code}: ${error.userMessage}`);
-    void vscode.window.showErrorMessage(`JupyterHub Ops: ${error.userMessage}`);
-    return undefined;
-  };
+export function registerReportCommands(store: IncidentStore, panels: ReportPanels, log: Log): vscode.Disposable {
+  const fail = (error: unknown) => showUserError(log, error, 'Incident report');
   const journalOf = (arg: unknown): Result<string> =>
     isRecord(arg) && typeof arg.file === 'string' ? { ok: true, value: arg.file } : currentJournalFile(store);
   const guarded =
@@ -27,26 +20,24 @@ export function registerReportCommands(
       try {
         return await run(arg);
       } catch (error) {
-        log(`Report: ${name} failed: ${messageOf(error)}`);
-        void vscode.window.showErrorMessage(`JupyterHub Ops: ${name} failed: ${messageOf(error)}`);
-        return undefined;
+        return showUserError(log, error, name);
       }
     };
 
   const draft = (arg?: unknown): { journalFile: string } | undefined => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const session = panels.show(file.value);
-    return session.ok ? { journalFile: session.value.journalFile } : undefined;
+    const editor = panels.show(file.value);
+    return editor.ok ? { journalFile: editor.value.journalFile } : undefined;
   };
 
   const exportReport = async (arg?: unknown): Promise<string | undefined> => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const session = panels.headless(file.value);
-    if (!session.ok) return fail(session.error);
+    const editor = panels.headless(file.value);
+    if (!editor.ok) return fail(editor.error);
     const options = isRecord(arg) ? arg : {};
-    const written = await session.value.exportMarkdown({
+    const written = await editor.value.exportMarkdown({
       ...(typeof options.target === 'string' ? { target: options.target } : {}),
       ...(options.overwrite === true ? { overwrite: true } : {}),
       ...(options.open === false ? { open: false } : {}),
@@ -58,9 +49,9 @@ export function registerReportCommands(
   const copyReport = async (arg?: unknown): Promise<string | undefined> => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const session = panels.headless(file.value);
-    if (!session.ok) return fail(session.error);
-    const markdown = session.value.markdown();
+    const editor = panels.headless(file.value);
+    if (!editor.ok) return fail(editor.error);
+    const markdown = editor.value.markdown();
     if (!markdown.ok) return fail(markdown.error);
     await vscode.env.clipboard.writeText(markdown.value);
     if (!isRecord(arg))

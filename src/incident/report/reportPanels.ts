@@ -2,28 +2,30 @@ import { basename, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { SectionId } from '../../core/incident/reportDraft';
 import { err, type Result, UserError } from '../../core/result';
-import { parsePageState, type ToWebview } from '../../protocol/reportProtocol';
+import { parsePageState, reportPage, type ToHost, type ToWebview } from '../../protocol/reportProtocol';
 import { webviews } from '../../vscode/contributes';
+import { showUserError, type Log } from '../../vscode/log';
+import { PageConnection } from '../../vscode/pageConnection';
+import { WebviewHost } from '../../vscode/webviewHost';
 import type { IncidentStore } from '../incidentStore';
-import { reportHtml } from './reportHtml';
-import { ReportSession, type ConflictAnswer, type ReportUi } from './reportSession';
+import { ReportEditor, type ConflictAnswer, type ReportUi } from './reportEditor';
 
 export interface ReportPanelsDeps {
   store: IncidentStore;
   /** The journal whose report was shown last (globalState): the page's own state can be lost in a reload. */
   lastShown: { get(): string | undefined; set(file: string | undefined): unknown };
   timezone(): string;
-  log(line: string): void;
+  log: Log;
 }
 
 interface OpenPanel {
-  panel: vscode.WebviewPanel;
-  session: ReportSession;
+  host: WebviewHost<ToHost, ToWebview>;
+  editor: ReportEditor;
 }
 
 /**
- * The incident report panels, one per journal. The page posts `ready` before it is sent anything; the
- * session saves every edit next to the journal, so closing the panel or reloading the window loses
+ * The incident report panels, one per journal. The page says `ready` before it is sent anything; the
+ * editor saves every edit next to the journal, so closing the panel or reloading the window loses
  * nothing, and a serializer reopens the panel after a reload (the page's state names its journal).
  */
 export class ReportPanels implements vscode.Disposable {
@@ -36,7 +38,7 @@ export class ReportPanels implements vscode.Disposable {
   ) {
     const listening = deps.store.onDidChange((change) => {
       if (change.kind === 'switched' || !change.file) return;
-      this.open.get(resolve(change.file))?.session.journalChanged();
+      this.open.get(resolve(change.file))?.editor.journalChanged();
     });
     this.subscriptions.push(
       new vscode.Disposable(() => listening.dispose()),
@@ -46,36 +48,40 @@ export class ReportPanels implements vscode.Disposable {
     );
   }
 
-  /** Opens (or reveals) the report of `journalFile` and returns its session. */
-  show(journalFile: string): Result<ReportSession> {
+  /** Opens (or reveals) the report of `journalFile` and returns its editor. */
+  show(journalFile: string): Result<ReportEditor> {
     const key = resolve(journalFile);
     const existing = this.open.get(key);
     if (existing) {
-      existing.panel.reveal();
-      return { ok: true, value: existing.session };
+      existing.host.panel.reveal();
+      return { ok: true, value: existing.editor };
     }
-    const panel = vscode.window.createWebviewPanel(webviews.incidentReport, 'Incident report', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: this.resourceRoots(),
-    });
+    const panel = vscode.window.createWebviewPanel(
+      webviews.incidentReport,
+      'Incident report',
+      vscode.ViewColumn.Active,
+      WebviewHost.options(this.extensionUri),
+    );
     const attached = this.attach(panel, key);
     if (!attached.ok) panel.dispose();
     return attached;
   }
 
-  /** A session without a panel (Export / Copy from the palette), sharing the open panel's if there is one. */
-  headless(journalFile: string): Result<ReportSession> {
+  /** An editor without a panel (Export / Copy from the palette), sharing the open panel's if there is one. */
+  headless(journalFile: string): Result<ReportEditor> {
     const key = resolve(journalFile);
     const existing = this.open.get(key);
-    if (existing) return { ok: true, value: existing.session };
-    const session = new ReportSession(key, this.ui(undefined), this.sessionDeps());
-    const opened = session.open();
-    return opened.ok ? { ok: true, value: session } : opened;
+    if (existing) return { ok: true, value: existing.editor };
+    // No page will ever speak on this connection, so nothing is posted.
+    const nowhere = new PageConnection(reportPage, () => undefined, this.deps.log);
+    const editor = new ReportEditor(key, nowhere, this.ui(), this.editorDeps());
+    const opened = editor.open();
+    return opened.ok ? { ok: true, value: editor } : opened;
   }
 
-  /** The session of an open panel (tests drive the page's side through it). */
-  sessionOf(journalFile: string): ReportSession | undefined {
-    return this.open.get(resolve(journalFile))?.session;
+  /** The editor of an open panel (tests drive the page's side through it). */
+  editorOf(journalFile: string): ReportEditor | undefined {
+    return this.open.get(resolve(journalFile))?.editor;
   }
 
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -84,70 +90,53 @@ export class ReportPanels implements vscode.Disposable {
     const parsed = parsePageState(state);
     const file = (parsed.ok ? parsed.value.journalFile : undefined) || this.deps.lastShown.get();
     if (!file || this.open.has(resolve(file))) {
-      this.deps.log(`Report: not reopening a report panel (${file ? 'it is open already' : 'no journal known'}).`);
+      this.deps.log.info(`Report: not reopening a report panel (${file ? 'it is open already' : 'no journal known'}).`);
       panel.dispose();
       return;
     }
-    panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     const attached = this.attach(panel, resolve(file));
     if (!attached.ok) {
-      this.deps.log(`Report: cannot reopen the report of ${file}: ${attached.error.userMessage}`);
+      this.deps.log.warn(`Report: cannot reopen the report of ${file}: ${attached.error.userMessage}`);
       panel.dispose();
     }
   }
 
-  private attach(panel: vscode.WebviewPanel, journalFile: string): Result<ReportSession> {
-    const holder: { ready: boolean } = { ready: false };
-    const session = new ReportSession(journalFile, this.ui({ panel, holder }), this.sessionDeps());
-    const opened = session.open();
+  private attach(panel: vscode.WebviewPanel, journalFile: string): Result<ReportEditor> {
+    const host = new WebviewHost<ToHost, ToWebview>(panel, {
+      extensionUri: this.extensionUri,
+      app: 'report',
+      protocol: reportPage,
+      log: this.deps.log,
+      title: 'Incident report',
+      loading: 'Drafting the incident report…',
+      // A hidden report page is unloaded (no retainContextWhenHidden): it says `ready` again when shown.
+      retainsContext: false,
+    });
+    const editor = new ReportEditor(journalFile, host.page, this.ui(), this.editorDeps());
+    const opened = editor.open();
     if (!opened.ok) {
-      void vscode.window.showErrorMessage(`JupyterHub Ops: ${opened.error.userMessage}`);
+      host.dispose();
+      showUserError(this.deps.log, opened.error, 'Opening the incident report');
       return err(opened.error);
     }
     if (opened.value.notice) void vscode.window.showWarningMessage(`JupyterHub Ops: ${opened.value.notice}`);
-    const webview = panel.webview;
-    const asset = (...path: string[]) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
-    panel.title = `Report: ${titleOf(session) ?? basename(journalFile)}`;
+    panel.title = `Report: ${titleOf(editor) ?? basename(journalFile)}`;
     panel.iconPath = new vscode.ThemeIcon('notebook');
-    const receiving = webview.onDidReceiveMessage((message: unknown) => {
-      // Nothing is posted before the page says it listens; a reloaded page says so again.
-      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready')
-        holder.ready = true;
-      void session.receive(message);
-    });
-    webview.html = reportHtml({
-      cspSource: webview.cspSource,
-      scriptUri: asset('dist', 'webview', 'report.js'),
-      styleUri: asset('media', 'report.css'),
-    });
-    this.open.set(journalFile, { panel, session });
+    this.open.set(journalFile, { host, editor });
     void this.deps.lastShown.set(journalFile);
-    // A hidden page is unloaded (no retainContextWhenHidden): it says `ready` again when shown.
-    const visibility = panel.onDidChangeViewState(() => {
-      if (!panel.visible) holder.ready = false;
-    });
     panel.onDidDispose(() => {
-      receiving.dispose();
-      visibility.dispose();
-      if (this.open.get(journalFile)?.panel === panel) this.open.delete(journalFile);
+      host.dispose();
+      if (this.open.get(journalFile)?.host === host) this.open.delete(journalFile);
     });
-    return { ok: true, value: session };
+    return { ok: true, value: editor };
   }
 
-  private sessionDeps() {
-    return { timezone: this.deps.timezone, log: this.deps.log };
+  private editorDeps() {
+    return { timezone: this.deps.timezone };
   }
 
-  private resourceRoots(): vscode.Uri[] {
-    return [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')];
-  }
-
-  private ui(target: { panel: vscode.WebviewPanel; holder: { ready: boolean } } | undefined): ReportUi {
+  private ui(): ReportUi {
     return {
-      post(message: ToWebview) {
-        if (target?.holder.ready) void target.panel.webview.postMessage(message);
-      },
       async resolveConflict(section: { id: SectionId; title: string }): Promise<ConflictAnswer> {
         const keep = 'Keep Mine';
         const take = 'Use New Draft';
@@ -186,14 +175,14 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const { panel } of this.open.values()) panel.dispose();
+    for (const { host } of this.open.values()) host.panel.dispose();
     this.open.clear();
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
 }
 
-function titleOf(session: ReportSession): string | undefined {
-  const view = session.view();
+function titleOf(editor: ReportEditor): string | undefined {
+  const view = editor.view();
   return view.ok ? view.value.title : undefined;
 }
 

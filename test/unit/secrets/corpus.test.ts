@@ -13,14 +13,16 @@ import { replay } from '../../../src/core/incident/journalReplay';
 import { draftReport } from '../../../src/core/incident/reportDraft';
 import { editSection, newReportDocument } from '../../../src/core/incident/reportDocument';
 import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
-import { REDACTED, redactingLog, redactText } from '../../../src/core/secrets';
-import { ExplorerSession, type ExplorerUi } from '../../../src/explorer/explorerSession';
+import { REDACTED, redactText } from '../../../src/core/secrets';
+import { ExplorerEditor, type ExplorerUi } from '../../../src/explorer/explorerEditor';
 import type { SqlWorkerClient } from '../../../src/explorer/sqlWorkerClient';
-import { ReportSession, type ReportUi } from '../../../src/incident/report/reportSession';
-import type { ToWebview as ExplorerToWebview } from '../../../src/protocol/explorerProtocol';
-import type { ToWebview as ReportToWebview } from '../../../src/protocol/reportProtocol';
+import { ReportEditor, type ReportUi } from '../../../src/incident/report/reportEditor';
+import { explorerPage, type ToWebview as ExplorerToWebview } from '../../../src/protocol/explorerProtocol';
+import { reportPage, type ToWebview as ReportToWebview } from '../../../src/protocol/reportProtocol';
+import { PageConnection } from '../../../src/vscode/pageConnection';
 import { incidentMeta, journalText } from '../../builders/journal';
 import { leaksIn, secretCorpus, type CorpusSecret } from '../../builders/secretCorpus';
+import { recordingLog } from '../../harness/recordingLog';
 import { useTempDir } from '../../harness/tempDir';
 import { expectOk, startWorkerClient, workerOptions } from '../explorer/workerHarness';
 
@@ -193,18 +195,17 @@ describe('the redaction corpus through every surface', function () {
     writeFileSync(file, corpusJournal());
     const posted: ReportToWebview[] = [];
     const ui: ReportUi = {
-      post: (m) => void posted.push(m),
       resolveConflict: async () => 'keep',
       copyText: async () => undefined,
       workspaceFolder: () => dir(),
       confirmReplace: async () => true,
       showFile: async () => undefined,
     };
-    const logged: string[] = [];
-    const session = new ReportSession(file, ui, {
+    const log = recordingLog();
+    const page = new PageConnection(reportPage, (m) => void posted.push(m), log);
+    const session = new ReportEditor(file, page, ui, {
       timezone: () => 'America/New_York',
       now: () => new Date('2026-05-15T00:00:00Z'),
-      log: redactingLog((line) => logged.push(line)),
     });
     assert.ok(session.open().ok);
     for (const message of [
@@ -216,39 +217,40 @@ describe('the redaction corpus through every surface', function () {
       // Malformed messages carrying the corpus: logged (redacted) and dropped.
       { type: 'edit', section: 'nope', text: corpus.texts.map((t) => t.text).join('\n') },
     ])
-      await session.receive(message);
+      await page.receive(message);
     assert.ok(posted.some((m) => m.type === 'report'));
     check('report webview messages', corpus.texts, JSON.stringify(posted), corpus.lookAlikeCores);
-    check('report log lines', corpus.texts, logged.join('\n'));
+    check('report log lines', corpus.texts, log.lines.join('\n'));
   });
 
   it("the explorer webview: every message the host sends the page, and the explorer's log lines", async () => {
     const posted: ExplorerToWebview[] = [];
     const ui: ExplorerUi = {
-      post: (m) => void posted.push(m),
       confirmRevealSecrets: async () => false,
       pickExportPath: async () => null,
       copyText: async () => undefined,
     };
-    const logged: string[] = [];
-    const session = new ExplorerSession(
+    const log = recordingLog();
+    const page = new PageConnection(explorerPage, (m) => void posted.push(m), log);
+    const session = new ExplorerEditor(
       {
         info: { name: 'jupyterhub.sqlite', bytes: bytes.length, walBytes: null },
         content: { ok: true, value: bytes },
         wal: null,
       },
+      page,
       ui,
-      { worker: workerOptions(), log: redactingLog((line) => logged.push(line)) },
+      { worker: workerOptions(), log },
     );
     try {
       let id = 1;
-      await session.receive({ type: 'ready' });
+      await page.receive({ type: 'ready' });
       for (const table of TABLES) {
         const requestId = id++;
-        await session.receive({ type: 'runQuery', requestId, sql: `SELECT * FROM ${table}` });
+        await page.receive({ type: 'runQuery', requestId, sql: `SELECT * FROM ${table}` });
         const result = posted.find((m) => m.type === 'queryResult' && m.requestId === requestId);
         assert.ok(result?.type === 'queryResult');
-        await session.receive({
+        await page.receive({
           type: 'fetchRows',
           requestId: id++,
           resultId: result.result.resultId,
@@ -256,7 +258,7 @@ describe('the redaction corpus through every surface', function () {
           limit: Math.max(1, result.result.rowCount),
         });
         for (let c = 0; c < result.result.columns.length; c++)
-          await session.receive({
+          await page.receive({
             type: 'fetchCell',
             requestId: id++,
             resultId: result.result.resultId,
@@ -264,15 +266,15 @@ describe('the redaction corpus through every surface', function () {
             column: c,
           });
       }
-      await session.receive({
+      await page.receive({
         type: 'analyze',
         requestId: id++,
         jupyterhubVersion: '5.3.0',
         memoryLimitBytes: 2 ** 31,
       });
       // Typed SQL that echoes a secret back in its error, and a malformed message full of them.
-      await session.receive({ type: 'runQuery', requestId: id++, sql: `SELECT * FROM "${corpus.texts[10]!.text}"` });
-      await session.receive({ type: 'runQuery', requestId: 'x', sql: corpus.texts.map((t) => t.text).join(' ') });
+      await page.receive({ type: 'runQuery', requestId: id++, sql: `SELECT * FROM "${corpus.texts[10]!.text}"` });
+      await page.receive({ type: 'runQuery', requestId: 'x', sql: corpus.texts.map((t) => t.text).join(' ') });
       assert.ok(posted.some((m) => m.type === 'analysis'));
       const tried = [...corpus.dbSecrets, ...corpus.texts];
       check(
@@ -281,17 +283,17 @@ describe('the redaction corpus through every surface', function () {
         JSON.stringify(posted),
         lookAlikeTexts.map((t) => JSON.stringify(t).slice(1, -1)),
       );
-      check('explorer log lines', tried, logged.join('\n'));
+      check('explorer log lines', tried, log.lines.join('\n'));
     } finally {
       await session.dispose();
     }
   });
 
-  it('the log channel: every corpus text written as a log line', () => {
-    const lines: string[] = [];
-    const log = redactingLog((line) => lines.push(line));
-    for (const t of corpus.texts) log(`Incident: appending failed for ${t.text}`);
-    for (const l of corpus.lookAlikes) log(l.text);
-    check('log channel', corpus.texts, lines.join('\n'), lookAlikeTexts);
+  it('the log channel: every corpus text written as a log line, and in an error’s stack', () => {
+    const log = recordingLog();
+    for (const t of corpus.texts) log.warn(`Incident: appending failed for ${t.text}`);
+    for (const t of corpus.texts) log.error(new Error(`appending failed for ${t.text}`));
+    for (const l of corpus.lookAlikes) log.info(l.text);
+    check('log channel', corpus.texts, log.lines.join('\n'), lookAlikeTexts);
   });
 });

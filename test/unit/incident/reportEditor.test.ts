@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { Journal } from '../../../src/core/incident/journal';
 import { sectionIds, type SectionId } from '../../../src/core/incident/reportDraft';
 import { savedReportFile } from '../../../src/incident/report/savedReport';
-import { ReportSession, type ConflictAnswer, type ReportUi } from '../../../src/incident/report/reportSession';
-import { parsePageState, parseToHost, parseToWebview, type ToWebview } from '../../../src/protocol/reportProtocol';
+import { ReportEditor, type ConflictAnswer, type ReportUi } from '../../../src/incident/report/reportEditor';
+import { PageConnection } from '../../../src/vscode/pageConnection';
+import {
+  parsePageState,
+  parseToHost,
+  parseToWebview,
+  reportPage,
+  type ToWebview,
+} from '../../../src/protocol/reportProtocol';
 import { hubOomAfterStressTest, writeJournal } from '../../builders/journal';
+import { recordingLog } from '../../harness/recordingLog';
 import { useTempDir } from '../../harness/tempDir';
 
-/** The editor around a session, as plain data: what was posted, asked, copied and opened. */
+/** VS Code around an editor, as plain data: what was posted to the page, asked, copied and opened. */
 class RecordingUi implements ReportUi {
   posted: ToWebview[] = [];
   asked: SectionId[] = [];
@@ -48,7 +56,17 @@ class RecordingUi implements ReportUi {
 const tz = 'America/New_York';
 const deps = { timezone: () => tz, now: () => new Date('2026-05-14T19:00:00Z') };
 
-describe('incident report session (what the panel does, without the panel)', () => {
+/** An editor of `journal` whose page posts land in `ui`, as the panel would have it. */
+function reportEditor(
+  journal: string,
+  ui: RecordingUi,
+  options: typeof deps | { timezone(): string } = deps,
+  log = recordingLog(),
+) {
+  return new ReportEditor(journal, new PageConnection(reportPage, (m) => ui.post(m), log), ui, options);
+}
+
+describe('incident report editor (what the panel does, without the panel)', () => {
   const dir = useTempDir('incident-report-');
 
   function seedJournal(): string {
@@ -58,10 +76,10 @@ describe('incident report session (what the panel does, without the panel)', () 
   it('drafts on first open, saves it next to the journal, and answers ready with the whole report', async () => {
     const journal = seedJournal();
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, deps);
-    assert.ok(session.open().ok);
+    const editor = reportEditor(journal, ui, deps);
+    assert.ok(editor.open().ok);
     assert.ok(existsSync(savedReportFile(journal)));
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const report = ui.last('report')?.report;
     assert.ok(report);
     assert.equal(report.journalFile, journal);
@@ -83,31 +101,31 @@ describe('incident report session (what the panel does, without the panel)', () 
     assert.match(report.exportPath, /^incident-reports\/2026-05-14-/);
   });
 
-  it('saves each edit at once, and a new session (a reload) finds it', async () => {
+  it('saves each edit at once, and a new editor (a reload) finds it', async () => {
     const journal = seedJournal();
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, deps);
-    assert.ok(session.open().ok);
-    await session.receive({ type: 'edit', section: 'summary', text: 'The hub ran out of memory at every start.' });
+    const editor = reportEditor(journal, ui, deps);
+    assert.ok(editor.open().ok);
+    await editor.page.receive({ type: 'edit', section: 'summary', text: 'The hub ran out of memory at every start.' });
     assert.deepEqual(ui.last('saved'), {
       type: 'saved',
       section: 'summary',
       edited: 'The hub ran out of memory at every start.',
     });
-    const again = new ReportSession(journal, new RecordingUi(dir()), deps);
+    const again = reportEditor(journal, new RecordingUi(dir()));
     assert.ok(again.open().ok);
     assert.equal(again.document.sections.summary.edited, 'The hub ran out of memory at every start.');
     // Text equal to the draft is no edit.
-    await again.receive({ type: 'revert', section: 'summary' });
+    await again.page.receive({ type: 'revert', section: 'summary' });
     assert.equal(again.document.sections.summary.edited, null);
   });
 
   it('drops a message that does not fit the protocol, and says why in the log', async () => {
     const journal = seedJournal();
-    const log: string[] = [];
+    const log = recordingLog();
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, { ...deps, log: (l) => log.push(l) });
-    assert.ok(session.open().ok);
+    const editor = reportEditor(journal, ui, deps, log);
+    assert.ok(editor.open().ok);
     for (const bad of [
       { type: 'edit', section: 'constructor', text: 'x' },
       { type: 'edit', section: 'summary', text: 'x', extra: '<script>' },
@@ -115,10 +133,10 @@ describe('incident report session (what the panel does, without the panel)', () 
       'ready',
       null,
     ])
-      await session.receive(bad);
-    assert.equal(log.length, 5);
-    assert.match(log[0]!, /message\.section is not one of summary\|/);
-    assert.equal(session.document.sections.summary.edited, null);
+      await editor.page.receive(bad);
+    assert.equal(log.lines.length, 5);
+    assert.match(log.lines[0]!, /message\.section is not one of summary\|/);
+    assert.equal(editor.document.sections.summary.edited, null);
     assert.deepEqual(ui.posted, []);
     assert.ok(!parseToHost({ type: 'edit', section: 'summary', text: 'x'.repeat(3 * 1024 * 1024) }).ok);
     assert.ok(!parsePageState({ journalFile: 1, editing: [], unsaved: [] }).ok);
@@ -127,11 +145,11 @@ describe('incident report session (what the panel does, without the panel)', () 
   it('says the draft is stale when the journal moves on; Re-draft keeps edited text unless told to take the draft', async () => {
     const journal = seedJournal();
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, deps);
-    assert.ok(session.open().ok);
-    await session.receive({ type: 'edit', section: 'resolution', text: 'We stopped the stress user’s servers.' });
-    await session.receive({ type: 'edit', section: 'learned', text: 'Load tests need cleanup.' });
-    assert.equal(session.isStale(), false);
+    const editor = reportEditor(journal, ui, deps);
+    assert.ok(editor.open().ok);
+    await editor.page.receive({ type: 'edit', section: 'resolution', text: 'We stopped the stress user’s servers.' });
+    await editor.page.receive({ type: 'edit', section: 'learned', text: 'Load tests need cleanup.' });
+    assert.equal(editor.isStale(), false);
 
     const opened = Journal.open(journal);
     assert.ok(opened.ok);
@@ -153,14 +171,14 @@ describe('incident report session (what the panel does, without the panel)', () 
         tag: 'learned',
       }).ok,
     );
-    session.journalChanged();
+    editor.journalChanged();
     assert.deepEqual(ui.last('stale'), { type: 'stale', stale: true });
 
     // Resolution: take the new draft; What we learned: keep mine.
     ui.answers = ['take', 'keep'];
-    await session.receive({ type: 'redraft' });
+    await editor.page.receive({ type: 'redraft' });
     assert.deepEqual(ui.asked, ['resolution', 'learned']);
-    const doc = session.document;
+    const doc = editor.document;
     assert.equal(doc.sections.resolution.edited, null);
     assert.match(doc.sections.resolution.drafted, /Deleted 1,400 of the stress user’s named servers/);
     assert.equal(doc.sections.learned.edited, 'Load tests need cleanup.');
@@ -169,21 +187,21 @@ describe('incident report session (what the panel does, without the panel)', () 
     assert.match(ui.last('notice')!.text, /Your text was kept in: What we learned/);
 
     // Cancel leaves everything as it was.
-    await session.receive({ type: 'edit', section: 'timeline', text: 'my timeline' });
-    const before = JSON.stringify(session.document);
+    await editor.page.receive({ type: 'edit', section: 'timeline', text: 'my timeline' });
+    const before = JSON.stringify(editor.document);
     ui.answers = ['cancel'];
-    await session.receive({ type: 'setUtc', utc: true });
-    assert.equal(JSON.stringify(session.document), before);
+    await editor.page.receive({ type: 'setUtc', utc: true });
+    assert.equal(JSON.stringify(editor.document), before);
     assert.match(ui.last('notice')!.text, /cancelled/);
   });
 
   it('adds a UTC column on request and keeps that choice in the saved report', async () => {
     const journal = seedJournal();
-    const session = new ReportSession(journal, new RecordingUi(dir()), deps);
-    assert.ok(session.open().ok);
-    await session.receive({ type: 'setUtc', utc: true });
-    assert.match(session.document.sections.timeline.drafted, /\| Time \(EDT\) \| UTC \| Event \|/);
-    const again = new ReportSession(journal, new RecordingUi(dir()), deps);
+    const editor = reportEditor(journal, new RecordingUi(dir()));
+    assert.ok(editor.open().ok);
+    await editor.page.receive({ type: 'setUtc', utc: true });
+    assert.match(editor.document.sections.timeline.drafted, /\| Time \(EDT\) \| UTC \| Event \|/);
+    const again = reportEditor(journal, new RecordingUi(dir()));
     assert.ok(again.open().ok);
     const view = again.view();
     assert.ok(view.ok);
@@ -193,18 +211,18 @@ describe('incident report session (what the panel does, without the panel)', () 
   it('exports Markdown into the workspace, asks before replacing, copies, and needs a folder only for export', async () => {
     const journal = seedJournal();
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, deps);
-    assert.ok(session.open().ok);
-    await session.receive({
+    const editor = reportEditor(journal, ui, deps);
+    assert.ok(editor.open().ok);
+    await editor.page.receive({
       type: 'edit',
       section: 'summary',
       text: 'We saw the header Authorization: token abcdef0123456789abcdef0123456789 in a log',
     });
-    await session.receive({ type: 'export' });
+    await editor.page.receive({ type: 'export' });
     const exported = ui.last('notice');
     assert.equal(exported?.level, 'info');
     const file = exported!.path!;
-    const view = session.view();
+    const view = editor.view();
     assert.ok(view.ok);
     assert.equal(file, join(dir(), view.value.exportPath));
     assert.match(file, /\/incident-reports\/2026-05-14-[a-z0-9-]+\.md$/);
@@ -215,16 +233,16 @@ describe('incident report session (what the panel does, without the panel)', () 
     assert.doesNotMatch(markdown, /abcdef0123456789abcdef0123456789/);
 
     ui.replace = false;
-    const declined = await session.exportMarkdown();
+    const declined = await editor.exportMarkdown();
     assert.deepEqual(declined, { ok: true, value: null });
-    const elsewhere = await session.exportMarkdown({ target: 'docs/report.md', open: false });
+    const elsewhere = await editor.exportMarkdown({ target: 'docs/report.md', open: false });
     assert.ok(elsewhere.ok);
     assert.equal(elsewhere.value, join(dir(), 'docs/report.md'));
 
-    await session.receive({ type: 'copyMarkdown' });
+    await editor.page.receive({ type: 'copyMarkdown' });
     assert.equal(ui.copied[0], markdown);
 
-    const noFolder = new ReportSession(journal, new RecordingUi(undefined), deps);
+    const noFolder = reportEditor(journal, new RecordingUi(undefined), deps);
     assert.ok(noFolder.open().ok);
     const refused = await noFolder.exportMarkdown();
     assert.ok(!refused.ok);
@@ -236,19 +254,19 @@ describe('incident report session (what the panel does, without the panel)', () 
     const journal = seedJournal();
     writeFileSync(savedReportFile(journal), '{"document": {"sections": 4}');
     const ui = new RecordingUi(dir());
-    const session = new ReportSession(journal, ui, deps);
-    const opened = session.open();
+    const editor = reportEditor(journal, ui, deps);
+    const opened = editor.open();
     assert.ok(opened.ok);
     assert.match(opened.value.notice!, /cannot be read .* kept as .*\.report\.json\.damaged/);
     assert.equal(readFileSync(`${savedReportFile(journal)}.damaged`, 'utf8'), '{"document": {"sections": 4}');
 
     const missing = join(dir(), 'incidents', 'nope.jsonl');
     mkdirSync(join(dir(), 'incidents'), { recursive: true });
-    const failed = new ReportSession(missing, ui, deps).open();
+    const failed = reportEditor(missing, ui, deps).open();
     assert.ok(!failed.ok);
     assert.equal(failed.error.code, 'journal-unreadable');
 
-    const badZone = new ReportSession(journal, ui, { timezone: () => 'Mars/Olympus' });
+    const badZone = reportEditor(journal, ui, { timezone: () => 'Mars/Olympus' });
     writeFileSync(savedReportFile(journal), 'garbage');
     const refused = badZone.open();
     assert.ok(!refused.ok);

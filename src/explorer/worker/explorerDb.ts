@@ -4,29 +4,29 @@ import {
   openHubDbWith,
   type HubDbAnalysis,
   type HubSchemaInfo,
-  type OpenedDb as CoreOpenedDb,
+  type OpenedDb,
   type SqlJsStatic,
 } from '../../core/hubdb';
 import type { Result, UserError } from '../../core/result';
-import type { AnalysisView, ErrorInfo, HubSchema, PlanNode } from '../../protocol/explorerProtocol';
+import type { AnalysisView, ErrorInfo, HubSchema, PlanStep } from '../../protocol/explorerProtocol';
 import { analysisView } from './analysisView';
 import { readCatalog } from './catalog';
 import { exportResult } from './exportResult';
 import { redactInPlace } from './redactInPlace';
 import { ResultStore } from './resultStore';
 import { messageOfSql, oneStatement, sqlError } from './sqlText';
-import type { AnalysisOptions, OpenedDb, WorkerOps, WorkerRequest } from './workerProtocol';
+import type { AnalysisOptions, DbOverview, WorkerOps, WorkerRequest } from './workerProtocol';
 
 /**
  * One editor's DB inside the worker: the in-memory copy the operator queries (secrets overwritten unless
  * revealed), its results, and the original bytes, kept so secrets can be revealed or hidden again and
  * the analysis always measures the real column widths.
  */
-export class ExplorerDbSession {
+export class ExplorerDb {
   private source: { bytes: Uint8Array; walBytes: Uint8Array | null } | undefined;
-  private opened: CoreOpenedDb | undefined;
+  private opened: OpenedDb | undefined;
   private store: ResultStore | undefined;
-  private shown: OpenedDb | undefined;
+  private shown: DbOverview | undefined;
 
   constructor(private readonly SQL: SqlJsStatic) {}
 
@@ -56,7 +56,7 @@ export class ExplorerDbSession {
   private open(
     source: { bytes: Uint8Array; walBytes: Uint8Array | null },
     revealSecrets: boolean,
-  ): Result<OpenedDb, ErrorInfo> {
+  ): Result<DbOverview, ErrorInfo> {
     this.close();
     this.source = source;
     const opened = this.openPristine();
@@ -77,7 +77,7 @@ export class ExplorerDbSession {
    * The DB as the file (and its -wal) hold it. A -wal that cannot be applied does not stop the
    * explorer: the main file opens, and a note says what is missing.
    */
-  private openPristine(): Result<CoreOpenedDb, ErrorInfo> {
+  private openPristine(): Result<OpenedDb, ErrorInfo> {
     const { bytes, walBytes } = this.source!;
     const opened = openHubDbWith(this.SQL, bytes, walBytes ? { walBytes } : {});
     if (opened.ok || !walBytes || opened.error.code !== 'hubdb.wal-unusable') return errorInfo(opened);
@@ -86,7 +86,7 @@ export class ExplorerDbSession {
     return errorInfo(withoutWal);
   }
 
-  private explain(sql: string): Result<PlanNode[], ErrorInfo> {
+  private explain(sql: string): Result<PlanStep[], ErrorInfo> {
     if (!this.opened) return notOpen();
     const { db } = this.opened;
     const single = oneStatement(db, sql);

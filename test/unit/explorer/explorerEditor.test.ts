@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExplorerSession, type ExplorerUi } from '../../../src/explorer/explorerSession';
+import { ExplorerEditor, type ExplorerUi } from '../../../src/explorer/explorerEditor';
 import { DatabaseSync } from 'node:sqlite';
 import { readHubDbFile, type HubDbFile } from '../../../src/explorer/hubDbFile';
-import { REDACTED, type ToWebview } from '../../../src/protocol/explorerProtocol';
+import { explorerPage, REDACTED, type ToWebview } from '../../../src/protocol/explorerProtocol';
+import { PageConnection } from '../../../src/vscode/pageConnection';
 import { buildHubDb, FAKE_SECRET_MARK, HOSTILE_NAMES } from '../../builders/hubDb';
+import { recordingLog } from '../../harness/recordingLog';
 import { useTempDir } from '../../harness/tempDir';
 import { runawayQuery, workerOptions } from './workerHarness';
 
-/** The editor around a session, as a test drives it: it records what the page would receive. */
+/** VS Code around an editor, as a test drives it: it records what the page would receive. */
 class RecordingUi implements ExplorerUi {
   readonly posted: ToWebview[] = [];
   readonly copied: string[] = [];
@@ -45,20 +47,22 @@ class RecordingUi implements ExplorerUi {
 
 const reply = (requestId: number) => (m: ToWebview) => 'requestId' in m && m.requestId === requestId;
 
-describe('explorer session: page messages in, replies out', function () {
+describe('explorer editor: page messages in, replies out', function () {
   this.timeout(30_000);
-  const dir = useTempDir('hubops-session-');
+  const dir = useTempDir('hubops-editor-');
   let bytes: Uint8Array;
   let ui: RecordingUi;
-  let session: ExplorerSession;
-  const sessions: ExplorerSession[] = [];
+  let editor: ExplorerEditor;
+  const editors: ExplorerEditor[] = [];
   let logged: string[];
 
   const start = (file: HubDbFile) => {
     ui = new RecordingUi();
-    logged = [];
-    session = new ExplorerSession(file, ui, { worker: workerOptions(), log: (line) => logged.push(line) });
-    sessions.push(session);
+    const log = recordingLog();
+    logged = log.lines;
+    const page = new PageConnection(explorerPage, (m) => ui.post(m), log);
+    editor = new ExplorerEditor(file, page, ui, { worker: workerOptions(), log });
+    editors.push(editor);
   };
   const hubFile = (): HubDbFile => ({
     info: { name: 'jupyterhub.sqlite', bytes: bytes.length, walBytes: null },
@@ -66,11 +70,11 @@ describe('explorer session: page messages in, replies out', function () {
     wal: null,
   });
   const rowsOf = async (sql: string, id: number) => {
-    await session.receive({ type: 'runQuery', requestId: id, sql });
+    await editor.page.receive({ type: 'runQuery', requestId: id, sql });
     const result = await ui.next(reply(id));
     assert.equal(result.type, 'queryResult', JSON.stringify(result));
     const resultId = result.type === 'queryResult' ? result.result.resultId : 0;
-    await session.receive({ type: 'fetchRows', requestId: id + 1, resultId, offset: 0, limit: 100 });
+    await editor.page.receive({ type: 'fetchRows', requestId: id + 1, resultId, offset: 0, limit: 100 });
     const rows = await ui.next(reply(id + 1));
     return rows.type === 'rows' ? rows.rows : [];
   };
@@ -80,16 +84,16 @@ describe('explorer session: page messages in, replies out', function () {
       users: HOSTILE_NAMES.map((name) => ({ name, servers: [{ name: '', running: true }] })),
     });
   });
-  afterEach(() => Promise.all(sessions.splice(0).map((s) => s.dispose())));
+  afterEach(() => Promise.all(editors.splice(0).map((s) => s.dispose())));
 
   it('answers ready with the catalog, and a second ready the same way', async () => {
     start(hubFile());
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const opened = await ui.next((m) => m.type === 'opened');
     assert.ok(opened.type === 'opened');
     assert.equal(opened.hub.kind, 'hub');
     assert.equal(opened.tables.find((t) => t.name === 'users')!.rowCount, HOSTILE_NAMES.length);
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     assert.equal(ui.posted.filter((m) => m.type === 'opened').length, 2, 'a reloaded page is told again');
   });
 
@@ -108,7 +112,7 @@ describe('explorer session: page messages in, replies out', function () {
     } finally {
       live.close();
     }
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const opened = await ui.next((m) => m.type === 'opened');
     assert.ok(opened.type === 'opened');
     assert.ok(
@@ -121,14 +125,14 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('drops malformed messages with a log line, answers nothing, and keeps working', async () => {
     start(hubFile());
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     for (const bad of [
       null,
       { type: 'runQuery', requestId: 1 },
       { type: 'eval', code: 'x' },
       { type: 'fetchRows', requestId: 2, resultId: 1, offset: -5, limit: 10 },
     ])
-      await session.receive(bad);
+      await editor.page.receive(bad);
     assert.equal(logged.length, 4);
     assert.ok(logged.every((line) => line.startsWith('Explorer: dropped a malformed message')));
     assert.ok(!ui.posted.some((m) => 'requestId' in m), 'no reply to a malformed request');
@@ -137,18 +141,18 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('keeps secrets hidden when the operator declines, shows them after confirming', async () => {
     start(hubFile());
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const secret = 'SELECT cookie_id FROM users LIMIT 1';
     assert.deepEqual(await rowsOf(secret, 1), [[REDACTED]]);
     ui.confirmReveal = false;
-    await session.receive({ type: 'setSecretsRevealed', requestId: 3, revealed: true });
+    await editor.page.receive({ type: 'setSecretsRevealed', requestId: 3, revealed: true });
     assert.deepEqual(await ui.next(reply(3)), { type: 'secrets', requestId: 3, revealed: false });
     assert.deepEqual(await rowsOf(secret, 4), [[REDACTED]]);
     ui.confirmReveal = true;
-    await session.receive({ type: 'setSecretsRevealed', requestId: 6, revealed: true });
+    await editor.page.receive({ type: 'setSecretsRevealed', requestId: 6, revealed: true });
     assert.deepEqual(await ui.next(reply(6)), { type: 'secrets', requestId: 6, revealed: true });
     assert.match(String((await rowsOf(secret, 7))[0]![0]), new RegExp(FAKE_SECRET_MARK));
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const reopened = ui.posted.filter((m) => m.type === 'opened').at(-1);
     assert.equal(
       reopened?.type === 'opened' && reopened.secretsRevealed,
@@ -159,22 +163,22 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('exports where the operator chose, and says so when the dialog was dismissed', async () => {
     start(hubFile());
-    await session.receive({ type: 'ready' });
-    await session.receive({ type: 'runQuery', requestId: 1, sql: 'SELECT name FROM users ORDER BY id' });
+    await editor.page.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'runQuery', requestId: 1, sql: 'SELECT name FROM users ORDER BY id' });
     const result = await ui.next(reply(1));
     const resultId = result.type === 'queryResult' ? result.result.resultId : 0;
     ui.exportPath = null;
-    await session.receive({ type: 'exportResult', requestId: 2, resultId, format: 'csv' });
+    await editor.page.receive({ type: 'exportResult', requestId: 2, resultId, format: 'csv' });
     assert.deepEqual(await ui.next(reply(2)), { type: 'exported', requestId: 2, file: null, rows: 0, bytes: 0 });
     ui.exportPath = { problem: 'Choose a file on this machine.' };
-    await session.receive({ type: 'exportResult', requestId: 3, resultId, format: 'csv' });
+    await editor.page.receive({ type: 'exportResult', requestId: 3, resultId, format: 'csv' });
     assert.deepEqual(await ui.next(reply(3)), {
       type: 'failed',
       requestId: 3,
       error: { code: 'export', message: 'Choose a file on this machine.' },
     });
     ui.exportPath = join(dir(), 'names.json');
-    await session.receive({ type: 'exportResult', requestId: 4, resultId, format: 'json' });
+    await editor.page.receive({ type: 'exportResult', requestId: 4, resultId, format: 'json' });
     const done = await ui.next(reply(4));
     assert.equal(done.type === 'exported' && done.rows, HOSTILE_NAMES.length);
     assert.deepEqual(
@@ -185,11 +189,11 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('cancel answers the running query with "cancelled" and the next query runs', async () => {
     start(hubFile());
-    await session.receive({ type: 'ready' });
-    await session.receive({ type: 'runQuery', requestId: 1, sql: 'SELECT 1' });
+    await editor.page.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'runQuery', requestId: 1, sql: 'SELECT 1' });
     await ui.next(reply(1));
-    const running = session.receive({ type: 'runQuery', requestId: 2, sql: runawayQuery });
-    await session.receive({ type: 'cancel' });
+    const running = editor.page.receive({ type: 'runQuery', requestId: 2, sql: runawayQuery });
+    await editor.page.receive({ type: 'cancel' });
     await running;
     const cancelled = await ui.next(reply(2));
     assert.equal(cancelled.type === 'failed' && cancelled.error.code, 'cancelled');
@@ -198,7 +202,7 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('copies text the page sends through the editor clipboard', async () => {
     start(hubFile());
-    await session.receive({ type: 'copyText', text: HOSTILE_NAMES[0]! });
+    await editor.page.receive({ type: 'copyText', text: HOSTILE_NAMES[0]! });
     assert.deepEqual(ui.copied, [HOSTILE_NAMES[0]]);
   });
 
@@ -208,7 +212,7 @@ describe('explorer session: page messages in, replies out', function () {
       content: { ok: true, value: new Uint8Array() },
       wal: null,
     });
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const failed = await ui.next((m) => m.type === 'openFailed');
     assert.equal(failed.type === 'openFailed' && failed.error.code, 'hubdb.empty');
     start({
@@ -216,7 +220,7 @@ describe('explorer session: page messages in, replies out', function () {
       content: { ok: false, error: { code: 'unreadable', message: 'Cannot read gone.sqlite: it does not exist.' } },
       wal: null,
     });
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     const unreadable = await ui.next((m) => m.type === 'openFailed');
     assert.equal(
       unreadable.type === 'openFailed' && unreadable.error.message,
@@ -226,9 +230,9 @@ describe('explorer session: page messages in, replies out', function () {
 
   it('asks the page for the analysis tab once it is ready', async () => {
     start(hubFile());
-    session.showAnalysis({ jupyterhubVersion: '5.3.0' });
+    editor.showAnalysis({ jupyterhubVersion: '5.3.0' });
     assert.equal(ui.posted.length, 0, 'not before the page listens');
-    await session.receive({ type: 'ready' });
+    await editor.page.receive({ type: 'ready' });
     await ui.next((m) => m.type === 'opened');
     assert.deepEqual(await ui.next((m) => m.type === 'showAnalysis'), {
       type: 'showAnalysis',

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { explorerHtml } from '../../../src/explorer/explorerHtml';
+import { webviewPageHtml } from '../../../src/vscode/webviewPage';
 
-describe('explorer page HTML', () => {
+/** The explorer's page, as its webview host builds it. */
+const explorerHtml = (page: {
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  title: string;
+  nonce?: string;
+}) => webviewPageHtml({ ...page, loading: `Opening ${page.title}…` });
+
+describe('webview page HTML (every webview of the extension)', () => {
   const page = {
     cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/explorer.js',
-    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/explorer.css',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/explorer.css',
     title: '"><script>alert(1)</script>.sqlite',
   };
 
@@ -38,6 +47,7 @@ describe('explorer page HTML', () => {
   it('escapes the file name it shows while loading', () => {
     const { html } = explorerHtml(page);
     assert.ok(!html.includes('<script>alert(1)</script>'));
+    assert.ok(html.includes('Opening "&gt;&lt;script&gt;alert(1)&lt;/script&gt;.sqlite…'));
     assert.ok(html.includes('<title>"&gt;&lt;script&gt;alert(1)&lt;/script&gt;.sqlite</title>'));
   });
 });

@@ -1,12 +1,13 @@
 /**
- * The only module that knows about @vscode/webview-ui-toolkit (archived upstream): every other file
- * asks for a button or a text area here, so a swap to @vscode-elements/elements touches one file.
- * Badges and determinate progress rings are not used: they write inline style attributes the CSP blocks.
+ * The one module of the webview pages that knows about @vscode/webview-ui-toolkit (deprecated upstream
+ * since 2024-12): both pages ask for a button, a text area or tabs here, so a move to another component
+ * library touches this file only. Badges and determinate progress rings are not used: they write inline
+ * style attributes the CSP blocks.
  */
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
-  vsCodeDivider,
+  vsCodeCheckbox,
   vsCodeDropdown,
   vsCodeOption,
   vsCodePanels,
@@ -15,12 +16,13 @@ import {
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
-import { custom, type Child } from '../shared/dom';
+import { custom, type Child } from './dom';
 
+/** Registers the toolkit's elements (each page's main.ts, once, before it builds anything). */
 export function registerToolkit(): void {
   provideVSCodeDesignSystem().register(
     vsCodeButton(),
-    vsCodeDivider(),
+    vsCodeCheckbox(),
     vsCodeDropdown(),
     vsCodeOption(),
     vsCodePanels(),
@@ -33,17 +35,24 @@ export function registerToolkit(): void {
 
 /** A toolkit element whose `value` the page reads and writes. */
 export type ValueElement = HTMLElement & { value: string };
+export type CheckedElement = HTMLElement & { checked: boolean };
 
+/** A button; `title` is its tooltip, and its accessible name too when it has no label of its own. */
 export function button(
   label: string,
   onClick: () => void,
-  options: { appearance?: 'primary' | 'secondary'; title?: string; className?: string; id?: string } = {},
+  options: { appearance?: 'primary' | 'secondary' | 'icon'; title?: string; className?: string; id?: string } = {},
 ): HTMLElement {
   return custom(
     'vscode-button',
     {
       className: options.className,
-      attrs: { appearance: options.appearance ?? 'secondary', title: options.title, id: options.id },
+      attrs: {
+        appearance: options.appearance ?? 'secondary',
+        title: options.title,
+        id: options.id,
+        'aria-label': label ? undefined : options.title,
+      },
       on: { click: () => onClick() },
     },
     label,
@@ -56,7 +65,7 @@ export function setEnabled(element: HTMLElement, enabled: boolean): void {
 
 export function textArea(options: {
   value: string;
-  placeholder: string;
+  placeholder?: string;
   label: string;
   rows: number;
   className?: string;
@@ -122,6 +131,9 @@ export function tabs(
   return panels;
 }
 
-export function divider(): HTMLElement {
-  return custom('vscode-divider');
+export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): CheckedElement {
+  const box = custom('vscode-checkbox', { attrs: { checked } }, label) as CheckedElement;
+  box.checked = checked;
+  box.addEventListener('change', () => onChange(box.checked));
+  return box;
 }

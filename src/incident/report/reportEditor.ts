@@ -1,7 +1,7 @@
 /**
  * One incident report being edited: the saved document, the page's messages, re-drafting and export.
- * The panel (reportPanel.ts) gives it a `ReportUi`; everything here runs without VS Code, so the unit
- * tests drive it with a plain object.
+ * The panels (reportPanels.ts) give it the page's connection and a `ReportUi`; everything here runs
+ * without VS Code, so the unit tests drive it with plain objects.
  *
  * Edits are saved on each `edit` message (the page debounces typing). Re-drafting refreshes the sections
  * the operator left alone; a section they edited, whose draft has changed, is theirs unless they say
@@ -24,17 +24,19 @@ import { zoned } from '../../core/incident/zonedTime';
 import { formatDuration } from '../../shared/format';
 import { err, messageOf, ok, UserError, type Result } from '../../core/result';
 import { redactDeep } from '../../core/secrets';
-import { parseToHost, type ReportView, type ToHost, type ToWebview } from '../../protocol/reportProtocol';
+import type { ReportView, ToHost, ToWebview } from '../../protocol/reportProtocol';
+import type { PageConnection, PageHandler } from '../../vscode/pageConnection';
 import { loadSavedReport, saveReport, savedReportFile, type SavedReport } from './savedReport';
 
 export type ConflictAnswer = 'keep' | 'take' | 'cancel';
 
-/** Keys of the page's messages that hold our own file paths (see `post`). */
+export type ReportPage = PageConnection<ToHost, ToWebview>;
+
+/** Keys of the page's messages that hold our own file paths (see `outgoing`). */
 const PAGE_PATHS = new Set(['journalFile', 'exportPath', 'path']);
 
-/** What a session needs from the editor around it. */
+/** What a report editor needs from VS Code around it: modals, the clipboard, the workspace. */
 export interface ReportUi {
-  post(message: ToWebview): void;
   /** The operator edited `section` and the new draft differs: keep theirs, take the draft, or stop. */
   resolveConflict(section: { id: SectionId; title: string }): Promise<ConflictAnswer>;
   copyText(text: string): Promise<void>;
@@ -46,23 +48,26 @@ export interface ReportUi {
   showFile(file: string): Promise<void>;
 }
 
-export interface ReportSessionDeps {
+export interface ReportEditorDeps {
   /** The report timezone setting, checked (an IANA name). */
   timezone(): string;
   now?: () => Date;
-  log?: (line: string) => void;
 }
 
-export class ReportSession {
+/** One journal's report, with or without a panel showing it (Export and Copy need none). */
+export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   private saved: SavedReport | undefined;
   private readonly stateFile: string;
 
   constructor(
     readonly journalFile: string,
+    /** The page showing the report; a connection no page ever speaks on when there is no panel. */
+    readonly page: ReportPage,
     private readonly ui: ReportUi,
-    private readonly deps: ReportSessionDeps,
+    private readonly deps: ReportEditorDeps,
   ) {
     this.stateFile = savedReportFile(journalFile);
+    page.handleWith(this);
   }
 
   /**
@@ -98,22 +103,7 @@ export class ReportSession {
     return this.requireSaved().document;
   }
 
-  /** Handles one message from the page (anything: it is validated here). */
-  async receive(raw: unknown): Promise<void> {
-    const parsed = parseToHost(raw);
-    if (!parsed.ok) {
-      this.deps.log?.(`Report: dropped a malformed message from the page (${parsed.reason}).`);
-      return;
-    }
-    try {
-      await this.handle(parsed.value);
-    } catch (error) {
-      this.deps.log?.(`Report: ${parsed.value.type} failed: ${messageOf(error)}`);
-      this.notice('error', `The report could not do that: ${messageOf(error)}`);
-    }
-  }
-
-  private async handle(message: ToHost): Promise<void> {
+  async receive(message: ToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
         return this.postReport();
@@ -159,7 +149,7 @@ export class ReportSession {
     const saved = this.requireSaved();
     const next = { ...saved, document: editSection(saved.document, id, text) };
     const written = this.save(next);
-    if (written.ok) this.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    if (written.ok) this.page.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
     return written;
   }
 
@@ -252,13 +242,13 @@ export class ReportSession {
   postReport(): void {
     const view = this.view();
     if (!view.ok) return this.notice('error', view.error.userMessage);
-    this.post({ type: 'report', report: view.value });
+    this.page.post({ type: 'report', report: view.value });
   }
 
   /** Tells the page whether the journal has moved on since the draft (call when the journal changes). */
   journalChanged(): void {
     const stale = this.isStale();
-    if (stale !== null) this.post({ type: 'stale', stale });
+    if (stale !== null) this.page.post({ type: 'stale', stale });
   }
 
   view(): Result<ReportView> {
@@ -359,7 +349,7 @@ export class ReportSession {
   }
 
   private requireSaved(): SavedReport {
-    if (!this.saved) throw new Error('ReportSession.open() was not called');
+    if (!this.saved) throw new Error('ReportEditor.open() was not called');
     return this.saved;
   }
 
@@ -368,12 +358,12 @@ export class ReportSession {
    * evidence and notices carry journal, cluster and hub text. Not redacted: our own file paths (the page
    * sends the journal's back to reopen it) and a `saved` reply, which only echoes the text the page sent.
    */
-  private post(message: ToWebview): void {
-    this.ui.post(message.type === 'saved' ? message : redactDeep(message, PAGE_PATHS));
+  outgoing(message: ToWebview): ToWebview {
+    return message.type === 'saved' ? message : redactDeep(message, PAGE_PATHS);
   }
 
   private notice(level: 'info' | 'error', text: string, path?: string): void {
-    this.post({ type: 'notice', level, text, ...(path ? { path } : {}) });
+    this.page.post({ type: 'notice', level, text, ...(path ? { path } : {}) });
   }
 }
 
