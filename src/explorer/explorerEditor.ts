@@ -3,11 +3,11 @@ import type { HubDbAnalysis } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
 import type { ToHost, ToHostOf, ToWebview, ToWebviewOf } from '../protocol/explorerProtocol';
 import type { Log } from '../vscode/redactedLog';
-import type { PageConnection, PageHandler } from '../vscode/pageConnection';
+import type { PageConnection, PageHandler, WithoutRequestId } from '../vscode/pageConnection';
 import type { HubDbFile } from './hubDbFile';
 import { SqlWorkerClient, type SqlWorkerOptions } from './sqlWorkerClient';
 import { partialPath } from './worker/exportResult';
-import type { AnalysisOptions, DbOverview } from './worker/workerProtocol';
+import type { AnalysisOptions, DbOverview, WorkerOp, WorkerOps } from './worker/workerProtocol';
 
 export interface ExplorerEditorDeps {
   worker: SqlWorkerOptions;
@@ -70,13 +70,10 @@ export class ExplorerEditor implements PageHandler<ToHost, ToWebview> {
         return;
       }
       case 'runQuery':
-        return page.answer(message, await this.client.request('query', { sql: message.sql }), (result) => ({
-          type: 'queryResult',
-          result,
-        }));
+        return this.forward(message, 'query', { sql: message.sql }, (result) => ({ type: 'queryResult', result }));
       case 'fetchRows': {
         const { resultId, offset, limit } = message;
-        return page.answer(message, await this.client.request('rows', { resultId, offset, limit }), (rows) => ({
+        return this.forward(message, 'rows', { resultId, offset, limit }, (rows) => ({
           type: 'rows',
           resultId,
           offset,
@@ -85,23 +82,17 @@ export class ExplorerEditor implements PageHandler<ToHost, ToWebview> {
       }
       case 'fetchCell': {
         const { resultId, row, column } = message;
-        return page.answer(message, await this.client.request('cell', { resultId, row, column }), (text) => ({
-          type: 'cellValue',
-          text,
-        }));
+        return this.forward(message, 'cell', { resultId, row, column }, (text) => ({ type: 'cellValue', text }));
       }
       case 'sortResult': {
         const { resultId, column, direction } = message;
-        return page.answer(message, await this.client.request('sort', { resultId, column, direction }), (result) => ({
+        return this.forward(message, 'sort', { resultId, column, direction }, (result) => ({
           type: 'queryResult',
           result,
         }));
       }
       case 'explainQuery':
-        return page.answer(message, await this.client.request('explain', { sql: message.sql }), (plan) => ({
-          type: 'queryPlan',
-          plan,
-        }));
+        return this.forward(message, 'explain', { sql: message.sql }, (plan) => ({ type: 'queryPlan', plan }));
       case 'cancel':
         return this.cancel();
       case 'exportResult':
@@ -117,6 +108,16 @@ export class ExplorerEditor implements PageHandler<ToHost, ToWebview> {
         return page.answer(message, outcome, ({ view }) => ({ type: 'analysis', analysis: view }));
       }
     }
+  }
+
+  /** Runs a request's operation in the worker and answers the page with the result, or the typed error. */
+  private async forward<Op extends Exclude<WorkerOp, 'open'>>(
+    request: ToHost & { requestId: number },
+    op: Op,
+    args: WorkerOps[Op]['request'],
+    toMessage: (value: WorkerOps[Op]['reply']) => WithoutRequestId<ToWebview>,
+  ): Promise<void> {
+    this.page.answer(request, await this.client.request(op, args), toMessage);
   }
 
   private async open(): Promise<ToWebviewOf<'opened'> | ToWebviewOf<'openFailed'>> {

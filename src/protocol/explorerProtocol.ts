@@ -17,6 +17,7 @@ import {
   num,
   obj,
   opt,
+  pageProtocol,
   parseWith,
   schema,
   text,
@@ -248,19 +249,14 @@ export type ToWebviewOf<K extends ToWebview['type']> = Extract<ToWebview, { type
 /** Replies that answer one request, by `requestId`. */
 export type Reply = Extract<ToWebview, { requestId: number }>;
 
-/** Validates a message the host received from the webview. */
-export const parseToHost = (value: unknown): Parsed<ToHost> => parseWith(toHost, value);
-/** Validates a message the webview received from the host. */
-export const parseToWebview = (value: unknown): Parsed<ToWebview> => parseWith(toWebview, value);
-
-/** The explorer page's protocol, for the host's PageConnection and the page's HostConnection. */
-export const explorerPage = {
-  name: 'Explorer',
-  parseToHost,
-  parseToWebview,
-  /** A request that failed is answered `failed` with its requestId; nothing else on the page waits. */
-  failed: (message: ToHost, error: ErrorInfo): ToWebview | undefined =>
-    'requestId' in message ? { type: 'failed', requestId: message.requestId, error } : undefined,
-};
+/**
+ * The explorer page's protocol. A request that failed is answered `failed` with its requestId; nothing
+ * else on the page waits for an answer.
+ */
+export const explorerPage = pageProtocol<ToHost, ToWebview>('Explorer', toHost, toWebview, (message, error) =>
+  'requestId' in message ? { type: 'failed', requestId: message.requestId, error } : undefined,
+);
+/** Validate a message each side received (the host's from the webview, the webview's from the host). */
+export const { parseToHost, parseToWebview } = explorerPage;
 /** Checks an analysis view before it is sent (a bug in the mapping shows in the host, not as a dropped message). */
 export const checkAnalysisView = (value: unknown): Parsed<AnalysisView> => parseWith(analysisView, value);

@@ -5,11 +5,24 @@
  * message they receive and drop (with the reason) what does not fit: report text carries pod names,
  * event messages and notes, none of which are trusted.
  *
- * Imports nothing at runtime: the webview bundle must not pull in host code.
+ * Imports only ./schema and src/shared: the webview bundle must not pull in host code.
  */
 
 import { sectionIds } from '../shared/reportSections';
-import { arr, bool, lit, messages, nullable, obj, opt, parseWith, text, type Infer, type Parsed } from './schema';
+import {
+  arr,
+  bool,
+  lit,
+  messages,
+  nullable,
+  obj,
+  opt,
+  pageProtocol,
+  parseWith,
+  text,
+  type Infer,
+  type Parsed,
+} from './schema';
 
 export type { Infer, Parsed, Schema } from './schema';
 
@@ -91,23 +104,14 @@ const toWebview = messages(toWebviewSchemas);
 export type ToWebview = Infer<typeof toWebview>;
 export type ToWebviewOf<K extends ToWebview['type']> = Extract<ToWebview, { type: K }>;
 
-/** Validates a message the host received from the webview. */
-export const parseToHost = (value: unknown): Parsed<ToHost> => parseWith(toHost, value);
-/** Validates a message the webview received from the host. */
-export const parseToWebview = (value: unknown): Parsed<ToWebview> => parseWith(toWebview, value);
-
-/** The report page's protocol, for the host's PageConnection and the page's HostConnection. */
-export const reportPage = {
-  name: 'Incident report',
-  parseToHost,
-  parseToWebview,
-  /** Whatever failed, the page shows it in its notice line. */
-  failed: (_message: ToHost, error: { message: string }): ToWebview => ({
-    type: 'notice',
-    level: 'error',
-    text: error.message,
-  }),
-};
+/** The report page's protocol. Whatever failed, the page shows it in its notice line. */
+export const reportPage = pageProtocol<ToHost, ToWebview>('Incident report', toHost, toWebview, (_message, error) => ({
+  type: 'notice',
+  level: 'error',
+  text: error.message,
+}));
+/** Validate a message each side received (the host's from the webview, the webview's from the host). */
+export const { parseToHost, parseToWebview } = reportPage;
 
 /** What the page keeps in VS Code's webview state (getState/setState) across hiding and reloads. */
 const pageState = obj({

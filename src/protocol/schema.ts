@@ -99,3 +99,35 @@ export function parseWith<T>(s: Schema<T>, value: unknown): Parsed<T> {
   const reason = s.check(value, 'message');
   return reason ? { ok: false, reason } : { ok: true, value: value as T };
 }
+
+/** Why something the page asked for failed, as the page shows it. */
+export interface PageError {
+  code: string;
+  message: string;
+}
+
+/**
+ * A webview page's protocol, for the host's PageConnection and the page's HostConnection: its name
+ * (in logs), a validator for each direction, and the message that tells the page something failed.
+ */
+export interface PageProtocol<ToHost, ToWebview> {
+  readonly name: string;
+  parseToHost(value: unknown): Parsed<ToHost>;
+  parseToWebview(value: unknown): Parsed<ToWebview>;
+  /** What tells the page that handling `message` failed; undefined when nothing on the page waits for it. */
+  failed(message: ToHost, error: PageError): ToWebview | undefined;
+}
+
+export function pageProtocol<ToHost, ToWebview>(
+  name: string,
+  toHost: Schema<ToHost>,
+  toWebview: Schema<ToWebview>,
+  failed: PageProtocol<ToHost, ToWebview>['failed'],
+): PageProtocol<ToHost, ToWebview> {
+  return {
+    name,
+    parseToHost: (value) => parseWith(toHost, value),
+    parseToWebview: (value) => parseWith(toWebview, value),
+    failed,
+  };
+}

@@ -1,22 +1,8 @@
 import { messageOf, type Result } from '../core/result';
-import type { Parsed } from '../protocol/schema';
+import type { PageError, PageProtocol } from '../protocol/schema';
 import type { Log } from './redactedLog';
 
-/** Why a request failed, as a page shows it (the protocols' `errorInfo`). */
-export interface PageError {
-  code: string;
-  message: string;
-}
-
-/** A webview page's protocol as the host needs it (each src/protocol module exports one). */
-export interface PageProtocol<ToHost extends { type: string }, ToWebview> {
-  /** The page's name in the log and in messages: "Explorer", "Incident report". */
-  readonly name: string;
-  /** Validates a message from the page. */
-  parseToHost(raw: unknown): Parsed<ToHost>;
-  /** What tells the page that handling `message` failed; undefined when nothing on the page waits for it. */
-  failed(message: ToHost, error: PageError): ToWebview | undefined;
-}
+export type { PageError, PageProtocol } from '../protocol/schema';
 
 /** The feature behind a page: it answers the page's messages, which arrive validated. */
 export interface PageHandler<ToHost, ToWebview = unknown> {
@@ -26,7 +12,7 @@ export interface PageHandler<ToHost, ToWebview = unknown> {
 }
 
 type WithRequestId = { requestId: number };
-type WithoutRequestId<T> = T extends { requestId: unknown } ? Omit<T, 'requestId'> : never;
+export type WithoutRequestId<T> = T extends { requestId: unknown } ? Omit<T, 'requestId'> : never;
 
 /**
  * The host's end of one webview page, in the shape of vscode-pull-request-github's WebviewBase, without

@@ -1,4 +1,4 @@
-import type { Parsed } from '../../src/protocol/schema';
+import type { PageProtocol } from '../../src/protocol/schema';
 
 /** What `acquireVsCodeApi()` gives a webview page (it may be called once per page load). */
 export interface VsCodeApi {
@@ -11,12 +11,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** The page's VS Code API; main.ts of each page calls this once. */
 export const vscodeApi = (): VsCodeApi => acquireVsCodeApi();
-
-/** A page's protocol as the page needs it (each src/protocol module exports one). */
-export interface PageProtocol<ToWebview> {
-  readonly name: string;
-  parseToWebview(value: unknown): Parsed<ToWebview>;
-}
 
 type Request<ToHost> = Extract<ToHost, { requestId: number }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -35,7 +29,7 @@ export class HostConnection<ToHost extends { type: string }, ToWebview extends {
 
   constructor(
     private readonly api: VsCodeApi,
-    protocol: PageProtocol<ToWebview>,
+    protocol: PageProtocol<ToHost, ToWebview>,
   ) {
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = protocol.parseToWebview(event.data);

@@ -5,38 +5,27 @@
 import assert from 'node:assert/strict';
 import { listContext } from '../../../src/core/cluster/listPass';
 import type { ContextModel, HubModel } from '../../../src/core/cluster/model';
-import { startTestServer, type TestServer } from '../../k8s-server';
 import { findScenario, Timeline } from '../../k8s-server/scenarios';
-import { context, eventually, watch, type Watched } from './watcherHarness';
+import { context, eventually, useWatchedServer } from './watcherHarness';
 
 const minutes = (m: number) => m * 60_000;
 
 describe('cluster model on the test server’s scenarios', function () {
   this.timeout(30_000);
-  let server: TestServer;
   let timeline: Timeline;
-  let watched: Watched | undefined;
+  const { server, watch } = useWatchedServer();
   const clock = () => timeline.start.getTime() + timeline.elapsedMs;
 
   const play = (name: string, untilMs: number) => {
-    timeline = new Timeline(server, findScenario(name)!.steps());
+    timeline = new Timeline(server(), findScenario(name)!.steps());
     timeline.advanceTo(untilMs);
   };
-  const list = (): Promise<ContextModel> => listContext(server.kubeConfig(), context, { now: clock });
+  const list = (): Promise<ContextModel> => listContext(server().kubeConfig(), context, { now: clock });
   const hubIn = (model: ContextModel, namespace: string): HubModel => {
     const hub = model.hubs.find((h) => h.namespace === namespace);
     assert.ok(hub, `no hub in ${namespace}: ${model.hubs.map((h) => h.namespace).join(', ')}`);
     return hub;
   };
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    watched?.watcher.dispose();
-    watched = undefined;
-    await server.close();
-  });
 
   it('versions: z2jh 3.3.8 (KubeSpawner 6) and 4.2.0 (KubeSpawner 7) side by side', async () => {
     play('versions', 0);
@@ -93,7 +82,7 @@ describe('cluster model on the test server’s scenarios', function () {
 
   it('consecutive-failures, watched: the restart is reported once, with its cause from the previous log', async () => {
     play('consecutive-failures', minutes(1));
-    watched = watch(server, { now: clock });
+    const watched = watch({ now: clock });
     await watched.until((c) => c.hubs.length === 1, 'the hub');
     timeline.advanceTo(minutes(1.8));
     const restart = await watched.observed((o) => o.kind === 'pod-restarted', 'the hub restart');
@@ -145,7 +134,7 @@ describe('cluster model on the test server’s scenarios', function () {
 
   it('class-start, watched: scale-up and throttling observations as the class arrives', async () => {
     play('class-start', minutes(0.5));
-    watched = watch(server, { now: clock, metricsIntervalMs: 50 });
+    const watched = watch({ now: clock, metricsIntervalMs: 50 });
     await watched.until((c) => c.hubs.length === 1, 'the classroom hub');
     timeline.advanceTo(minutes(2));
     await watched.observed((o) => o.kind === 'scale-up', 'a scale-up observation');
@@ -163,7 +152,7 @@ describe('cluster model on the test server’s scenarios', function () {
     const throttled = await watched.observed((o) => o.kind === 'spawn-throttled', 'throttled spawns');
     assert.ok((throttled.count ?? 0) > 0);
     await eventually(
-      () => watched!.observations.filter((o) => o.kind === 'pod-pending').length >= 64,
+      () => watched.observations.filter((o) => o.kind === 'pod-pending').length >= 64,
       '64 pending observations',
     );
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../../k8s-server';
+import type { TestServer } from '../../k8s-server';
 import {
   at,
   event,
@@ -13,7 +13,7 @@ import {
   userPod,
   type Pod,
 } from '../../k8s-server/objects';
-import { context, count, eventually, watch, type Watched } from './watcherHarness';
+import { context, count, eventually, useWatchedServer } from './watcherHarness';
 
 const a = { namespace: 'hub-a' };
 const b = { namespace: 'hub-b' };
@@ -39,21 +39,11 @@ function seed(server: TestServer): { hubA: Pod } {
 
 describe('cluster watcher against the test API server', function () {
   this.timeout(30_000);
-  let server: TestServer;
-  let watched: Watched | undefined;
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    watched?.watcher.dispose();
-    watched = undefined;
-    await server.close();
-  });
+  const { server, watch } = useWatchedServer();
 
   it('lists and watches: hubs appear, a new user pod goes Pending, then is scheduled', async () => {
-    seed(server);
-    watched = watch(server, { now });
+    seed(server());
+    const watched = watch({ now });
     const first = await watched.until((c) => c.hubs.length === 2, 'two hubs');
     assert.equal(first.status, 'ok');
     assert.deepEqual(
@@ -65,13 +55,13 @@ describe('cluster watcher against the test API server', function () {
     );
 
     const pending = userPod({ ...a, username: 'bo', created: at(500) });
-    server.cluster.apply(pending);
+    server().cluster.apply(pending);
     const seen = await watched.observed((o) => o.kind === 'pod-pending' && o.pod === 'jupyter-bo', 'bo pending');
     assert.equal(seen.hub, 'hub-a');
     assert.equal(seen.context, context);
     assert.match(seen.text, /jupyter-bo pending: Insufficient memory/);
 
-    server.cluster.apply(userPod({ ...a, username: 'bo', created: at(500), node: 'user-1' }));
+    server().cluster.apply(userPod({ ...a, username: 'bo', created: at(500), node: 'user-1' }));
     const scheduled = await watched.observed((o) => o.kind === 'pod-scheduled', 'bo scheduled');
     assert.equal(scheduled.node, 'user-1');
     const model = await watched.until(
@@ -82,9 +72,9 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('reports an OOMKilled hub as down and emits the observation, with metrics against the limit', async () => {
-    const { hubA } = seed(server);
-    server.cluster.setPodMetrics(podMetrics(hubA, { hub: { cpu: '250m', memory: '1900Mi' } }));
-    watched = watch(server, { now });
+    const { hubA } = seed(server());
+    server().cluster.setPodMetrics(podMetrics(hubA, { hub: { cpu: '250m', memory: '1900Mi' } }));
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     const memory = (await watched.until((c) => c.hubs[0]!.pods[0]!.memory.usedBytes !== null, 'metrics')).hubs[0]!
       .pods[0]!.memory;
@@ -92,7 +82,7 @@ describe('cluster watcher against the test API server', function () {
     const high = await watched.observed((o) => o.kind === 'hub-memory', 'hub memory observation');
     assert.equal(high.bytes, 1900 * 2 ** 20);
 
-    server.cluster.apply(
+    server().cluster.apply(
       hubPod({
         ...a,
         node: 'core-1',
@@ -110,22 +100,22 @@ describe('cluster watcher against the test API server', function () {
     const down = await watched.until((c) => c.hubs[0]!.health === 'down', 'hub down');
     assert.match(down.hubs[0]!.healthReasons.join('\n'), /OOMKilled \(exit 137\) 10s ago/);
     // The same termination seen again (a later update of the pod) is not a new observation.
-    server.cluster.patch<Pod>('Pod', 'hub-a', hubA.metadata.name, (p) => {
+    server().cluster.patch<Pod>('Pod', 'hub-a', hubA.metadata.name, (p) => {
       p.metadata.labels = { ...p.metadata.labels, touched: 'yes' };
     });
-    server.cluster.apply(userPod({ ...a, username: 'zed', node: 'user-1' }));
+    server().cluster.apply(userPod({ ...a, username: 'zed', node: 'user-1' }));
     // Changes arrive in order on one watch: once zed is in, the touched hub pod was seen too.
     await watched.until((c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-zed'), 'rebuilt');
     assert.equal(watched.observations.filter((o) => o.kind === 'pod-oomkilled').length, 1);
   });
 
   it('emits one observation per pod for a burst of Pending pods, and the scheduler’s events', async () => {
-    seed(server);
-    watched = watch(server, { now });
+    seed(server());
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     const burst = Array.from({ length: 20 }, (_, i) => userPod({ ...a, username: `student${i}`, created: at(550) }));
-    server.cluster.applyAll(burst);
-    server.cluster.applyAll(
+    server().cluster.applyAll(burst);
+    server().cluster.applyAll(
       burst.map((p, i) =>
         event({
           involved: p,
@@ -139,12 +129,12 @@ describe('cluster watcher against the test API server', function () {
       ),
     );
     await eventually(
-      () => watched!.observations.filter((o) => o.kind === 'pod-pending').length === 20,
+      () => watched.observations.filter((o) => o.kind === 'pod-pending').length === 20,
       '20 pending observations',
       10_000,
     );
     await eventually(
-      () => watched!.observations.filter((o) => o.kind === 'failed-scheduling').length === 20,
+      () => watched.observations.filter((o) => o.kind === 'failed-scheduling').length === 20,
       '20 scheduling observations',
       10_000,
     );
@@ -156,9 +146,9 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('without configured namespaces, a namespace-limited token is a clear 403 error', async () => {
-    seed(server);
-    server.tokens.push({ token: 'limited', namespaces: ['hub-a'] });
-    watched = watch(server, { token: 'limited' });
+    seed(server());
+    server().tokens.push({ token: 'limited', namespaces: ['hub-a'] });
+    const watched = watch({ token: 'limited' });
     const failed = await watched.until((c) => c.status === 'error', 'error state');
     assert.equal(failed.error!.code, 'forbidden');
     assert.match(failed.error!.message, /not allowed to list pods across all namespaces \(403 Forbidden/);
@@ -166,9 +156,9 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('with configured namespaces, a namespace-limited token works and says what it cannot see', async () => {
-    seed(server);
-    server.tokens.push({ token: 'limited', namespaces: ['hub-a'] });
-    watched = watch(server, { token: 'limited', namespaces: ['hub-a'], now });
+    seed(server());
+    server().tokens.push({ token: 'limited', namespaces: ['hub-a'] });
+    const watched = watch({ token: 'limited', namespaces: ['hub-a'], now });
     const model = await watched.until((c) => c.hubs.length === 1 && c.warnings.length >= 2, 'hub-a with warnings');
     assert.equal(model.status, 'ok');
     assert.equal(model.hubs[0]!.namespace, 'hub-a');
@@ -182,39 +172,36 @@ describe('cluster watcher against the test API server', function () {
     );
     // A namespace the token cannot read, next to one it can: the context works, with a warning.
     watched.watcher.dispose();
-    watched = watch(server, { token: 'limited', namespaces: ['hub-a', 'hub-b'], now });
-    const partial = await watched.until(
-      (c) => c.hubs.length === 1 && c.warnings.some((w) => /hub-b/.test(w)),
-      'partial',
-    );
+    const both = watch({ token: 'limited', namespaces: ['hub-a', 'hub-b'], now });
+    const partial = await both.until((c) => c.hubs.length === 1 && c.warnings.some((w) => /hub-b/.test(w)), 'partial');
     assert.equal(partial.status, 'ok');
     assert.ok(partial.warnings.some((w) => /not allowed to list pods in namespace "hub-b"/.test(w)));
   });
 
   it('shows 401 as an error and recovers by itself when the credentials work again', async () => {
-    seed(server);
-    server.tokens[0]!.expired = true;
-    watched = watch(server, { now });
+    seed(server());
+    server().tokens[0]!.expired = true;
+    const watched = watch({ now });
     const failed = await watched.until((c) => c.status === 'error', '401');
     assert.equal(failed.error!.code, 'unauthorized');
     assert.match(failed.error!.message, /401 Unauthorized/);
     assert.doesNotMatch(JSON.stringify(failed), /hubops-test-token/);
-    delete server.tokens[0]!.expired;
+    delete server().tokens[0]!.expired;
     const back = await watched.until((c) => c.status === 'ok' && c.hubs.length === 2, 'recovered');
     assert.equal(back.error, undefined);
   });
 
   it('relists after 410 Gone when its resourceVersion was compacted away', async () => {
-    seed(server);
-    watched = watch(server, { now });
+    seed(server());
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     const podLists = () =>
-      server.requests.filter((r) => r.path.startsWith('/api/v1/pods?') && !r.path.includes('watch=')).length;
+      server().requests.filter((r) => r.path.startsWith('/api/v1/pods?') && !r.path.includes('watch=')).length;
     const before = podLists();
     // While the server is away, the cluster moves on and etcd compacts: the watch cannot resume.
-    const back = server.setUnreachable(300);
-    server.cluster.apply(userPod({ ...b, username: 'cy', node: 'user-1' }));
-    server.cluster.compactHistory();
+    const back = server().setUnreachable(300);
+    server().cluster.apply(userPod({ ...b, username: 'cy', node: 'user-1' }));
+    server().cluster.compactHistory();
     await back;
     const model = await watched.until((c) => c.hubs[1]!.pods.some((p) => p.name === 'jupyter-cy'), 'cy after relist');
     assert.equal(model.status, 'ok');
@@ -223,16 +210,16 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('reconnects after watch streams are cut, gracefully or not', async () => {
-    seed(server);
-    watched = watch(server, { now });
+    seed(server());
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
-    await eventually(() => server.openWatches >= 3, 'watches open');
-    server.cutWatches();
-    server.cluster.apply(userPod({ ...a, username: 'dee', node: 'user-1' }));
+    await eventually(() => server().openWatches >= 3, 'watches open');
+    server().cutWatches();
+    server().cluster.apply(userPod({ ...a, username: 'dee', node: 'user-1' }));
     await watched.until((c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-dee'), 'dee after a clean cut');
-    await eventually(() => server.openWatches >= 3, 'watches open again');
-    server.cutWatches({ abrupt: true });
-    server.cluster.apply(userPod({ ...a, username: 'eve', node: 'user-1' }));
+    await eventually(() => server().openWatches >= 3, 'watches open again');
+    server().cutWatches({ abrupt: true });
+    server().cluster.apply(userPod({ ...a, username: 'eve', node: 'user-1' }));
     const model = await watched.until(
       (c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-eve'),
       'eve after an abrupt cut',
@@ -241,10 +228,10 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('turns an unreachable server into an error state and recovers when it is back', async () => {
-    seed(server);
-    watched = watch(server, { now });
+    seed(server());
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
-    const back = server.setUnreachable(1500);
+    const back = server().setUnreachable(1500);
     // The cut watch says "connection closed" first; the retries then meet a closed port.
     const down = await watched.until((c) => c.status === 'error' && /refused/.test(c.error!.message), 'unreachable');
     assert.equal(down.error!.code, 'unreachable');
@@ -255,7 +242,7 @@ describe('cluster watcher against the test API server', function () {
     // The last hubs seen stay visible while the context is down.
     assert.equal(down.hubs.length, 2);
     await back;
-    server.cluster.apply(userPod({ ...a, username: 'fay', node: 'user-1' }));
+    server().cluster.apply(userPod({ ...a, username: 'fay', node: 'user-1' }));
     const up = await watched.until(
       (c) => c.status === 'ok' && c.hubs[0]!.pods.some((p) => p.name === 'jupyter-fay'),
       'back',
@@ -264,9 +251,9 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('survives 500s on the first lists', async () => {
-    seed(server);
-    server.faults.failNext('/api/v1/pods', { code: 500, times: 2, message: 'etcdserver: request timed out' });
-    watched = watch(server, { now });
+    seed(server());
+    server().faults.failNext('/api/v1/pods', { code: 500, times: 2, message: 'etcdserver: request timed out' });
+    const watched = watch({ now });
     const failed = await watched.until((c) => c.status === 'error', '500');
     assert.equal(failed.error!.code, 'server-error');
     assert.match(failed.error!.message, /\(500: Internal error occurred: etcdserver: request timed out\)/);
@@ -274,9 +261,9 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('pauses and resumes metrics polling', async () => {
-    seed(server);
-    watched = watch(server, { now, metricsIntervalMs: 50 });
-    const metricsCalls = () => server.requests.filter((r) => r.path.startsWith('/apis/metrics.k8s.io/')).length;
+    seed(server());
+    const watched = watch({ now, metricsIntervalMs: 50 });
+    const metricsCalls = () => server().requests.filter((r) => r.path.startsWith('/apis/metrics.k8s.io/')).length;
     await eventually(() => metricsCalls() >= 3, 'metrics polled');
     watched.watcher.pauseMetrics();
     await new Promise((r) => setTimeout(r, 100)); // a poll in flight may still land
@@ -288,15 +275,15 @@ describe('cluster watcher against the test API server', function () {
   });
 
   it('leaves no sockets, watches or timers after dispose, even with retries and polls pending', async () => {
-    seed(server);
-    server.tokens.push({ token: 'limited', namespaces: ['hub-a'] });
+    seed(server());
+    server().tokens.push({ token: 'limited', namespaces: ['hub-a'] });
     // Mocha arms its own test timer once this function returns its promise: count after that.
     await new Promise((r) => setImmediate(r));
     const sockets = count('TCPSocketWrap');
     const timers = count('Timeout');
     // Long delays, so a timer dispose forgot would still be there: nodes and node events are
     // forbidden for this token (retrying), and the next metrics poll is a minute away.
-    watched = watch(server, {
+    const watched = watch({
       now,
       token: 'limited',
       namespaces: ['hub-a'],
@@ -304,28 +291,28 @@ describe('cluster watcher against the test API server', function () {
       backoff: { initialMs: 60_000, maxMs: 60_000 },
     });
     await watched.until((c) => c.hubs.length === 1 && c.warnings.length >= 2, 'hub-a with forbidden nodes');
-    await eventually(() => server.openWatches >= 2, 'watches open');
+    await eventually(() => server().openWatches >= 2, 'watches open');
     assert.ok(count('Timeout') > timers, 'retry and poll timers are pending');
     watched.watcher.dispose();
-    await eventually(() => server.openWatches === 0, 'watches closed on the server');
+    await eventually(() => server().openWatches === 0, 'watches closed on the server');
     await eventually(() => count('TCPSocketWrap') <= sockets, `sockets back to ${sockets}`);
     await eventually(() => count('Timeout') <= timers, `timers back to ${timers}`);
   });
 
   it('reads logs, YAML (env secrets masked) and hub metrics on demand', async () => {
-    const { hubA } = seed(server);
-    server.cluster.logs.set('hub-a', hubA.metadata.name, 'hub', {
+    const { hubA } = seed(server());
+    server().cluster.logs.set('hub-a', hubA.metadata.name, 'hub', {
       current: 'started\n',
       previous: 'line 1\nAborting due to 5 consecutive spawn failures\n',
     });
-    server.cluster.setHubMetrics('hub-a', 'jupyterhub_server_spawn_duration_seconds_count{status="throttled"} 3\n');
+    server().cluster.setHubMetrics('hub-a', 'jupyterhub_server_spawn_duration_seconds_count{status="throttled"} 3\n');
     const user = userPod({ ...a, username: 'ana', node: 'user-1' });
     (user.spec.containers[0]!.env as { name: string; value: string }[]).push({
       name: 'JUPYTERHUB_API_TOKEN',
       value: 'secret-token-value',
     });
-    server.cluster.apply(user);
-    watched = watch(server, { now });
+    server().cluster.apply(user);
+    const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     const logs = await watched.watcher.readPodLogs(context, 'hub-a', hubA.metadata.name, {
       previous: true,

@@ -6,6 +6,7 @@ import { ClusterWatcher, type ClusterWatcherOptions } from '../../../src/core/cl
 import type { ClusterModel, ContextModel } from '../../../src/core/cluster/model';
 import type { Observation } from '../../../src/core/cluster/observations';
 import type { TestServer } from '../../k8s-server';
+import { useTestServer } from '../../k8s-server/useTestServer';
 
 export const context = 'hubops-test';
 
@@ -18,10 +19,23 @@ export interface Watched {
   observed(predicate: (o: Observation) => boolean, what: string, limitMs?: number): Promise<Observation>;
 }
 
-export function watch(
-  server: TestServer,
-  options: { token?: string; namespaces?: string[] } & Partial<ClusterWatcherOptions> = {},
-): Watched {
+export type WatchOptions = { token?: string; namespaces?: string[] } & Partial<ClusterWatcherOptions>;
+
+/**
+ * Mocha hooks for watcher tests: a fresh test server per test, and `watch()` to start a watcher on it;
+ * after each test the watcher is disposed, then the server closed. Call inside a `describe`.
+ */
+export function useWatchedServer(): { server: () => TestServer; watch: (options?: WatchOptions) => Watched } {
+  let watched: Watched | undefined;
+  afterEach(() => {
+    watched?.watcher.dispose();
+    watched = undefined;
+  });
+  const server = useTestServer();
+  return { server, watch: (options) => (watched = watch(server(), options)) };
+}
+
+export function watch(server: TestServer, options: WatchOptions = {}): Watched {
   const { token, ...rest } = options;
   const watcher = new ClusterWatcher({
     kubeConfig: server.kubeConfig({ context, ...(token ? { token } : {}) }),
