@@ -24,6 +24,7 @@ import { startupStatements } from '../src/core/hubdb/analyzer/startupSql';
 import { verdictFor } from '../src/core/hubdb/analyzer/verdict';
 import { familyForVersion, VERSION_FAMILIES } from '../src/core/hubdb/analyzer/versionFamilies';
 import { buildCalibrationDb, hubSchemaDdl } from '../test/builders/hubDb';
+import { runScript } from '../test/harness/processes';
 import { median } from './support/stats';
 
 interface ChildResult {
@@ -287,7 +288,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runScript(main);

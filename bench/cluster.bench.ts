@@ -14,8 +14,6 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { buildHubsWithEvents } from '../src/core/cluster/buildModel';
 import { normalizeEvent } from '../src/core/cluster/clusterEvents';
 import { ClusterWatcher } from '../src/core/cluster/clusterWatcher';
@@ -25,7 +23,8 @@ import type { ClusterModel } from '../src/core/cluster/model';
 import { startTestServer } from '../test/k8s-server/server';
 import { userPod } from '../test/k8s-server/objects';
 import { populateCluster } from './support/populateCluster';
-import { median } from './support/stats';
+import { heapAfterGc, median } from './support/stats';
+import { runScript } from '../test/harness/processes';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -41,14 +40,6 @@ const context = 'bench';
 const run = promisify(execFile);
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'hubops-bench-cluster-'));
@@ -173,7 +164,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runScript(main);

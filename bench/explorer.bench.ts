@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import { SqlWorkerClient } from '../src/explorer/sqlWorkerClient';
 import { buildHubDb } from '../test/builders/hubDb';
+import { runScript } from '../test/harness/processes';
 
 const root = join(__dirname, '..');
 const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
@@ -145,4 +146,4 @@ async function main() {
   }
 }
 
-void main();
+runScript(main);

@@ -15,6 +15,7 @@ import { snapshotHubDb } from '../src/core/snapshot/snapshotHubDb';
 import { hubPod, namespace, node } from '../test/k8s-server/objects';
 import { startTestServer } from '../test/k8s-server/server';
 import { median } from './support/stats';
+import { runScript } from '../test/harness/processes';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -114,7 +115,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runScript(main);

@@ -8,24 +8,16 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import type { ClusterNode } from '../../src/cluster';
 import type { activate } from '../../src/extension';
 import { startTestServer } from '../../test/k8s-server';
 import type { Pod } from '../../test/k8s-server/wireTypes';
 import { populateCluster } from './populateCluster';
+import { heapAfterGc } from './stats';
 
 const size = { hubs: 200, usersPerHub: 48, nodes: 100 };
 const exec = promisify(execFile);
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heap = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(): Promise<void> {
@@ -34,7 +26,7 @@ export async function run(): Promise<void> {
   try {
     populateCluster(server, size);
     const kubeconfig = server.writeKubeconfig(join(dir, 'bench.kubeconfig'), { context: 'bench' });
-    const heapBefore = heap();
+    const heapBefore = heapAfterGc();
     await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', kubeconfig, true);
     const api = await vscode.extensions
       .getExtension<ReturnType<typeof activate>>('jupyterhub-ops.jupyterhub-ops')!
@@ -55,7 +47,7 @@ export async function run(): Promise<void> {
     };
     for (const hub of hubRows) await walk(hub);
     const treeMs = performance.now() - treeStart;
-    const heapTree = heap();
+    const heapTree = heapAfterGc();
 
     // A watch event (a hub restarts) until that hub pod's row shows the new restart count.
     const eventMs: number[] = [];
@@ -82,7 +74,7 @@ export async function run(): Promise<void> {
       }
       eventMs.push(performance.now() - t0);
     }
-    const heapAfter = heap();
+    const heapAfter = heapAfterGc();
 
     // kubectl last, so its 70 MB of JSON is not garbage the heap figures above would count.
     const kubectl = ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kubectl-cache')];

@@ -1,10 +1,11 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { EventKind } from '../core/cluster/model';
 import type { EventNode } from './clusterNodes';
+import { leafItem, type RowIcon } from './leafItem';
 import { eventDescription, eventLabel } from './rowText';
 import { Tooltip } from './tooltip';
 
-const kindIcon: Record<EventKind, [string, string | undefined]> = {
+const kindIcon: Record<EventKind, RowIcon> = {
   'oom-killing': ['error', 'problemsErrorIcon.foreground'],
   'system-oom': ['error', 'problemsErrorIcon.foreground'],
   'failed-scheduling': ['clock', 'problemsWarningIcon.foreground'],
@@ -21,11 +22,7 @@ const kindIcon: Record<EventKind, [string, string | undefined]> = {
 /** An event row: `OOMKilling ×4 | 10s ago · node/gke-…: Memory cgroup out of memory: Killed process …`. */
 export function eventItem(node: EventNode, id: string, now: number): vscode.TreeItem {
   const { event } = node;
-  const item = new vscode.TreeItem(eventLabel(event), vscode.TreeItemCollapsibleState.None);
-  item.id = id;
-  item.description = eventDescription(event, now);
-  const [icon, color] = kindIcon[event.kind];
-  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const item = leafItem(eventLabel(event), id, eventDescription(event, now), kindIcon[event.kind]);
   item.contextValue = `event-${event.kind}`;
   item.tooltip = new Tooltip()
     .title(event.reason, `(${event.type})`)

@@ -1,13 +1,14 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { formatAgo } from '../core/cluster/kubeTime';
 import type { PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
 import type { PodNode } from './clusterNodes';
+import { leafItem, type RowIcon } from './leafItem';
 import { rowUri } from './rowDecorations';
 import { podDescription, podLabel, podState, terminationText, type PodState } from './rowText';
 import { Tooltip } from './tooltip';
 
-const stateIcon: Record<PodState, [string, string | undefined]> = {
+const stateIcon: Record<PodState, RowIcon> = {
   oom: ['error', 'problemsErrorIcon.foreground'],
   crashed: ['debug-restart', 'problemsErrorIcon.foreground'],
   pending: ['clock', 'problemsWarningIcon.foreground'],
@@ -24,12 +25,8 @@ const stateIcon: Record<PodState, [string, string | undefined]> = {
  */
 export function podItem(node: PodNode, id: string, now: number): vscode.TreeItem {
   const { pod } = node;
-  const item = new vscode.TreeItem(podLabel(pod), vscode.TreeItemCollapsibleState.None);
-  item.id = id;
-  item.description = podDescription(pod, now);
   const state = podState(pod);
-  const [icon, color] = stateIcon[state];
-  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const item = leafItem(podLabel(pod), id, podDescription(pod, now), stateIcon[state]);
   if (state === 'oom') item.resourceUri = rowUri('oom', id);
   else if (state === 'crashed') item.resourceUri = rowUri('error', id);
   else if (state === 'pending') item.resourceUri = rowUri('warning', id);

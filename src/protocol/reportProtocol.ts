@@ -9,20 +9,7 @@
  */
 
 import { sectionIds } from '../shared/reportSections';
-import {
-  arr,
-  bool,
-  lit,
-  messages,
-  nullable,
-  obj,
-  opt,
-  pageProtocol,
-  parseWith,
-  text,
-  type Infer,
-  type Parsed,
-} from './schema';
+import { arr, bool, lit, messages, nullable, obj, opt, pageProtocol, parseWith, text, type Infer } from './schema';
 
 export type { Infer, Parsed, Schema } from './schema';
 
@@ -123,4 +110,4 @@ const pageState = obj({
 });
 export type ReportPageState = Infer<typeof pageState>;
 /** Validates webview state (written by an older page, or restored by VS Code into a new panel). */
-export const parsePageState = (value: unknown): Parsed<ReportPageState> => parseWith(pageState, value);
+export const parsePageState = (value: unknown) => parseWith<ReportPageState>(pageState, value);

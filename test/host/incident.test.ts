@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../k8s-server';
 import { Timeline } from '../k8s-server/scenarios';
 import { oomLoopSteps } from '../k8s-server/scenarios/oomLoop';
 import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
+import { sectionIds, sectionTitles } from '../../src/core/incident/reportDraft';
 
 const t0 = '2026-05-14T17:55:00.000Z'; // 13:55 EDT
 const at = (minutes: number) => new Date(Date.parse(t0) + minutes * 60_000).toISOString();
@@ -329,15 +330,8 @@ describe('Incident journal and report (in the real host)', () => {
       vscode.window.activeTextEditor?.document.uri.fsPath === exported ? true : undefined,
     );
     const markdown = readFileSync(exported, 'utf8');
-    assert.deepEqual(markdown.match(/^## .*/gm), [
-      '## Summary',
-      '## Impact',
-      '## Timeline',
-      '## Resolution',
-      '## What we learned',
-      '## Action items',
-      '## Evidence',
-    ]);
+    // Every section the report drafts, in order, then the evidence.
+    assert.deepEqual(markdown.match(/^## .*/gm), [...sectionIds.map((id) => `## ${sectionTitles[id]}`), '## Evidence']);
     assert.match(markdown, /^- \*\*Severity:\*\* SEV2$/m);
     assert.match(markdown, /^- \*\*Ended:\*\* Thursday, 14 May 2026 14:45 EDT \(18:45 UTC\) \(50 min\)$/m);
     assert.match(markdown, /## Summary\n\nThe hub ran out of memory at every start/);

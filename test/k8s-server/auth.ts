@@ -26,6 +26,20 @@ export interface TokenSpec {
   podWrites?: false;
 }
 
+const tokenRoles = {
+  admin: { token: 'admin', user: 'admin' },
+  hubAOnly: { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
+  noSecrets: { token: 'no-secrets', user: 'system:serviceaccount:hubops:viewer', secrets: false },
+  expired: { token: 'expired', expired: true },
+  noMetrics: { token: 'no-metrics', metrics: false },
+  readOnly: { token: 'read-only', user: 'system:serviceaccount:hubops:viewer', podWrites: false },
+} satisfies Record<string, TokenSpec>;
+
+/** The tokens server tests use, by what they may do; fresh copies (tests may expire one). */
+export function testTokens(...roles: (keyof typeof tokenRoles)[]): TokenSpec[] {
+  return roles.map((role) => structuredClone(tokenRoles[role]) as TokenSpec);
+}
+
 export interface Access {
   verb: 'get' | 'list' | 'watch' | 'create' | 'delete';
   /** Plural resource, with '/subresource' for log, exec, proxy. */

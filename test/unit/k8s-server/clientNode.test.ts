@@ -12,17 +12,11 @@ import {
   userPod,
 } from '../../k8s-server/objects';
 import { apiError } from '../../k8s-server/apiError';
+import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
 
 describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
-  const server = useTestServer({
-    tokens: [
-      { token: 'admin', user: 'admin' },
-      { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
-      { token: 'expired', expired: true },
-      { token: 'no-metrics', metrics: false },
-    ],
-  });
+  const server = useTestServer({ tokens: testTokens('admin', 'hubAOnly', 'expired', 'noMetrics') });
 
   function fill() {
     const users = ['ada', 'li.wei', 'grace', 'alan', 'katherine'];

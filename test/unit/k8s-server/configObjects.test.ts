@@ -15,6 +15,7 @@ import {
   type Secret,
 } from '../../k8s-server/objects';
 import { apiError } from '../../k8s-server/apiError';
+import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import { waitFor } from '../../k8s-server/waitFor';
 
@@ -22,13 +23,7 @@ const a = { namespace: 'hub-a', chart: '4.2.0' };
 const b = { namespace: 'hub-b', chart: '3.3.8' };
 
 describe('k8s test server: secrets and config maps with client-node', () => {
-  const server = useTestServer({
-    tokens: [
-      { token: 'admin', user: 'admin' },
-      { token: 'no-secrets', user: 'system:serviceaccount:hubops:viewer', secrets: false },
-      { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
-    ],
-  });
+  const server = useTestServer({ tokens: testTokens('admin', 'noSecrets', 'hubAOnly') });
 
   const fill = () =>
     server().cluster.applyAll([

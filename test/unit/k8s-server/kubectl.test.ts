@@ -15,17 +15,11 @@ import {
   podMetrics,
 } from '../../k8s-server/objects';
 import { kubectl } from '../../k8s-server/kubectl';
+import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
 
 describe('k8s test server: the real kubectl', () => {
-  const server = useTestServer({
-    tokens: [
-      { token: 'admin', user: 'admin' },
-      { token: 'hub-a-only', user: 'system:serviceaccount:hub-a:ops', namespaces: ['hub-a'] },
-      { token: 'no-secrets', user: 'system:serviceaccount:hubops:viewer', secrets: false },
-      { token: 'read-only', user: 'system:serviceaccount:hubops:viewer', podWrites: false },
-    ],
-  });
+  const server = useTestServer({ tokens: testTokens('admin', 'hubAOnly', 'noSecrets', 'readOnly') });
   const hub = () =>
     hubPod({ namespace: 'hub-a', node: 'gke-core-1', restartCount: 3, lastTerminated: oomKilled(at(0), at(95)) });
   const hubName = () => hub().metadata.name;
