@@ -12,7 +12,7 @@ import type { WorkerRequest, WorkerResponse, WorkerStart } from './worker/worker
 const port = parentPort;
 if (!port) throw new Error('sqlWorker runs only as a worker thread.');
 const start = workerData as WorkerStart;
-const session = loadSqlJs({ wasmPath: start.wasmPath }).then((SQL) => new ExplorerDb(SQL));
+const db = loadSqlJs({ wasmPath: start.wasmPath }).then((SQL) => new ExplorerDb(SQL));
 let queue: Promise<unknown> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {
@@ -23,7 +23,7 @@ async function answer(request: WorkerRequest): Promise<void> {
   let response: WorkerResponse;
   let fatal = false;
   try {
-    const result = await (await session).handle(request);
+    const result = await (await db).handle(request);
     response = result.ok
       ? { id: request.id, ok: true, value: result.value }
       : { id: request.id, ok: false, error: result.error };
