@@ -214,7 +214,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     const [pod] = await waitRows(['lab', 'hub-physics', 'Hub'], (r) => /1\.9Gi \/ 2Gi/.test(r[0] ?? ''), 'hub memory');
     assert.match(
       pod!,
-      /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\) \d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/,
+      /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\) (?:\d+m)?\d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/,
     );
     const podNode = await nodeAt(['lab', 'hub-physics', 'Hub', pod!.split(' | ')[0]!]);
     const item = api.clusters.getTreeItem(podNode);

@@ -74,7 +74,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     // The Hub group opens by itself: the hub pod, OOMKilled, its restarts and memory at the limit.
     const rows = await waitForRow(page, /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\)/);
     const hubPod = rows.find((r) => /^hub-\S+ \| CrashLoopBackOff/.test(r))!;
-    assert.match(hubPod, / · OOMKilled \(137\) \d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/);
+    assert.match(hubPod, / · OOMKilled \(137\) (?:\d+m)?\d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/);
     // The OOMKilled row is coloured as an error (a file decoration on the row's label).
     const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
     const podRow = pane.locator('.monaco-list-row', { hasText: 'OOMKilled (137)' }).first();
