@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { loadYaml } from '@kubernetes/client-node';
 import type { SpawnLimitSource } from './model';
+import { isRecord } from '../../shared/guards';
 
 /** z2jh's default `hub.concurrentSpawnLimit` (JupyterHub's own default is 100; the chart sets 64). */
 export const z2jhDefaultSpawnLimit = 64;
@@ -35,8 +36,7 @@ export function hubConfigObjects(hubPod: V1Pod | undefined): { secret: string; c
   };
 }
 
-export const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+export const asRecord = (value: unknown): Record<string, unknown> | undefined => (isRecord(value) ? value : undefined);
 
 const notMapping = (from: string) => ({
   status: 'unreadable' as const,
