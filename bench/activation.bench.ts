@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { runScript } from '../test/harness/processes';
+import { numberOption } from './support/options';
 import { runInHost } from '../test/harness/runInHost';
 import { repoRoot } from '../test/harness/toolPaths';
 import { median } from './support/stats';
 
 const vsix = join(repoRoot, 'dist-vsix/jupyterhub-ops.vsix');
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const runs = numberOption('--runs', 5);
 
 /** Runs inside the host: activates the extension named by HUBOPS_BENCH_ID, cold, and writes the time. */
 const probeSource = `

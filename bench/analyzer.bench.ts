@@ -25,6 +25,7 @@ import { verdictFor } from '../src/core/hubdb/analyzer/verdict';
 import { familyForVersion, VERSION_FAMILIES } from '../src/core/hubdb/analyzer/versionFamilies';
 import { buildCalibrationDb, hubSchemaDdl } from '../test/builders/hubDb';
 import { runScript } from '../test/harness/processes';
+import { numberOption } from './support/options';
 import { median } from './support/stats';
 
 interface ChildResult {
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[1]!, args[2]);
   if (args[0] === '--generate') return generateLarge(args[1]!);
-  const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+  const runs = numberOption('--runs', 5);
   const work = mkdtempSync(join(tmpdir(), 'hubops-bench-analyzer-'));
   const report: Record<string, unknown> = {};
   try {

@@ -25,13 +25,10 @@ import { userPod } from '../test/k8s-server/objects';
 import { populateCluster } from './support/populateCluster';
 import { heapAfterGc, median } from './support/stats';
 import { runScript } from '../test/harness/processes';
+import { numberOption } from './support/options';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) || fallback : fallback;
-};
-const runs = arg('--runs', 3);
-const watchEvents = arg('--events', 20);
+const runs = numberOption('--runs', 3);
+const watchEvents = numberOption('--events', 20);
 const hubs = 200;
 const usersPerHub = 48;
 const nodes = 100;

@@ -13,10 +13,10 @@ import initSqlJs, { type Database } from 'sql.js';
 import { SqlWorkerClient } from '../src/explorer/sqlWorkerClient';
 import { buildHubDb } from '../test/builders/hubDb';
 import { runScript } from '../test/harness/processes';
+import { numberOption } from './support/options';
 
 const root = join(__dirname, '..');
-const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
-const spawners = process.argv.includes('--spawners') ? Number(arg('--spawners')) : 1_000_000;
+const spawners = numberOption('--spawners', 1_000_000);
 const useTs = process.argv.includes('--ts') || !existsSync(join(root, 'dist/sqlWorker.js'));
 
 /** A real hub DB (builder) grown to `count` spawners for 2,000 users, ~200-byte KubeSpawner states. */

@@ -16,13 +16,10 @@ import { hubPod, namespace, node } from '../test/k8s-server/objects';
 import { startTestServer } from '../test/k8s-server/server';
 import { median } from './support/stats';
 import { runScript } from '../test/harness/processes';
+import { numberOption } from './support/options';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) || fallback : fallback;
-};
-const runs = arg('--runs', 3);
-const megabytes = arg('--mb', 100);
+const runs = numberOption('--runs', 3);
+const megabytes = numberOption('--mb', 100);
 const MB = 1_000_000;
 
 async function main() {

@@ -73,11 +73,17 @@ describe('incident report editor (what the panel does, without the panel)', () =
     return writeJournal(join(dir(), 'incidents'), hubOomAfterStressTest());
   }
 
-  it('drafts on first open, saves it next to the journal, and answers ready with the whole report', async () => {
+  /** The editor of a freshly seeded journal, opened, with VS Code around it recorded in `ui`. */
+  function openedEditor() {
     const journal = seedJournal();
     const ui = new RecordingUi(dir());
     const editor = reportEditor(journal, ui, deps);
     assert.ok(editor.open().ok);
+    return { journal, ui, editor };
+  }
+
+  it('drafts on first open, saves it next to the journal, and answers ready with the whole report', async () => {
+    const { journal, ui, editor } = openedEditor();
     assert.ok(existsSync(savedReportFile(journal)));
     await editor.page.receive({ type: 'ready' });
     const report = ui.last('report')?.report;
@@ -102,10 +108,7 @@ describe('incident report editor (what the panel does, without the panel)', () =
   });
 
   it('saves each edit at once, and a new editor (a reload) finds it', async () => {
-    const journal = seedJournal();
-    const ui = new RecordingUi(dir());
-    const editor = reportEditor(journal, ui, deps);
-    assert.ok(editor.open().ok);
+    const { journal, ui, editor } = openedEditor();
     await editor.page.receive({ type: 'edit', section: 'summary', text: 'The hub ran out of memory at every start.' });
     assert.deepEqual(ui.last('saved'), {
       type: 'saved',
@@ -143,10 +146,7 @@ describe('incident report editor (what the panel does, without the panel)', () =
   });
 
   it('says the draft is stale when the journal moves on; Re-draft keeps edited text unless told to take the draft', async () => {
-    const journal = seedJournal();
-    const ui = new RecordingUi(dir());
-    const editor = reportEditor(journal, ui, deps);
-    assert.ok(editor.open().ok);
+    const { journal, ui, editor } = openedEditor();
     await editor.page.receive({ type: 'edit', section: 'resolution', text: 'We stopped the stress user’s servers.' });
     await editor.page.receive({ type: 'edit', section: 'learned', text: 'Load tests need cleanup.' });
     assert.equal(editor.isStale(), false);
@@ -209,10 +209,7 @@ describe('incident report editor (what the panel does, without the panel)', () =
   });
 
   it('exports Markdown into the workspace, asks before replacing, copies, and needs a folder only for export', async () => {
-    const journal = seedJournal();
-    const ui = new RecordingUi(dir());
-    const editor = reportEditor(journal, ui, deps);
-    assert.ok(editor.open().ok);
+    const { journal, ui, editor } = openedEditor();
     await editor.page.receive({
       type: 'edit',
       section: 'summary',
