@@ -1,7 +1,7 @@
 /**
- * The one module of the webview pages that knows about @vscode/webview-ui-toolkit (deprecated upstream
- * since 2024-12): both pages ask for a button, a text area or tabs here, so a move to another component
- * library touches this file only. Badges and determinate progress rings are not used: they write inline
+ * The one module of the webview pages that knows about @vscode/webview-ui-toolkit (archived upstream):
+ * both pages ask for a button, a text area or tabs here, so a move to another component library touches
+ * this file only. Badges and determinate progress rings are not used: they write inline
  * style attributes the CSP blocks.
  */
 import {
