@@ -6,6 +6,7 @@ import { queueModel } from './queueModel';
 import { simulateStartup, type CurvePoint, type ScaleUp, type StartupPrediction } from './simulate';
 import type { Sourced } from './sourced';
 import { userMessage, type UserMessage } from './userMessage';
+import { formatBytes } from '../../shared/format';
 
 /** One input as the report lists it: the value in words, where it came from, whether it was assumed. */
 export interface InputLine {
@@ -124,7 +125,7 @@ function headline(plan: EventPlan, p: StartupPrediction, diff: ValuesDiff): stri
   return `${now}; with the suggested changes, ${after === null ? `${plan.attendees - diff.predicted.served} still never get one` : `after ${formatMinutes(after)}`}.`;
 }
 
-const bytes = (n: number | null) => (n === null ? 'none' : `${(n / 2 ** 30).toFixed(n % 2 ** 30 === 0 ? 0 : 2)} GiB`);
+const bytes = (n: number | null) => (n === null ? 'none' : formatBytes(n));
 
 function inputLines(inputs: ReadinessInputs): InputLine[] {
   const line = <T>(name: string, s: Sourced<T>, show: (v: T) => string): InputLine => ({
