@@ -31,6 +31,15 @@ export class ContextClient {
   readonly server: string;
   private readonly http = new DisposableHttpLibrary();
 
+  /** The client of `context`, or why there is none (no such context, a config client-node refuses). */
+  static open(base: KubeConfig, context: string): Result<ContextClient, UserError> {
+    try {
+      return ok(new ContextClient(base, context));
+    } catch (error) {
+      return err(error instanceof UserError ? error : new UserError(String(error), 'no-context'));
+    }
+  }
+
   constructor(
     base: KubeConfig,
     readonly context: string,

@@ -180,12 +180,9 @@ export async function snapshotWhenRunning(request: CrashLoopSnapshotRequest): Pr
   const container = request.container ?? 'hub';
   const maxAttempts = request.maxAttempts ?? 5;
   const now = request.now ?? Date.now;
-  let client: ContextClient;
-  try {
-    client = new ContextClient(request.kubeConfig, context);
-  } catch (error) {
-    return err(error instanceof UserError ? error : new UserError(String(error), 'no-context'));
-  }
+  const opened = ContextClient.open(request.kubeConfig, context);
+  if (!opened.ok) return opened;
+  const client = opened.value;
   try {
     let last: Result<SnapshotInfo, UserError> | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {

@@ -175,12 +175,9 @@ export async function snapshotViaHelperPod(
   const context = request.context ?? request.kubeConfig.getCurrentContext();
   const namespace = request.namespace;
   const cancelled = () => err(new UserError('Snapshot cancelled; nothing was saved.', 'cancelled'));
-  let client: ContextClient;
-  try {
-    client = new ContextClient(request.kubeConfig, context);
-  } catch (error) {
-    return err(error instanceof UserError ? error : new UserError(String(error), 'no-context'));
-  }
+  const opened = ContextClient.open(request.kubeConfig, context);
+  if (!opened.ok) return opened;
+  const client = opened.value;
   try {
     let hub: V1Pod;
     try {

@@ -54,12 +54,9 @@ export async function snapshotHubDb(request: SnapshotRequest): Promise<Result<Sn
   const where = { context, namespace: request.namespace, pod: request.pod, container };
   const cancelled = () => err(new UserError('Snapshot cancelled; nothing was saved.', 'cancelled'));
 
-  let client: ContextClient;
-  try {
-    client = new ContextClient(request.kubeConfig, context);
-  } catch (error) {
-    return err(error instanceof UserError ? error : new UserError(String(error), 'no-context'));
-  }
+  const opened = ContextClient.open(request.kubeConfig, context);
+  if (!opened.ok) return opened;
+  const client = opened.value;
   // Cancelling aborts the pod read in flight (the exec has its own handling).
   const abortRead = () => client.dispose();
   request.signal?.addEventListener('abort', abortRead, { once: true });

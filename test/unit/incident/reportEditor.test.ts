@@ -153,24 +153,11 @@ describe('incident report editor (what the panel does, without the panel)', () =
 
     const opened = Journal.open(journal);
     assert.ok(opened.ok);
-    assert.ok(
-      opened.value.journal.append({
-        kind: 'note',
-        source: 'operator',
-        time: '2026-05-14T18:48:00Z',
-        text: 'Deleted 1,400 of the stress user’s named servers',
-        tag: 'resolution',
-      }).ok,
-    );
-    assert.ok(
-      opened.value.journal.append({
-        kind: 'note',
-        source: 'operator',
-        time: '2026-05-14T18:49:00Z',
-        text: 'Load tests must clean up',
-        tag: 'learned',
-      }).ok,
-    );
+    const notes = [
+      { time: '2026-05-14T18:48:00Z', text: 'Deleted 1,400 of the stress user’s named servers', tag: 'resolution' },
+      { time: '2026-05-14T18:49:00Z', text: 'Load tests must clean up', tag: 'learned' },
+    ] as const;
+    for (const note of notes) assert.ok(opened.value.journal.append({ kind: 'note', source: 'operator', ...note }).ok);
     editor.journalChanged();
     assert.deepEqual(ui.last('stale'), { type: 'stale', stale: true });
 
