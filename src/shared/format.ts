@@ -18,7 +18,7 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E
 
 /**
  * Bytes of a Kubernetes memory quantity, rounded up to a whole byte as Kubernetes does; null when the
- * text is not a quantity Kubernetes would accept, or is not positive. Space around it is ignored (it
+ * text is not a quantity Kubernetes would accept, or is less than one byte. Space around it is ignored (it
  * comes from forms); space inside (`2 Gi`) and suffixes Kubernetes does not know (`2K`, `2GB`) are not
  * quantities: a limit written that way would be rejected by the API server too.
  */
@@ -31,7 +31,8 @@ export function parseMemoryQuantity(text: string): number | null {
   // Kubernetes computes in decimal: a float a few ulps off a whole number (0.1G) is that number.
   const nearest = Math.round(exact);
   const bytes = Math.abs(exact - nearest) <= Math.abs(exact) * 8 * Number.EPSILON ? nearest : Math.ceil(exact);
-  return Number.isFinite(bytes) && bytes > 0 ? bytes : null;
+  // Less than one byte (0.1, 500m) is no memory size, even though Kubernetes would round it up to one.
+  return Number.isFinite(bytes) && exact >= 1 ? bytes : null;
 }
 
 /** Bytes in Kubernetes' binary units, short: 412Mi, 5.1Gi, 900Ki, 12B (three significant figures at most). */

@@ -51,11 +51,11 @@ describe('shared formatting and parsing (one behaviour for the core, the CLI, th
       assert.equal(parseMemoryQuantity(' 512Mi '), 512 * Mi);
       assert.equal(parseMemoryQuantity('1500m'), 2, 'milli-bytes: 1.5 bytes is 2');
       assert.equal(parseMemoryQuantity('1.0000001'), 2);
-      assert.equal(parseMemoryQuantity('0.4m'), 1);
     });
 
-    it('has no use for limits that are not positive', () => {
-      for (const bad of ['0', '0Gi', '-1Gi', '-2e9', '-0.4m']) assert.equal(parseMemoryQuantity(bad), null, bad);
+    it('has no use for sizes under one byte (Kubernetes would round 0.1 up to 1)', () => {
+      for (const bad of ['0', '0Gi', '-1Gi', '-2e9', '0.1', '500m', '0.4m'])
+        assert.equal(parseMemoryQuantity(bad), null, bad);
       assert.equal(parseMemoryQuantity('1e400'), null, 'not a finite number of bytes');
     });
   });
