@@ -23,24 +23,6 @@ export default tseslint.config(
     },
   },
   {
-    // Untrusted-text handling is shared with the webviews: it stays free of Node and of the rest of the core.
-    files: ['src/core/text/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'src/core is pure: no vscode import.' }],
-          patterns: [
-            {
-              regex: '^(node:|\\.\\./)',
-              message: 'src/core/text runs in webviews too: no Node, nothing outside it.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
     // Browser-safe helpers shared by the core, the CLI, the VS Code side and the webviews: they import
     // nothing but each other (no Node, no VS Code, no packages).
     files: ['src/shared/**/*.ts', 'src/core/secrets/marker.ts'],
@@ -71,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    // Webview code runs in the browser: it shares only the protocol modules, src/shared and src/core/text with the host.
+    // Webview code runs in the browser: it shares only the protocol modules and src/shared with the host.
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -81,8 +63,8 @@ export default tseslint.config(
           patterns: [
             {
               // A regex: gitignore-style groups never match relative paths that start with "../".
-              regex: '^(\\.\\./)+src/(?!protocol/|shared/|core/text/)|^node:',
-              message: 'webviews import only src/protocol, src/shared and src/core/text.',
+              regex: '^(\\.\\./)+src/(?!protocol/|shared/)|^node:',
+              message: 'webviews import only src/protocol and src/shared.',
             },
           ],
         },

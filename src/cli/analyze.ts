@@ -10,7 +10,7 @@ import {
   type HubDbAnalysis,
 } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
-import { inertText, terminalJson } from '../core/text/untrustedText';
+import { inertText, terminalJson } from '../shared/untrustedText';
 import {
   badArguments,
   MEMORY_QUANTITY,

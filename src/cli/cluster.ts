@@ -2,7 +2,7 @@ import { formatAgo } from '../core/cluster/kubeTime';
 import { listContext } from '../core/cluster/listPass';
 import type { ClusterModel, ContextModel, HubModel, PodModel } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
-import { terminalJson } from '../core/text/untrustedText';
+import { terminalJson } from '../shared/untrustedText';
 import { chooseContext, printable } from './clusterContext';
 import { badArguments, parseArgs, unknownOptions, table, type CliIo, type Subcommand } from './io';
 

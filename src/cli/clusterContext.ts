@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeconfigFiles, loadKubeconfig } from '../core/cluster/kubeconfig';
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 import type { CliIo } from './io';
 
 /** Cluster text (names, messages) may hold terminal escapes, newlines and bidi controls: show them, never run them. */

@@ -1,4 +1,4 @@
-import { inertText, terminalJson } from '../core/text/untrustedText';
+import { inertText, terminalJson } from '../shared/untrustedText';
 import { Journal } from '../core/incident/journal';
 import type { JournalEntry } from '../core/incident/journalEntry';
 import { replay } from '../core/incident/journalReplay';

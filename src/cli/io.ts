@@ -1,4 +1,4 @@
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 import { parseMemoryQuantity } from '../shared/format';
 
 /** What a CLI subcommand may touch: its arguments and two output streams. Exit code is its return. */

@@ -3,7 +3,7 @@
  * token from HUBOPS_PROMETHEUS_TOKEN, never from the command line) or `--context NAME` (the Prometheus
  * Service in that context, through the API server's service proxy: loads client-node on use).
  */
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 import type { PrometheusSource } from '../core/prometheus/source';
 import { parseDuration } from '../core/prometheus/step';
 import { quoteArg, type CliIo } from './io';

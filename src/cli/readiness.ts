@@ -8,7 +8,7 @@ import {
   readReadinessInputs,
   type ReadinessReport,
 } from '../core/readiness';
-import { inertText, terminalJson } from '../core/text/untrustedText';
+import { inertText, terminalJson } from '../shared/untrustedText';
 import { messageOf } from '../core/result';
 import { chooseContext, printable } from './clusterContext';
 import {

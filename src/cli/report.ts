@@ -1,5 +1,4 @@
 import { basename, dirname, join } from 'node:path';
-import { inertText } from '../core/text/untrustedText';
 import type { ReplayedIncident } from '../core/incident/journalReplay';
 import { replay } from '../core/incident/journalReplay';
 import { actionItemsIssueBody, draftPostmortem, renderPostmortemMarkdown } from '../core/incident/postmortem';
@@ -8,6 +7,7 @@ import { newReportDocument } from '../core/incident/reportDocument';
 import { writeFileAtomic } from '../core/incident/reportFile';
 import { renderMarkdown } from '../core/incident/reportMarkdown';
 import { checkTimezone, localTimezone } from '../core/incident/zonedTime';
+import { inertText } from '../shared/untrustedText';
 import { badArguments, parseArgs, quoteArg, unknownOptions, type CliIo, type Subcommand } from './io';
 import { interruptible, openSource } from './prometheusSource';
 

@@ -6,7 +6,7 @@
 import { formatAgo, toMillis } from '../core/cluster/kubeTime';
 import type { ContextModel, EventModel, HubModel, PodModel, PodRole, PodTermination } from '../core/cluster/model';
 import { formatMemory } from '../core/cluster/quantity';
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 
 /** Cluster text (names, event messages) on one line; controls, bidi and line breaks shown as escapes. */
 export function oneLine(text: string, max = 300): string {

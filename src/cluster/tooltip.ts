@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 
 /**
  * Markdown hovers built from cluster text. Every value goes through `inertText(…, 'markdown')`: pod, user and

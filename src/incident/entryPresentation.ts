@@ -6,7 +6,7 @@
 import { countOf, type IncidentMeta, type JournalEntry } from '../core/incident/journalEntry';
 import { formatDuration } from '../shared/format';
 import { zoned } from '../core/incident/zonedTime';
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 
 /** A codicon id and, for kinds that mean trouble, a theme colour id. */
 export interface KindIcon {

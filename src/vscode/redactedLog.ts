@@ -1,5 +1,5 @@
 import { redactingLog } from '../core/secrets';
-import { inertText } from '../core/text/untrustedText';
+import { inertText } from '../shared/untrustedText';
 
 /**
  * The extension's log as features see it, with VS Code's levels. Code that also runs without VS Code

@@ -519,7 +519,7 @@ describe('Incident journal fed by the cluster watcher (Kubernetes API test serve
   });
 });
 
-/** Journal text goes into the report escaped (src/core/text/untrustedText.ts): read it back as text. */
+/** Journal text goes into the report escaped (src/shared/untrustedText.ts): read it back as text. */
 function unescapeMarkdown(row: string): string {
   return row.replace(/\\([\\`*_[\]{}#|~!@$])/g, '$1');
 }

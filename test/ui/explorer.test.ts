@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 import { buildHubDb, calibrationShape, HOSTILE_NAMES } from '../builders/hubDb';
 import { openInstalledWorkbench, runFromPalette, type Workbench } from '../harness/workbench';
 

@@ -8,7 +8,7 @@ import type {
 } from '../../src/protocol/explorerProtocol';
 import { append, el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';

@@ -1,7 +1,7 @@
 import type { ToWebview, ToWebviewOf, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
 import { fileProblem } from './fileProblem';

@@ -1,6 +1,6 @@
 import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
 import { formatBytes } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 
 /** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */
 export function cellView(cell: Cell): { text: string; kind: string } {

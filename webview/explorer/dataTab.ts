@@ -1,7 +1,7 @@
 import type { ResultInfo, TableInfo, ToWebview, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes, formatCount, formatMs } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';

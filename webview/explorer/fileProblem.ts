@@ -1,7 +1,7 @@
 import type { ErrorInfo, FileInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 import { formatBytes } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 
 const HINTS: Record<string, string> = {
   empty:

@@ -1,7 +1,7 @@
 import type { Cell, ResultInfo } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
 import { DynamicStyles } from '../shared/dynamicStyles';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 import { cellView, isPartial } from './cellView';
 
 /** What the grid needs from the page: rows by range, whole cell values, sorting, the clipboard. */

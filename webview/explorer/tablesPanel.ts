@@ -1,7 +1,7 @@
 import type { TableInfo } from '../../src/protocol/explorerProtocol';
 import { el } from '../shared/dom';
 import { formatCount } from '../../src/shared/format';
-import { inertText } from '../../src/core/text/untrustedText';
+import { inertText } from '../../src/shared/untrustedText';
 
 /**
  * The tables and views of the DB with their row counts; each opens to its schema (columns, types,

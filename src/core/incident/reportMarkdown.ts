@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../../shared/format';
 import { redactText } from '../secrets';
-import { inertText } from '../text/untrustedText';
+import { inertText } from '../../shared/untrustedText';
 import { reportText } from './reportText';
 import { sectionIds, sectionTitles, type ReportMeta } from './reportDraft';
 import { effectiveText, type ReportDocument } from './reportDocument';

@@ -1,5 +1,5 @@
 import { redactText } from '../secrets';
-import { inertText } from '../text/untrustedText';
+import { inertText } from '../../shared/untrustedText';
 
 /**
  * The one call for a string from the journal, the cluster or the hub going into the report's Markdown:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { marked } from 'marked';
 import type { JournalEntry } from '../../../src/core/incident/journalEntry';
 import { replayText } from '../../../src/core/incident/journalReplay';
-import { inertText } from '../../../src/core/text/untrustedText';
+import { inertText } from '../../../src/shared/untrustedText';
 
 const escapeMarkdown = (text: string) => inertText(text, 'markdown');
 import { REDACTED as redacted, redactText as redactSecrets } from '../../../src/core/secrets';

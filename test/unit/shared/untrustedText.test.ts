@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { inertText, terminalJson } from '../../../src/core/text/untrustedText';
+import { inertText, terminalJson } from '../../../src/shared/untrustedText';
 
 /** Everything a terminal, a Markdown renderer or a tree label could act on, one of each kind. */
 const HOSTILE = [

@@ -16,7 +16,7 @@
  * characters, the BOM, tag characters) and line/paragraph separators (Zl, Zp). A backslash is left as it
  * is, so a name that spells `\x1b` and one holding ESC print alike: the point is that neither acts.
  *
- * Pure and free of Node APIs: the webviews draw database text with it too (webview/shared/visibleText.ts).
+ * Pure and free of Node APIs: the webviews draw database text with it too.
  */
 
 export type TextSink = 'line' | 'terminal' | 'markdown';
