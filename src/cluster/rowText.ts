@@ -151,7 +151,12 @@ export function podGroupDescription(pods: readonly PodModel[]): string {
     const word = pod.phase === 'Pending' ? 'pending' : pod.ready ? 'running' : pod.status;
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  return [...counts].map(([word, n]) => `${n} ${word}`).join(' · ');
+  // Running, then pending, then the rest as met: the row reads the same whichever pod the API lists first.
+  const rank = (word: string) => (word === 'running' ? 0 : word === 'pending' ? 1 : 2);
+  return [...counts]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([word, n]) => `${n} ${word}`)
+    .join(' · ');
 }
 
 export function eventsDescription(hub: HubModel): string {
