@@ -41,7 +41,7 @@ export async function openSource(command: string, args: SourceArgs, io: CliIo): 
     io.err(`hubops ${command}: ${inertLine(found.error.message)}\n`);
     return null;
   }
-  const { kubeconfigFiles, loadKubeconfig } = await import('../core/kube/kubeconfig');
+  const { kubeconfigFiles, loadKubeconfig } = await import('../core/cluster/kubeconfig');
   const { findPrometheus } = await import('../core/prometheus/discover');
   const loaded = loadKubeconfig(kubeconfigFiles(args.kubeconfig));
   for (const problem of loaded.problems) io.err(`${inertLine(problem.message)}\n`);

@@ -4,7 +4,7 @@
  * No `vscode` import: the tree provider turns these into TreeItems.
  */
 import { countOf, type IncidentMeta, type JournalEntry } from '../core/incident/journalEntry';
-import { formatDuration } from '../shared/format';
+import { formatCount, formatDuration } from '../shared/format';
 import { zoned } from '../core/incident/zonedTime';
 import { inertText } from '../shared/untrustedText';
 
@@ -81,7 +81,7 @@ export function entryRow(entry: JournalEntry, clock: RowClock, hidden = false): 
   const text = oneLine(entry.text) || oneLine(entry.kind);
   const description = [
     entry.hub === null ? null : oneLine(entry.hub),
-    count > 1 ? `×${count.toLocaleString('en-US')}` : null,
+    count > 1 ? `×${formatCount(count)}` : null,
     entry.edited ? 'edited' : null,
   ]
     .filter((p): p is string => typeof p === 'string' && p !== '')

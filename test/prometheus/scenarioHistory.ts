@@ -16,7 +16,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parsePrometheusText } from '../../src/core/cluster/hubMetrics';
-import { parseMemoryQuantity } from '../../src/core/units';
+import { parseMemoryQuantity } from '../../src/shared/format';
 import type { ClusterState } from '../k8s-server/cluster';
 import { startTestServer } from '../k8s-server/server';
 import { Timeline, type Step } from '../k8s-server/scenarios/timeline';

@@ -10,9 +10,9 @@
  * also be rendered as a GitHub issue body.
  */
 import type { ReplayedIncident } from './journalReplay';
-import { formatDuration } from './quantities';
+import { formatDuration } from '../../shared/format';
 import { redactText } from '../secrets';
-import { inertText } from '../text/untrustedText';
+import { inertText } from '../../shared/untrustedText';
 import { reportText } from './reportText';
 import { draftActionItems, todo } from './reportAdvice';
 import { ReportClock } from './reportClock';

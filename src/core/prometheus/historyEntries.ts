@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JournalEntry } from '../incident/journalEntry';
-import { formatBytes, plural } from '../incident/quantities';
+import { formatBytes, plural } from '../../shared/format';
 import type { RangeSeries } from './client';
 import { spawnOutcome } from './spawnLabels';
 import { formatStep } from './step';

@@ -3,7 +3,7 @@
  * linked), where the history came from and what it lacked, and when the alert rules would have fired
  * beside when the incident was noticed.
  */
-import { formatDuration } from '../incident/quantities';
+import { formatDuration } from '../../shared/format';
 import { reportText } from '../incident/reportText';
 import { ReportClock } from '../incident/reportClock';
 import type { History } from './history';

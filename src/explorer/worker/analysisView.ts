@@ -1,5 +1,6 @@
 import { familyById, verdictFor, type HubDbAnalysis, type PlanNode } from '../../core/hubdb';
 import type { AnalysisView, PlanStep } from '../../protocol/explorerProtocol';
+import { formatCount } from '../../shared/format';
 
 /**
  * The analysis panel's view model from the analyzer's result: every number and sentence comes from
@@ -58,20 +59,20 @@ export function analysisView(analysis: HubDbAnalysis, memoryLimitBytes: number |
       cleanup: { text: remediation.cleanup.text, bash: remediation.cleanup.bash, python: remediation.cleanup.python },
     },
     health: [
-      { label: 'Users', value: counts.users.toLocaleString('en-US'), severity: 'info' },
+      { label: 'Users', value: formatCount(counts.users), severity: 'info' },
       {
         label: 'Spawners',
-        value: `${counts.spawners.toLocaleString('en-US')} (${counts.namedServers.toLocaleString('en-US')} named)`,
+        value: `${formatCount(counts.spawners)} (${formatCount(counts.namedServers)} named)`,
         severity: 'info',
       },
       {
         label: 'Running servers',
-        value: `${counts.running.toLocaleString('en-US')} of ${counts.usersWithRunning.toLocaleString('en-US')} users`,
+        value: `${formatCount(counts.running)} of ${formatCount(counts.usersWithRunning)} users`,
         severity: 'info',
       },
       {
         label: 'Σ running × spawners',
-        value: counts.sumRunningTimesSpawners.toLocaleString('en-US'),
+        value: formatCount(counts.sumRunningTimesSpawners),
         severity: 'info',
       },
       ...analysis.health.items,

@@ -7,7 +7,7 @@ import {
   renderPostmortemMarkdown,
 } from '../../../src/core/incident/postmortem';
 import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 describe('incident report: the postmortem template (2i2c’s sections)', () => {
   const dir = useTempDir();

@@ -10,8 +10,8 @@ import { startTestServer, type TestServer } from '../../k8s-server/server';
 import { oomNightStartedAt, writeOomNightJournal } from '../../prometheus/incidentJournals';
 import { promtoolBinary } from '../../prometheus/testPrometheus';
 import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
-import { useBuiltCli } from '../../support/builtCli';
-import { useTempDir } from '../../support/tempDir';
+import { useBuiltCli } from '../../harness/builtCli';
+import { useTempDir } from '../../harness/tempDir';
 
 const run = promisify(execFile);
 

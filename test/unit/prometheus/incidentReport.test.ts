@@ -10,7 +10,7 @@ import { incidentFromPrometheus } from '../../../src/core/prometheus/incidentRep
 import { connectUrl } from '../../../src/core/prometheus/source';
 import { oomNightStartedAt, writeOomNightJournal } from '../../prometheus/incidentJournals';
 import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 /** The flow the report panel runs: backfill on start, then draft with the charts and the replay. */
 describe('prometheus: an incident started four hours into the OOM loop', () => {

@@ -23,7 +23,7 @@ import { classStart, incidentNight, leakyHub } from '../../prometheus/histories'
 import { ruleTest, ruleTestFile, type Expectation, type ScenarioInput } from '../../prometheus/ruleTests';
 import { promtoolBinary } from '../../prometheus/testPrometheus';
 import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
-import { useTempDir } from '../../support/tempDir';
+import { useTempDir } from '../../harness/tempDir';
 
 const run = promisify(execFile);
 const hubs = ['hub-physics', 'hub-classroom', 'hub-aborting', 'hub-leaky', 'hub-staff'];
