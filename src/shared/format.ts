@@ -60,18 +60,17 @@ export function toMiB(bytes: number): number {
 }
 
 /**
- * A count, rounded, with thousands separators as en-US writes it: 1,050,051. Written out rather than
+ * A count with thousands separators, as en-US writes it: 1,050,051. Written out rather than
  * `toLocaleString('en-US')`, whose first call loads ICU's number formatting (tens of milliseconds, a large
- * part of a short CLI run).
+ * part of a short CLI run); anything but a safe integer still goes through it.
  */
 export function formatCount(n: number): string {
-  const whole = Math.round(n);
-  if (!Number.isSafeInteger(whole)) return whole.toLocaleString('en-US');
-  const digits = String(Math.abs(whole));
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
   let out = '';
   for (let end = digits.length; end > 0; end -= 3)
     out = digits.slice(Math.max(0, end - 3), end) + (out ? `,${out}` : '');
-  return whole < 0 ? `-${out}` : out;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** "once", "twice", "4 times". */

@@ -86,7 +86,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trim().split('\n');
     assert.equal(lines[0], '2026-11-22 20:01 EST  hub-736544445-fr5mw OOMKilled (container hub, exit 137, 1 restarts)');
-    assert.match(lines[1]!, /^2026-11-22 20:02 EST–23:54 {2}hub memory above 90% of its 2 GiB limit \d+ times/);
+    assert.match(lines[1]!, /^2026-11-22 20:02 EST–23:54 {2}hub memory above 90% of its 2Gi limit \d+ times/);
   });
 
   it('history --journal adds only what the journal lacks, once', async () => {

@@ -83,7 +83,7 @@ describe('prometheus: history rebuilt for an incident', () => {
       assert.equal(memory.length, 1, 'one episode: the crash loop crosses on many starts');
       assert.ok((memory[0]!.count as number) > 10);
       assert.ok((memory[0]!.bytes as number) >= 0.9 * 2 * 1024 ** 3);
-      assert.match(memory[0]!.text, /^hub memory above 90% of its 2 GiB limit \d+ times \(peak 1\.9 GiB, 9\d%\)$/);
+      assert.match(memory[0]!.text, /^hub memory above 90% of its 2Gi limit \d+ times \(peak 1\.9Gi, 9\d%\)$/);
     });
 
     it('says the hub never answered a scrape, and nothing else is missing', () => {

@@ -85,7 +85,7 @@ describe('shared formatting and parsing (one behaviour for the core, the CLI, th
 
   it('formats counts and times the same way on every surface', () => {
     assert.equal(formatCount(1_050_051), '1,050,051');
-    assert.equal(formatCount(2.6), '3');
+    assert.equal(formatCount(-1_234_567), '-1,234,567');
     assert.equal(formatSeconds(0.447), '0.45 s');
     assert.equal(formatSeconds(55.1), '55 s');
     assert.equal(formatSeconds(192), '3 min 12 s');
