@@ -23,6 +23,9 @@ import { problemLabel, sortPods, warningLabel, withoutContext } from './rowText'
 
 /** Changes arriving together (several contexts, a burst of watch events) become one tree refresh. */
 const refreshDelayMs = 50;
+/** How long a refreshed open context waits for VS Code to fetch its rows before refreshing it again. */
+const refetchWaitMs = 1000;
+const maxRefreshAttempts = 3;
 
 const podGroups: GroupKind[] = ['hub', 'proxy', 'user', 'placeholder', 'other'];
 
@@ -42,6 +45,19 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   /** The model each expanded context's rows were last built from. */
   private readonly shown = new Map<string, ContextModel | undefined>();
   private readonly pending = new Set<ClusterNode>();
+  /**
+   * Open contexts whose row was refreshed and whose hub rows VS Code has not fetched again yet. A refresh
+   * makes the extension host forget the row's children until the view fetches them again, and two things
+   * go wrong in VS Code 1.139 when the view is busy with that row (it was just opened, or a hub under it
+   * was clicked):
+   * - the view can skip the fetch, and keep hub rows that the extension host no longer knows: opening one
+   *   then shows nothing. So a refresh that was not followed by a fetch within `refetchWaitMs` is sent again;
+   * - a hub opened before the fetch gets an empty answer that the view keeps (the host logs "No tree item
+   *   with id … found"). So the hubs are refreshed once more right after the context's rows come back.
+   */
+  private readonly refetching = new Map<string, NodeJS.Timeout>();
+  /** Contexts open in the view (VS Code re-fetches the rows of an open row it refreshes). */
+  private readonly expanded = new Set<string>();
   private rootPending = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -102,6 +118,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
 
   dispose(): void {
     clearTimeout(this.timer);
+    for (const timer of this.refetching.values()) clearTimeout(timer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
@@ -139,6 +156,10 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
 
   private async hubRows(node: ContextNode): Promise<ClusterNode[]> {
     const name = node.context.name;
+    // VS Code fetched the rows again after a refresh of the context row: see `refetching`.
+    const healing = this.refetching.has(name);
+    clearTimeout(this.refetching.get(name));
+    this.refetching.delete(name);
     const started = await this.live.ensure(name);
     if (!started.ok) {
       this.shown.set(name, undefined);
@@ -160,7 +181,9 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         },
       ];
     }
-    return this.contextChildren(name, model);
+    const rows = this.contextChildren(name, model);
+    if (healing) this.refreshHubsOf(name);
+    return rows;
   }
 
   private contextChildren(name: string, model: ContextModel): ClusterNode[] {
@@ -305,6 +328,39 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     this.schedule();
   }
 
+  /** Follows which contexts are open in `view`: only an open row's refresh is followed by a fetch. */
+  followExpansion(view: vscode.TreeView<ClusterNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidExpandElement(({ element }) => {
+        if (element.kind === 'context') this.expanded.add(element.context.name);
+      }),
+      view.onDidCollapseElement(({ element }) => {
+        if (element.kind === 'context') this.expanded.delete(element.context.name);
+      }),
+    );
+  }
+
+  /** After a refresh of an open context's row, expects VS Code to fetch its hub rows (see `refetching`). */
+  private expectRefetch(name: string, attempt: number): void {
+    clearTimeout(this.refetching.get(name));
+    this.refetching.delete(name);
+    if (!this.expanded.has(name) || !this.shown.has(name)) return;
+    const timer = setTimeout(() => {
+      this.refetching.delete(name);
+      const node = this.contextNodes.get(name);
+      if (!node || !this.expanded.has(name) || attempt >= maxRefreshAttempts) return;
+      this.changed.fire([node]);
+      this.expectRefetch(name, attempt + 1);
+    }, refetchWaitMs);
+    this.refetching.set(name, timer);
+  }
+
+  /** Refreshes the hub rows of a context (after its rows came back; see `refetching`). */
+  private refreshHubsOf(name: string): void {
+    for (const hubNode of this.hubNodes.values()) if (hubNode.context === name) this.pending.add(hubNode);
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
@@ -312,10 +368,12 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       if (this.rootPending) {
         this.rootPending = false;
         this.pending.clear();
+        for (const name of this.shown.keys()) this.expectRefetch(name, 1);
         this.changed.fire(undefined);
         return;
       }
       const contexts = new Set([...this.pending].filter((n) => n.kind === 'context').map((n) => n.context.name));
+      for (const name of contexts) this.expectRefetch(name, 1);
       // A context being refreshed refreshes its hubs too.
       const nodes = [...this.pending].filter((n) => n.kind !== 'hub' || !contexts.has(n.context));
       this.pending.clear();
@@ -326,6 +384,9 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private forgetContext(name: string): void {
     this.contextNodes.delete(name);
     this.shown.delete(name);
+    this.expanded.delete(name);
+    clearTimeout(this.refetching.get(name));
+    this.refetching.delete(name);
     for (const [key, hubNode] of [...this.hubNodes]) if (hubNode.context === name) this.hubNodes.delete(key);
   }
 }

@@ -56,9 +56,11 @@ export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSo
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
   const documents = new PodDocumentProvider(live, log);
   const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
+  const expansion = tree.followExpansion(view);
   live.setVisible(view.visible);
   const disposables = vscode.Disposable.from(
     view,
+    expansion,
     view.onDidChangeVisibility((e) => live.setVisible(e.visible)),
     vscode.workspace.registerTextDocumentContentProvider(podDocumentScheme, documents),
     vscode.window.registerFileDecorationProvider(new RowDecorations()),

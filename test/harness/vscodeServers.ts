@@ -61,6 +61,8 @@ export async function startCodeServer(
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--reconnection-grace-time=5',
+      // HUBOPS_TRACE=1: the extension host logs at trace level (VS Code's tree view logs each refresh there).
+      ...(globalThis.process.env.HUBOPS_TRACE ? ['--log=trace'] : []),
       `--bind-addr=${host}:${port}`,
       `--user-data-dir=${dirs.userDataDir}`,
       `--extensions-dir=${dirs.extensionsDir}`,
