@@ -14,8 +14,7 @@ export async function checkDemoHubs(page: Page): Promise<string[]> {
   await openSidebar(page);
   await setOpen(page, 'demo-cluster');
   await page.locator('.monaco-list-row', { hasText: 'hub-staff' }).first().waitFor({ timeout: 60_000 });
-  await setOpen(page, 'hub-physics');
-  await setOpen(page, 'hub-classroom');
+  // Read the hub rows before opening any: an open hub's pods can push the others out of the rendered list.
   const rows = await treeRows(page, 'Clusters');
   for (const hub of DEMO_HUBS)
     assert.ok(
@@ -26,5 +25,7 @@ export async function checkDemoHubs(page: Page): Promise<string[]> {
     rows.some((r) => /^hub-staff \| 5\.4\.3 · ok/.test(r)),
     rows.join('\n'),
   );
+  await setOpen(page, 'hub-physics');
+  await setOpen(page, 'hub-classroom');
   return rows;
 }
