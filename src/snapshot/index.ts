@@ -5,7 +5,8 @@ import { commands } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
-import { analyzeHubDb } from './analyzeHubDb';
+import { analyzeHubDb, copyHubDbViaHelperPod } from './analyzeHubDb';
+import { PlanDocuments, planDocumentScheme } from './planDocuments';
 import { followAnalyses } from './followAnalyses';
 import type { HubArgument } from './pickHub';
 import { manageSnapshots } from './manageSnapshots';
@@ -24,11 +25,16 @@ export function registerSnapshots(
 ): vscode.Disposable {
   const store = new SnapshotStore(context);
   const openInExplorer = deps.explorer.open;
-  const analyzeDeps = { ...deps, store, openInExplorer, extensionPath: context.extensionPath };
+  const plans = new PlanDocuments();
+  const analyzeDeps = { ...deps, store, openInExplorer, plans, extensionPath: context.extensionPath };
   return vscode.Disposable.from(
+    vscode.workspace.registerTextDocumentContentProvider(planDocumentScheme, plans),
     followAnalyses({ ...deps, store }),
     vscode.commands.registerCommand(commands.analyzeHubDb, (argument?: HubArgument) =>
       analyzeHubDb(analyzeDeps, argument),
+    ),
+    vscode.commands.registerCommand(commands.copyHubDbViaHelperPod, (argument?: HubArgument) =>
+      copyHubDbViaHelperPod(analyzeDeps, argument),
     ),
     vscode.commands.registerCommand(commands.openHubDbFile, async (uri?: vscode.Uri) => {
       const file =

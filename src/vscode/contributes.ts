@@ -13,6 +13,7 @@ export const commands = {
   refresh: 'jupyterhubOps.refresh',
   // Hub DB snapshots and the explorer
   analyzeHubDb: 'jupyterhubOps.analyzeHubDb',
+  copyHubDbViaHelperPod: 'jupyterhubOps.copyHubDbViaHelperPod',
   openHubDbFile: 'jupyterhubOps.openHubDbFile',
   manageSnapshots: 'jupyterhubOps.manageSnapshots',
   // Cluster rows

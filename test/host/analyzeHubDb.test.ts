@@ -113,7 +113,7 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
     assert.match(String((hubRow.tooltip as vscode.MarkdownString).value), /would need/);
   });
 
-  it('says clearly why when the hub container is not running, and leaves no file behind', async () => {
+  it('waits while the hub container is in CrashLoopBackOff and snapshots once it runs again', async () => {
     const pod = server.cluster.get<Pod>('Pod', 'hub-physics', hubPodName)!;
     server.cluster.apply({
       ...pod,
@@ -128,13 +128,27 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
       },
     });
     const before = readdirSync(snapshotsDir).sort();
-    const outcome = await vscode.commands.executeCommand<{
+    // (the request log is bounded: compare records, not counts)
+    const lastPodRead = () =>
+      server.requests.findLast(
+        (r) => r.method === 'GET' && r.path === `/api/v1/namespaces/hub-physics/pods/${hubPodName}`,
+      );
+    const readBefore = lastPodRead();
+    const pending = vscode.commands.executeCommand<{
       ok: boolean;
+      value?: { snapshot: { file: string } };
       error?: { code: string; userMessage: string };
     }>('jupyterhubOps.analyzeHubDb', { context: 'sim', namespace: 'hub-physics' });
-    assert.equal(outcome?.ok, false);
-    assert.equal(outcome?.error?.code, 'container-not-running');
-    assert.match(outcome!.error!.userMessage, /CrashLoopBackOff/);
+    // Waiting: the pod was read, found not running, and nothing was copied or written.
+    await waitFor('the command to read the hub pod', () => {
+      const last = lastPodRead();
+      return last !== readBefore ? last : undefined;
+    });
     assert.deepEqual(readdirSync(snapshotsDir).sort(), before);
+    // The kubelet starts the container again: the snapshot is taken without anyone asking twice.
+    server.cluster.apply(pod);
+    const outcome = await pending;
+    assert.equal(outcome?.ok, true, outcome?.error?.userMessage);
+    assert.ok(readdirSync(snapshotsDir).length > before.length);
   });
 });
