@@ -1,7 +1,8 @@
 /**
- * Time-series charts as SVG text, without a browser (lineChart.ts draws the readiness check's numeric-x line
- * charts; this one draws time on x, stacked bars, areas and an incident's marks): the same markup goes into exported reports (SVG files
- * beside the Markdown) and into the report webview. d3-scale computes the scales and nice ticks, d3-shape
+ * The one chart renderer: series over time as SVG text, without a browser. Time on x is either the clock
+ * (Prometheus history: an incident's hours, in the report's timezone) or minutes from a start (the
+ * readiness check's start-up curve); lines, steps, stacked bars, areas and marks. The same markup goes
+ * into exported reports (SVG files beside the Markdown) and into the webviews. d3-scale computes the scales and nice ticks, d3-shape
  * the line, step and area paths (bars are stacked here: a running sum); the SVG is written here as text with presentation attributes only (no `style`, no script, no
  * event handlers), so it renders under a strict Content-Security-Policy and in GitHub's Markdown. Colours
  * are the Okabe–Ito palette (distinguishable with colour blindness); text and axes use `currentColor`, so
@@ -10,10 +11,36 @@
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import { area, curveLinear, curveStepAfter, line } from 'd3-shape';
 import { zoned, zoneAbbreviation } from '../incident/zonedTime';
-import { escapeXml } from './lineChart';
+
+/** XML-escapes text for an SVG text node or attribute, dropping characters XML cannot hold. */
+export function escapeXml(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+  );
+}
 
 export type SeriesRole =
-  'memory' | 'limit' | 'success' | 'throttled' | 'rejected' | 'failure' | 'answered429' | 'pending' | 'ready' | 'nodes';
+  | 'memory'
+  | 'limit'
+  | 'success'
+  | 'throttled'
+  | 'rejected'
+  | 'failure'
+  | 'answered429'
+  | 'pending'
+  | 'ready'
+  | 'nodes'
+  /** The readiness check: attendees with a server, waiting, and a second scenario to compare with. */
+  | 'running'
+  | 'waiting'
+  | 'compared';
 
 export interface ChartSeries {
   label: string;
@@ -24,7 +51,8 @@ export interface ChartSeries {
   dashed?: boolean;
 }
 
-export type MarkKind = 'start' | 'note' | 'oom' | 'alert';
+/** `milestone`: a labelled moment of the chart's own story (the minute the last attendee has a server). */
+export type MarkKind = 'start' | 'note' | 'oom' | 'alert' | 'milestone';
 
 export interface ChartMark {
   ms: number;
@@ -38,6 +66,11 @@ export interface ChartModel {
   id: string;
   title: string;
   unit: 'bytes' | 'count';
+  /**
+   * What x is: `clock` (default) times in ms since the epoch, labelled in the render's timezone; `minutes`
+   * ms from a start, labelled in minutes (fromMs is then usually 0).
+   */
+  axis?: 'clock' | 'minutes';
   fromMs: number;
   toMs: number;
   series: ChartSeries[];
@@ -49,7 +82,7 @@ export interface ChartModel {
 }
 
 export interface RenderOptions {
-  /** IANA timezone for the time axis. */
+  /** IANA timezone for a clock axis (a minutes axis has none). */
   timezone: string;
   width?: number;
   height?: number;
@@ -66,12 +99,16 @@ const colours: Record<SeriesRole, string> = {
   pending: '#56B4E9',
   ready: '#0072B2',
   nodes: '#999999',
+  running: '#0072B2',
+  waiting: '#E69F00',
+  compared: '#009E73',
 };
 const markColours: Record<MarkKind, string> = {
   start: 'currentColor',
   note: '#CC79A7',
   oom: '#D55E00',
   alert: '#E69F00',
+  milestone: 'currentColor',
 };
 
 const GiB = 1024 ** 3;
@@ -94,9 +131,6 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
   const plotH = height - margin.top - margin.bottom;
   const id = chart.id.replace(/[^A-Za-z0-9_-]/g, '-');
   // scaleUtc for nice time ticks; the same mapping on plain numbers for the thousands of points.
-  const x = scaleUtc()
-    .domain([new Date(chart.fromMs), new Date(chart.toMs)])
-    .range([margin.left, margin.left + plotW]);
   const xNumeric = scaleLinear()
     .domain([chart.fromMs, chart.toMs])
     .range([margin.left, margin.left + plotW]);
@@ -153,19 +187,17 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
       `<text x="${margin.left - 6}" y="${ty + 3.5}" text-anchor="end" fill="currentColor" fill-opacity="0.8">${escapeXml(formatTick(tick, suffix))}</text>`,
     );
   }
-  const multiDay = zoned(chart.fromMs, options.timezone).date !== zoned(chart.toMs, options.timezone).date;
-  for (const tick of x.ticks(Math.max(2, Math.floor(plotW / 90)))) {
-    const tx = xs(tick.getTime());
-    const z = zoned(tick.getTime(), options.timezone);
-    const label = multiDay && z.time === '00:00' ? z.date.slice(5) : z.time;
+  for (const tick of xTicks(chart, options.timezone, plotW)) {
+    const tx = xs(tick.ms);
     out.push(
       `<line x1="${tx}" x2="${tx}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 4}" stroke="currentColor" stroke-opacity="0.5"/>`,
-      `<text x="${tx}" y="${margin.top + plotH + 16}" text-anchor="middle" fill="currentColor" fill-opacity="0.8">${escapeXml(label)}</text>`,
+      `<text x="${tx}" y="${margin.top + plotH + 16}" text-anchor="middle" fill="currentColor" fill-opacity="0.8">${escapeXml(tick.label)}</text>`,
     );
   }
+  const axisNote = chart.axis === 'minutes' ? 'minutes from the start' : zoneAbbreviation(chart.toMs, options.timezone);
   out.push(
     `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`,
-    `<text x="${margin.left + plotW}" y="${height - 2}" text-anchor="end" fill="currentColor" fill-opacity="0.6">${escapeXml(zoneAbbreviation(chart.toMs, options.timezone))}</text>`,
+    `<text x="${margin.left + plotW}" y="${height - 2}" text-anchor="end" fill="currentColor" fill-opacity="0.6">${escapeXml(axisNote)}</text>`,
   );
 
   const hasData = chart.series.some((s) => s.points.length > 0);
@@ -219,7 +251,8 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
     }
   }
 
-  // Marks: the incident's start, notes, OOM kills, alerts.
+  // Marks: the incident's start, notes, OOM kills, alerts, milestones.
+  let milestones = 0;
   for (const m of chart.marks) {
     if (m.ms < chart.fromMs || m.ms > chart.toMs) continue;
     const mx = xs(m.ms);
@@ -229,6 +262,14 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
       out.push(
         `<path d="M${mx},${margin.top + 7}l-4,-7h8z" fill="${colour}">${tip}</path>`,
         `<line x1="${mx}" x2="${mx}" y1="${margin.top + 7}" y2="${margin.top + plotH}" stroke="${colour}" stroke-opacity="0.25"/>`,
+      );
+    } else if (m.kind === 'milestone') {
+      // Its label in full, a line lower than the one before; it grows leftwards near the right edge.
+      const y = margin.top + 11 + 13 * milestones++;
+      const leftwards = mx > margin.left + plotW * 0.6;
+      out.push(
+        `<g><line x1="${mx}" x2="${mx}" y1="${margin.top - 4}" y2="${margin.top + plotH}" stroke="${colour}" stroke-opacity="0.7" stroke-dasharray="2 3"/>${tip}</g>`,
+        `<text x="${leftwards ? mx - 4 : mx + 4}" y="${y}"${leftwards ? ' text-anchor="end"' : ''} fill="currentColor" fill-opacity="0.85">${escapeXml(m.label.slice(0, 60))}</text>`,
       );
     } else {
       const dash = m.kind === 'start' ? '' : ' stroke-dasharray="3 3"';
@@ -278,6 +319,27 @@ function runs(points: ChartSeries['points'], gapMs: number): (readonly [number, 
   return out;
 }
 
+/** Where the x ticks go and what they say: round clock times, or round minutes from the start. */
+function xTicks(chart: ChartModel, timezone: string, plotW: number): { ms: number; label: string }[] {
+  const count = Math.max(2, Math.floor(plotW / 90));
+  if (chart.axis === 'minutes') {
+    const minutes = scaleLinear().domain([chart.fromMs / 60_000, chart.toMs / 60_000]);
+    return minutes.ticks(count).map((m) => ({ ms: m * 60_000, label: formatMinuteTick(m) }));
+  }
+  const x = scaleUtc().domain([new Date(chart.fromMs), new Date(chart.toMs)]);
+  const multiDay = zoned(chart.fromMs, timezone).date !== zoned(chart.toMs, timezone).date;
+  return x.ticks(count).map((tick) => {
+    const z = zoned(tick.getTime(), timezone);
+    return { ms: tick.getTime(), label: multiDay && z.time === '00:00' ? z.date.slice(5) : z.time };
+  });
+}
+
+/** 0, 30 s, 1, 1.5, 10 … (minutes; under one minute in seconds). */
+function formatMinuteTick(minutes: number): string {
+  if (minutes > 0 && minutes < 1) return `${Math.round(minutes * 60)} s`;
+  return Number.isInteger(minutes) ? String(minutes) : String(Math.round(minutes * 100) / 100);
+}
+
 function formatTick(value: number, suffix: string): string {
   const text = Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 2 : 1).replace(/0$/, '');
   return `${text}${suffix}`;
@@ -285,7 +347,10 @@ function formatTick(value: number, suffix: string): string {
 
 /** The chart in words, for screen readers (and as a check that the chart says what it shows). */
 function describe(chart: ChartModel, timezone: string): string {
-  const at = (ms: number) => `${zoned(ms, timezone).time} ${zoneAbbreviation(ms, timezone)}`;
+  const at = (ms: number) =>
+    chart.axis === 'minutes'
+      ? `minute ${formatMinuteTick(ms / 60_000)}`
+      : `${zoned(ms, timezone).time} ${zoneAbbreviation(ms, timezone)}`;
   const parts = [`${chart.title}, from ${at(chart.fromMs)} to ${at(chart.toMs)}.`];
   for (const s of chart.series) {
     if (s.points.length === 0) continue;

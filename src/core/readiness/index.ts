@@ -12,6 +12,7 @@ export { suggestChanges, type SuggestedChange, type ValuesDiff, type PredictedCu
 export { simulateStartup, type QueueModel, type StartupPrediction, type CurvePoint } from './simulate';
 export { queueModel, type Adjustments } from './queueModel';
 export { userMessage, type UserMessage } from './userMessage';
-export { readinessChart, readinessChartSvg, readinessMarkdown } from './markdown';
+export { readinessMarkdown } from './markdown';
+export { readinessChart, readinessChartSvg, changeChart, changeChartSvg, type ReadinessChartView } from './chart';
 export type { SpawnHistory, SpawnHistorySource } from './spawnHistory';
 export type { Sourced } from './sourced';

@@ -1,44 +1,7 @@
-import { svgLineChart, type ChartRenderer, type LineChartSpec } from '../chart/lineChart';
 import { reportText } from '../incident/reportText';
 import { redactText } from '../secrets';
 import { formatMinutes } from './checks';
 import type { ReadinessReport } from './evaluate';
-import type { CurvePoint } from './simulate';
-
-/** The start-up curve (now, and with the suggested changes) as a chart description. */
-export function readinessChart(report: ReadinessReport): LineChartSpec {
-  const after = report.valuesDiff.changes.length ? report.valuesDiff.predicted : null;
-  const markers = [];
-  if (report.lastServerMinutes !== null)
-    markers.push({ x: report.lastServerMinutes, label: `last server ${formatMinutes(report.lastServerMinutes)}` });
-  if (after?.lastServerMinutes !== null && after?.lastServerMinutes !== undefined)
-    markers.push({ x: after.lastServerMinutes, label: `with changes ${formatMinutes(after.lastServerMinutes)}` });
-  // Every line runs to the chart's end: a finished curve stays flat where it ended.
-  const end = Math.max(report.curve.at(-1)?.minute ?? 0, after?.curve.at(-1)?.minute ?? 0);
-  const line = (curve: readonly CurvePoint[], y: (c: CurvePoint) => number) => {
-    const points = curve.map((c) => ({ x: c.minute, y: y(c) }));
-    const last = points.at(-1);
-    if (last && last.x < end) points.push({ x: end, y: last.y });
-    return points;
-  };
-  return {
-    title: `${report.hub.namespace}: ${report.plan.attendees} attendees${report.plan.arrivalMinutes ? ` over ${formatMinutes(report.plan.arrivalMinutes)}` : ' at once'}`,
-    xLabel: 'minutes from the start',
-    yLabel: 'attendees',
-    series: [
-      { label: 'running now', steps: true, points: line(report.curve, (c) => c.running) },
-      { label: 'waiting now', steps: true, dashed: true, points: line(report.curve, (c) => c.waiting) },
-      ...(after
-        ? [{ label: 'running with the changes', steps: true, points: line(after.curve, (c) => c.running) }]
-        : []),
-    ],
-    markers,
-  };
-}
-
-export function readinessChartSvg(report: ReadinessReport, renderer: ChartRenderer = svgLineChart): string {
-  return renderer.render(readinessChart(report));
-}
 
 const verdictWord = { ok: 'OK', warn: 'WARN', fail: 'FAIL' } as const;
 const minutesOrNever = (m: number | null) => (m === null ? 'never (some get none)' : formatMinutes(m));

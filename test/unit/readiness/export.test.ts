@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../../src/cli/main';
-import { svgLineChart } from '../../../src/core/chart/lineChart';
+import { renderChartSvg } from '../../../src/core/chart/timeChart';
 import {
   evaluateReadiness,
   readinessChart,
@@ -67,32 +67,61 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
       assert.equal(line.split(/(?<!\\)\|/).length, 6, 'four cells, no extra column');
   });
 
-  it('the chart: now and with the changes, the last-server markers, escaped text', async () => {
+  it('the chart (the one renderer, minutes on x): now and with the changes, the last-server marks, escaped text', async () => {
     const r = await report();
-    const spec = readinessChart(r);
+    const now = readinessChart(r);
+    assert.equal(now.axis, 'minutes');
     assert.deepEqual(
-      spec.series.map((s) => s.label),
-      ['running now', 'waiting now', 'running with the changes'],
+      now.series.map((s) => [s.label, s.role]),
+      [
+        ['running now', 'running'],
+        ['waiting now', 'waiting'],
+        ['running with the changes', 'compared'],
+      ],
     );
-    assert.deepEqual(spec.markers, [{ x: 0.5, label: 'with changes 30 s' }]);
+    // 30 never get a server now: only the changed hub has a last-server minute.
+    assert.deepEqual(now.marks, [{ ms: 30_000, kind: 'milestone', label: 'last server with the changes: 30 s' }]);
+    const after = readinessChart(r, 'after');
+    assert.deepEqual(
+      after.series.map((s) => s.label),
+      ['running with the changes', 'waiting with the changes', 'running now'],
+    );
+    // Every line runs to the chart's end: the changed curve, done at 30 s, stays flat to the end of now's.
+    const end = now.toMs;
+    assert.equal(after.series[0]!.points.at(-1)![0], end);
+    assert.equal(after.series[0]!.points.at(-1)![1], 150);
+
     const svg = readinessChartSvg(r);
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /);
-    assert.equal((svg.match(/<polyline /g) ?? []).length, 3);
-    const hostile = svgLineChart.render({
-      title: '<script>alert(1)</script> & "q"',
-      xLabel: 'x',
-      yLabel: 'y',
-      series: [
-        {
-          label: '</text><script>',
-          points: [
-            { x: 0, y: 0 },
-            { x: 1, y: 2 },
-          ],
-        },
-      ],
-    });
+    assert.equal((svg.match(/<path d="M/g) ?? []).length, 3, 'three step lines');
+    assert.match(svg, />minutes from the start</);
+    assert.match(svg, />last server with the changes: 30 s</);
+    assert.ok(!/style=|<script|on[a-z]+=/i.test(svg), 'presentation attributes only');
+    const hostile = renderChartSvg(
+      {
+        id: 'x',
+        title: '<script>alert(1)</script> & "q"',
+        unit: 'count',
+        axis: 'minutes',
+        fromMs: 0,
+        toMs: 60_000,
+        series: [
+          {
+            label: '</text><script>',
+            role: 'running',
+            kind: 'step',
+            points: [
+              [0, 0],
+              [60_000, 2],
+            ],
+          },
+        ],
+        marks: [{ ms: 30_000, kind: 'milestone', label: '<img src=x onerror=alert(1)>' }],
+      },
+      { timezone: 'UTC' },
+    );
     assert.ok(!hostile.includes('<script>'));
+    assert.ok(!hostile.includes('<img'));
     assert.ok(hostile.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;'));
   });
 
