@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   evaluateReadiness,
+  eventLimits,
   formatMinutes,
   readinessChartSvg,
   readinessMarkdown,
@@ -32,8 +33,8 @@ const USAGE =
 
 /** The numeric options and what each takes. */
 const numberOptions: [string, NumberKind][] = [
-  ['attendees', wholeNumber(1, 100_000, 'attendees')],
-  ['arrival-minutes', wholeNumber(0, 1440, 'minutes')],
+  ['attendees', wholeNumber(eventLimits.attendees.min, eventLimits.attendees.max, 'attendees')],
+  ['arrival-minutes', wholeNumber(eventLimits.arrivalMinutes.min, eventLimits.arrivalMinutes.max, 'minutes')],
   ['pool-max', wholeNumber(0, 10_000, 'nodes')],
   ['scale-up-minutes', wholeNumber(1, 240, 'minutes')],
   ['spawn-seconds', wholeNumber(1, 3600, 'seconds')],

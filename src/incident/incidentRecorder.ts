@@ -5,6 +5,7 @@
  */
 import type { Observation } from '../core/cluster/observations';
 import type { HubDbAnalysis } from '../core/hubdb/analyzer/analyzeHubDb';
+import type { ReadinessReport } from '../core/readiness/evaluate';
 import type { HubRef, JournalEntry } from '../core/incident/journalEntry';
 import { forEachFileLine, type JournalLine } from '../core/incident/journalLines';
 import { ok, type Result } from '../core/result';
@@ -15,6 +16,7 @@ import {
   isEventObservation,
   observationEntry,
   observationKey,
+  readinessEntry,
   snapshotEntry,
   type AnalysisTarget,
   type SnapshotRecord,
@@ -32,6 +34,8 @@ export interface IncidentRecorder {
   recordSnapshot(info: SnapshotRecord): Recorded;
   /** The hub DB analyzer's result for one hub. */
   recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded;
+  /** A readiness check of one hub (`summary`: its verdict line's figures). */
+  recordReadiness(report: ReadinessReport, summary: string): Recorded;
 }
 
 interface Seen {
@@ -71,6 +75,11 @@ export class JournalRecorder implements IncidentRecorder {
   recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded {
     if (!this.covers(target.namespace, target.context)) return ok(null);
     return this.store.append(analysisEntry(analysis, target));
+  }
+
+  recordReadiness(report: ReadinessReport, summary: string): Recorded {
+    if (!this.covers(report.hub.namespace, report.hub.context)) return ok(null);
+    return this.store.append(readinessEntry(report, summary));
   }
 
   /** Recording, and about one of the incident's hubs (any hub when it names none). */

@@ -7,6 +7,7 @@ import type { Observation } from '../core/cluster/observations';
 import type { HubDbAnalysis } from '../core/hubdb/analyzer/analyzeHubDb';
 import { formatBytes, formatCount } from '../shared/format';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
+import type { ReadinessReport } from '../core/readiness/evaluate';
 
 /** Fields of an observation that are bookkeeping, not part of what the journal states. */
 const observationOnly = new Set(['key', 'context', 'release']);
@@ -146,5 +147,37 @@ export function analysisEntry(analysis: HubDbAnalysis, target: AnalysisTarget): 
     spawners: analysis.counts.spawners,
     running: analysis.counts.running,
     text: `Hub DB analysis: ${verdict.headline}`,
+  };
+}
+
+/**
+ * A readiness check as a `readiness-check` entry: the verdict line and the figures behind it, now and
+ * with the suggested changes (the full report is exported, not journaled).
+ */
+export function readinessEntry(report: ReadinessReport, summary: string): NewEntry {
+  const after = report.valuesDiff.changes.length ? report.valuesDiff.predicted : null;
+  return {
+    kind: 'readiness-check',
+    hub: report.hub.namespace,
+    source: 'tool',
+    context: report.hub.context,
+    verdict: report.verdict,
+    attendees: report.plan.attendees,
+    arrivalMinutes: report.plan.arrivalMinutes,
+    lastServerMinutes: report.lastServerMinutes,
+    usersSeeing429: report.usersSeeing429,
+    peakWaitingForNode: report.peakWaitingForNode,
+    served: report.served,
+    ...(after
+      ? {
+          afterChanges: {
+            lastServerMinutes: after.lastServerMinutes,
+            usersSeeing429: after.usersSeeing429,
+            peakWaitingForNode: after.peakWaitingForNode,
+            served: after.served,
+          },
+        }
+      : {}),
+    text: `Readiness check for ${report.plan.attendees} attendees: ${report.verdict.toUpperCase()}: ${summary}${after ? `; ${report.headline.split('; ').at(-1)}` : ''}`,
   };
 }

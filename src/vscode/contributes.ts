@@ -34,6 +34,8 @@ export const commands = {
   draftIncidentReport: 'jupyterhubOps.draftIncidentReport',
   exportIncidentReport: 'jupyterhubOps.exportIncidentReport',
   copyIncidentReport: 'jupyterhubOps.copyIncidentReport',
+  // Event readiness
+  checkReadiness: 'jupyterhubOps.checkReadiness',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -47,10 +49,14 @@ export const views = {
 /** VS Code's own command that reveals a view of ours. */
 export const focusViewCommand = (view: (typeof views)[keyof typeof views]) => `${view}.focus`;
 
-/** Webviews: the custom editor (`contributes.customEditors`) and the panel (`activationEvents`). */
+/**
+ * Webviews: the custom editor (`contributes.customEditors`), the report panel VS Code restores after a reload
+ * (`activationEvents`), and the readiness panel (not restored: it is a reading of the cluster at one time).
+ */
 export const webviews = {
   hubDbExplorer: 'jupyterhubOps.hubDbExplorer',
   incidentReport: 'jupyterhubOps.incidentReport',
+  readiness: 'jupyterhubOps.readiness',
 } as const;
 
 /** Context keys the extension sets for `when` clauses in package.json's menus. */

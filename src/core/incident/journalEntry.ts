@@ -44,6 +44,7 @@ export const knownKinds = [
   'hub-memory',
   'db-snapshot',
   'db-analysis',
+  'readiness-check',
   'note',
   'incident-stopped',
   'entry-edited',
@@ -149,6 +150,16 @@ export interface KindFields {
     offenders?: Offender[];
     remediation?: string[];
   };
+  /** "Will this hub hold the event?": the readiness check's verdict and headline figures. */
+  'readiness-check': {
+    verdict: 'ok' | 'warn' | 'fail';
+    attendees: number;
+    arrivalMinutes: number;
+    lastServerMinutes: number | null;
+    usersSeeing429: number;
+    peakWaitingForNode: number;
+    served: number;
+  };
   /** `tag` lets the operator file a note under a report section. */
   note: { tag?: NoteTag };
   'incident-stopped': object;
@@ -210,6 +221,14 @@ const kindChecks: { [K in KnownKind]: (e: JournalEntry) => boolean } = {
     optional(arrayOf(isVersionCost))(e.table) &&
     optional(arrayOf(isOffender))(e.offenders) &&
     optional(arrayOf(isString))(e.remediation),
+  'readiness-check': (e) =>
+    (e.verdict === 'ok' || e.verdict === 'warn' || e.verdict === 'fail') &&
+    isCount(e.attendees) &&
+    isCount(e.arrivalMinutes) &&
+    optional(isCount)(e.lastServerMinutes) &&
+    isCount(e.usersSeeing429) &&
+    isCount(e.peakWaitingForNode) &&
+    isCount(e.served),
   note: (e) =>
     e.tag === undefined || e.tag === 'resolution' || e.tag === 'learned' || e.tag === 'action' || e.tag === 'cause',
   'incident-stopped': () => true,

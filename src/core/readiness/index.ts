@@ -5,8 +5,8 @@
  * Everything but readInputs.ts is pure and takes plain data.
  */
 export { evaluateReadiness, type InputLine, type ReadinessReport } from './evaluate';
-export { readReadinessInputs, type ReadInputsOptions } from './readInputs';
-export type { EventPlan, ReadinessInputs, PoolInput, AutoscalerInput } from './inputs';
+export { readReadinessInputs, readHubProfiles, type ReadInputsOptions, type ProfileChoice } from './readInputs';
+export { eventLimits, type EventPlan, type ReadinessInputs, type PoolInput, type AutoscalerInput } from './inputs';
 export { readinessChecks, formatMinutes, type ReadinessCheck, type Verdict } from './checks';
 export { suggestChanges, type SuggestedChange, type ValuesDiff, type PredictedCurve } from './changes';
 export { simulateStartup, type QueueModel, type StartupPrediction, type CurvePoint } from './simulate';

@@ -84,3 +84,10 @@ export interface EventPlan {
   /** They arrive evenly over this many minutes (0 = all at once). */
   arrivalMinutes: number;
 }
+
+/** What an event plan may say, for every way of asking (the CLI's options, the extension's inputs). */
+export const eventLimits = {
+  attendees: { min: 1, max: 100_000 },
+  /** 0: all at once (the default). */
+  arrivalMinutes: { min: 0, max: 1440 },
+} as const;

@@ -525,3 +525,47 @@ async function readAutoscaler(
     `${where}: ${matched.how}${givenMax !== undefined ? `; max given: --pool-max ${givenMax}` : ''}`,
   );
 }
+
+/** A profile attendees may use, as the readiness command offers it. */
+export interface ProfileChoice {
+  slug: string;
+  displayName: string;
+  isDefault: boolean;
+}
+
+/**
+ * The hub's profiles (`singleuser.profileList`), for asking which one attendees use before the full read.
+ * Empty when the hub has none, or when its values cannot be read (the full read says why).
+ */
+export async function readHubProfiles(
+  base: KubeConfig,
+  options: Pick<ReadInputsOptions, 'context' | 'namespace' | 'release'>,
+): Promise<ProfileChoice[]> {
+  let client: ContextClient;
+  try {
+    client = new ContextClient(base, options.context);
+  } catch {
+    return [];
+  }
+  try {
+    const pods = (await client.listPods(options.namespace)).items;
+    const groups = groupHubs(pods).filter((g) => g.namespace === options.namespace);
+    const group = options.release
+      ? groups.find((g) => g.release === options.release)
+      : (groups.find((g) => g.release === options.namespace) ?? groups[0]);
+    if (!group) return [];
+    const hubPod = group.pods.find((p) => podRole(p) === 'hub' && !p.metadata?.deletionTimestamp);
+    const settings: ChartSettingsRead = await client.readHubValues(
+      options.namespace,
+      hubPod,
+      parseChartSettings,
+      (reason) => ({ status: 'unreadable', reason }),
+    );
+    if (settings.status !== 'read' || !settings.profiles) return [];
+    return settings.profiles.value.map((p) => ({ slug: p.slug, displayName: p.displayName, isDefault: p.isDefault }));
+  } catch {
+    return [];
+  } finally {
+    client.dispose();
+  }
+}

@@ -11,6 +11,9 @@ import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
 import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from '../hubdb/hubDbTestKit';
+import { evaluateReadiness, readReadinessInputs } from '../../../src/core/readiness';
+import { useTestServer } from '../../k8s-server';
+import { findScenario, Timeline } from '../../k8s-server/scenarios';
 
 const schemaFile = join(__dirname, '../../../docs/incident-journal.schema.json');
 
@@ -156,6 +159,51 @@ describe('the incident journal JSON Schema', () => {
       'db-analysis',
     ])
       assert.ok(kinds.has(`"kind":"${kind}"`), kind);
+  });
+
+  describe('a readiness check', () => {
+    const server = useTestServer();
+
+    it('accepts the readiness-check entry the recorder writes for the class-start hub', async () => {
+      new Timeline(server(), findScenario('class-start')!.steps()).advanceTo(45_000);
+      const inputs = await readReadinessInputs(server().kubeConfig(), {
+        context: 'hubops-test',
+        namespace: 'hub-classroom',
+      });
+      assert.ok(inputs.ok);
+      const report = evaluateReadiness(inputs.value, { attendees: 150, arrivalMinutes: 0 });
+      const store = new IncidentStore(dir(), { get: () => undefined, set: () => undefined });
+      const started = store.start({
+        title: 'Class start',
+        hubs: [{ context: 'hubops-test', namespace: 'hub-classroom' }],
+      });
+      assert.ok(started.ok);
+      const recorded = new JournalRecorder(store).recordReadiness(report, 'figures');
+      assert.ok(recorded.ok && recorded.value?.kind === 'readiness-check');
+      assert.equal(recorded.value.lastServerMinutes, null, '30 of 150 never get a server');
+      assert.ok(store.stop().ok);
+      assert.deepEqual(refused(started.value.file), []);
+      assert.match(
+        readFileSync(started.value.file, 'utf8'),
+        /"kind":"readiness-check".*"afterChanges":\{"lastServerMinutes":0\.5,/,
+      );
+      const entry = { id: 'a', time: '2026-05-14T18:02:00Z', hub: 'h', text: 'x', source: 'tool' };
+      const figures = {
+        attendees: 5,
+        arrivalMinutes: 0,
+        lastServerMinutes: 1,
+        usersSeeing429: 0,
+        peakWaitingForNode: 0,
+        served: 5,
+      };
+      assert.ok(validate({ ...entry, kind: 'readiness-check', verdict: 'ok', ...figures }));
+      assert.equal(validate({ ...entry, kind: 'readiness-check', verdict: 'maybe', ...figures }), false);
+      assert.equal(
+        validate({ ...entry, kind: 'readiness-check', verdict: 'ok', ...figures, usersSeeing429: -1 }),
+        false,
+      );
+      assert.equal(validate({ ...entry, kind: 'readiness-check', verdict: 'ok' }), false, 'without its figures');
+    });
   });
 
   it('refuses lines that break the format, so the test above can fail', () => {
