@@ -66,6 +66,7 @@ const hostEntries = {
 const webviewEntries = {
   explorer: 'webview/explorer/main.ts',
   report: 'webview/report/main.ts',
+  readiness: 'webview/readiness/main.ts',
 };
 const present = (entries) =>
   Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(join(root, file))));

@@ -3,6 +3,7 @@ import { registerClusters } from './cluster';
 import { KubeconfigSource } from './cluster/kubeconfigSource';
 import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
+import { registerReadiness } from './readiness';
 import { registerSnapshots } from './snapshot';
 import { openLog } from './vscode/log';
 
@@ -17,7 +18,9 @@ export function activate(context: vscode.ExtensionContext) {
     knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
   });
   const explorer = registerHubDbExplorer(context, { log });
+  const readiness = registerReadiness(context, { clusters, kubeconfig, recorder: incident.recorder, log });
   context.subscriptions.push(
+    readiness,
     log,
     kubeconfig,
     clusters,
@@ -28,7 +31,7 @@ export function activate(context: vscode.ExtensionContext) {
     registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer, log }),
   );
   log.info(`JupyterHub Ops ${context.extension.packageJSON.version as string} activated.`);
-  return { clusters, incident };
+  return { clusters, incident, readiness };
 }
 
 export function deactivate() {}

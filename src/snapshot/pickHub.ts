@@ -16,6 +16,8 @@ const MODEL_WAIT_MS = 20_000;
 export async function pickHub(
   deps: { clusters: ClustersApi; kubeconfig: KubeconfigSource },
   argument: HubArgument | undefined,
+  /** The command asking, for the pickers' titles. */
+  asking = 'Analyze Hub DB',
 ): Promise<HubSummary | undefined> {
   if (argument) {
     const namespace = 'kind' in argument ? argument.hub.namespace : argument.namespace;
@@ -33,7 +35,7 @@ export async function pickHub(
       : (
           await vscode.window.showQuickPick(
             contexts.map((c) => ({ label: c.name, description: c.current ? 'current' : c.server, context: c })),
-            { title: 'Analyze Hub DB: which cluster?', placeHolder: 'kubeconfig context' },
+            { title: `${asking}: which cluster?`, placeHolder: 'kubeconfig context' },
           )
         )?.context;
   if (!context) return undefined;
@@ -51,7 +53,7 @@ export async function pickHub(
       detail: hub.hubPod ? `hub pod ${hub.hubPod}` : 'no hub pod',
       hub,
     })),
-    { title: `Analyze Hub DB: which hub in ${context.name}?` },
+    { title: `${asking}: which hub in ${context.name}?` },
   );
   return picked?.hub;
 }

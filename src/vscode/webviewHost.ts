@@ -4,7 +4,7 @@ import { PageConnection, type PageProtocol } from './pageConnection';
 import { webviewPageHtml } from './webviewPage';
 
 /** The webview apps the build bundles: dist/webview/<app>.js and dist/webview/<app>.css (webview/<app>/). */
-export type WebviewApp = 'explorer' | 'report';
+export type WebviewApp = 'explorer' | 'report' | 'readiness';
 
 export interface WebviewHostOptions<ToHost extends { type: string }, ToWebview> {
   extensionUri: vscode.Uri;
