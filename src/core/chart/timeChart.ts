@@ -37,10 +37,10 @@ export type SeriesRole =
   | 'pending'
   | 'ready'
   | 'nodes'
-  /** The readiness check: attendees with a server, waiting, and a second scenario to compare with. */
-  | 'running'
-  | 'waiting'
-  | 'compared';
+  /** The readiness check: attendees with a server now and with the suggested changes, attendees waiting. */
+  | 'runningNow'
+  | 'runningChanged'
+  | 'waiting';
 
 export interface ChartSeries {
   label: string;
@@ -99,9 +99,9 @@ const colours: Record<SeriesRole, string> = {
   pending: '#56B4E9',
   ready: '#0072B2',
   nodes: '#999999',
-  running: '#0072B2',
+  runningNow: '#0072B2',
+  runningChanged: '#009E73',
   waiting: '#E69F00',
-  compared: '#009E73',
 };
 const markColours: Record<MarkKind, string> = {
   start: 'currentColor',
@@ -127,6 +127,11 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
   const width = options.width ?? 760;
   const height = options.height ?? 240;
   const margin = { top: 34, right: 16, bottom: 30, left: 62 };
+  // The legend sits right-aligned on the title's line, or on a line of its own below a long title.
+  const legendSeries = chart.series.filter((s, i) => chart.series.findIndex((t) => t.label === s.label) === i);
+  const legendWidth = legendSeries.reduce((w, s) => w + 18 + s.label.length * 6, 0);
+  const legendBelow = margin.left + chart.title.length * 7.5 + 12 > width - margin.right - legendWidth;
+  if (legendBelow) margin.top += 16;
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const id = chart.id.replace(/[^A-Za-z0-9_-]/g, '-');
@@ -164,17 +169,14 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
     `<text x="${margin.left}" y="14" font-size="13" font-weight="600" fill="currentColor">${title}</text>`,
   );
 
-  // Legend, right-aligned on the title line.
   let lx = width - margin.right;
+  const ly = legendBelow ? 22 : 6;
   const legend: string[] = [];
-  const legendSeries = chart.series.filter((s, i) => chart.series.findIndex((t) => t.label === s.label) === i);
   for (const s of [...legendSeries].reverse()) {
-    const label = escapeXml(s.label);
-    const w = 18 + label.length * 6;
-    lx -= w;
+    lx -= 18 + s.label.length * 6;
     legend.push(
-      `<rect x="${lx}" y="6" width="10" height="10" fill="${colours[s.role]}"${s.kind === 'line' || s.kind === 'step' ? ' fill-opacity="0.9"' : ''}/>`,
-      `<text x="${lx + 13}" y="15" fill="currentColor">${label}</text>`,
+      `<rect x="${lx}" y="${ly}" width="10" height="10" fill="${colours[s.role]}"${s.kind === 'line' || s.kind === 'step' ? ' fill-opacity="0.9"' : ''}/>`,
+      `<text x="${lx + 13}" y="${ly + 9}" fill="currentColor">${escapeXml(s.label)}</text>`,
     );
   }
   out.push(...legend.reverse());

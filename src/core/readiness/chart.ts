@@ -35,10 +35,11 @@ export function readinessChart(report: ReadinessReport, view: ReadinessChartView
   const end = endOf(report.curve, after?.curve ?? []);
   const shownName = shown === report ? 'now' : 'with the changes';
   const otherName = other === report ? 'now' : 'with the changes';
+  const role = (which: unknown) => (which === report ? 'runningNow' : 'runningChanged');
   const series: ChartSeries[] = [
     {
       label: `running ${shownName}`,
-      role: 'running',
+      role: role(shown),
       kind: 'step',
       points: points(shown.curve, (c) => c.running, end),
     },
@@ -53,7 +54,7 @@ export function readinessChart(report: ReadinessReport, view: ReadinessChartView
   if (other)
     series.push({
       label: `running ${otherName}`,
-      role: 'compared',
+      role: role(other),
       kind: 'step',
       dashed: true,
       points: points(other.curve, (c) => c.running, end),
@@ -72,6 +73,8 @@ export function readinessChart(report: ReadinessReport, view: ReadinessChartView
     axis: 'minutes',
     fromMs: 0,
     toMs: end * 60_000,
+    // A simulated curve has no gaps: its points are only where something changed.
+    gapMs: Number.POSITIVE_INFINITY,
     series,
     marks,
   };
@@ -82,21 +85,22 @@ export function changeChart(report: ReadinessReport, change: SuggestedChange): C
   const end = endOf(report.curve, change.predicted.curve);
   return {
     id: `readiness-change-${change.id}`,
-    title: `${change.key} → ${change.to}`,
+    title: 'This change alone',
     unit: 'count',
     axis: 'minutes',
     fromMs: 0,
     toMs: end * 60_000,
+    gapMs: Number.POSITIVE_INFINITY,
     series: [
       {
         label: 'with this change',
-        role: 'compared',
+        role: 'runningChanged',
         kind: 'step',
         points: points(change.predicted.curve, (c) => c.running, end),
       },
       {
         label: 'now',
-        role: 'running',
+        role: 'runningNow',
         kind: 'step',
         dashed: true,
         points: points(report.curve, (c) => c.running, end),

@@ -74,9 +74,9 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
     assert.deepEqual(
       now.series.map((s) => [s.label, s.role]),
       [
-        ['running now', 'running'],
+        ['running now', 'runningNow'],
         ['waiting now', 'waiting'],
-        ['running with the changes', 'compared'],
+        ['running with the changes', 'runningChanged'],
       ],
     );
     // 30 never get a server now: only the changed hub has a last-server minute.
@@ -85,6 +85,11 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
     assert.deepEqual(
       after.series.map((s) => s.label),
       ['running with the changes', 'waiting with the changes', 'running now'],
+    );
+    // Each scenario keeps its colour whichever view is shown.
+    assert.deepEqual(
+      after.series.map((s) => s.role),
+      ['runningChanged', 'waiting', 'runningNow'],
     );
     // Every line runs to the chart's end: the changed curve, done at 30 s, stays flat to the end of now's.
     const end = now.toMs;
@@ -95,6 +100,11 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /);
     assert.equal((svg.match(/<path d="M/g) ?? []).length, 3, 'three step lines');
     assert.match(svg, />minutes from the start</);
+    // A simulated curve is one line each: no run of it is broken off as a lone dot.
+    assert.ok(!svg.includes('<circle'), 'no lone points');
+    // A title that leaves no room for the legend on its line puts the legend on a line of its own.
+    assert.match(svg, /<rect x="[\d.]+" y="6" width="10"/);
+    assert.match(readinessChartSvg(r, 'after'), /<rect x="[\d.]+" y="22" width="10"/);
     assert.match(svg, />last server with the changes: 30 s</);
     assert.ok(!/style=|<script|on[a-z]+=/i.test(svg), 'presentation attributes only');
     const hostile = renderChartSvg(
@@ -108,7 +118,7 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
         series: [
           {
             label: '</text><script>',
-            role: 'running',
+            role: 'runningNow',
             kind: 'step',
             points: [
               [0, 0],

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../k8s-server';
+import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { openInstalledWorkbench, openSidebar, setOpen, type Workbench } from '../harness/workbench';
+
+const context = 'gke-hub-cluster';
+
+/** The readiness page inside its webview (the workbench nests it in two frames). */
+const readinessFrame = (page: Page): FrameLocator =>
+  page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+/** Waits for the quick input titled `title`. */
+async function quickInput(page: Page, title: string) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 60_000 });
+  return page.locator('.quick-input-widget input.input');
+}
+
+describe('UI: Check Readiness for an Event on the class-start hub', () => {
+  let server: TestServer;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await startTestServer();
+    new Timeline(server, findScenario('class-start')!.steps()).advanceTo(45_000); // before the class starts
+    workbench = await openInstalledWorkbench({
+      name: 'ui-readiness',
+      prepare(dirs) {
+        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
+        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context });
+      },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  it("asks for the event from the hub row's menu, validating as it is typed, and shows the verdict and checks", async () => {
+    const { page } = workbench;
+    await openSidebar(page);
+    await setOpen(page, context);
+    const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-classroom' }).first();
+    await hubRow.waitFor({ timeout: 60_000 });
+    await hubRow.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-item', { hasText: 'Check Readiness for an Event…' }).first().click();
+
+    const attendees = await quickInput(page, 'Check Readiness: hub-classroom (1/3)');
+    await attendees.fill('many');
+    await page
+      .locator('.quick-input-widget .quick-input-message', {
+        hasText: 'A whole number of attendees from 1 to 100,000.',
+      })
+      .waitFor();
+    await attendees.fill('150');
+    await page.keyboard.press('Enter');
+    await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All within N minutes' }).first().click();
+    const minutes = await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
+    assert.equal(await minutes.inputValue(), '0');
+    await page.keyboard.press('Enter');
+    // The class-start hub has no profiles: no third question.
+
+    const frame = readinessFrame(page);
+    const verdict = frame.locator('#verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    assert.equal(
+      (await verdict.innerText()).replace(/\s+/g, ' '),
+      'FAIL 30 of 150 never get a server; 86 see a 429; at most 64 wait for a node at once',
+    );
+    const checks = frame.locator('li.check');
+    assert.ok((await checks.count()) >= 6);
+    assert.match(await frame.locator('li.check[data-check="spawn-limit"]').innerText(), /^FAIL\s/);
+    assert.match(await frame.locator('pre.diff').innerText(), /\+ {2}concurrentSpawnLimit: 150/);
+    // The chart is inline SVG, in the theme's colours, with both curves.
+    const legend = await frame.locator('figure.chart svg text').allTextContents();
+    assert.ok(legend.includes('running now') && legend.includes('running with the changes'), legend.join(' | '));
+    // Room for the page: hide the side bar while the screenshots are taken.
+    await page.keyboard.press('Control+B');
+    await frame.locator('figure.chart svg').scrollIntoViewIfNeeded();
+    await workbench.screenshot('readiness-class-start-before');
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+
+  it('switches to the hub after the suggested changes', async () => {
+    const { page } = workbench;
+    const frame = readinessFrame(page);
+    await frame.locator('#show-after').click();
+    const verdict = frame.locator('#verdict');
+    await verdict.filter({ hasText: 'WITH CHANGES' }).waitFor();
+    assert.match(
+      (await verdict.innerText()).replace(/\s+/g, ' '),
+      /^WITH CHANGES The last attendee gets a server at minute 0\.5; \d+ see a 429; at most \d+ wait for a node at once$/,
+    );
+    assert.match(await frame.locator('h2', { hasText: 'Start-up curve' }).innerText(), /with the suggested changes/);
+    await frame.locator('figure.chart svg').scrollIntoViewIfNeeded();
+    await workbench.screenshot('readiness-class-start-after');
+    await frame.locator('section[aria-label="Changes that make it fit"]').scrollIntoViewIfNeeded();
+    await workbench.screenshot('readiness-class-start-changes');
+  });
+
+  it('exports Markdown with the chart beside it, into the workspace, and opens it', async () => {
+    const { page } = workbench;
+    const frame = readinessFrame(page);
+    await frame.locator('#export').click();
+    // The save dialog proposes the workspace folder and the file name: accept it.
+    const path = page.locator('.quick-input-widget input.input');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value.endsWith('.md'),
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.match(await path.inputValue(), /readiness-hub-classroom-150-\d{4}-\d\d-\d\d\.md$/);
+    await page.keyboard.press('Enter');
+    await frame.locator('.notice', { hasText: 'Exported to' }).waitFor({ timeout: 30_000 });
+    const files = readdirSync(workbench.dirs.workspace).filter((f) => f.startsWith('readiness-hub-classroom-150-'));
+    assert.deepEqual(files.map((f) => f.replace(/\d{4}-\d\d-\d\d/, 'DATE')).sort(), [
+      'readiness-hub-classroom-150-DATE.md',
+      'readiness-hub-classroom-150-DATE.svg',
+    ]);
+    const markdown = readFileSync(
+      join(
+        workbench.dirs.workspace,
+        files.find((f) => f.endsWith('.md'))!,
+      ),
+      'utf8',
+    );
+    assert.match(markdown, /^# Readiness of hub-classroom for 150 attendees\n/);
+    assert.match(markdown, /!\[Start-up curve[^\]]*\]\(readiness-hub-classroom-150-\d{4}-\d\d-\d\d\.svg\)/);
+    await page
+      .locator('.tab', { hasText: files.find((f) => f.endsWith('.md'))! })
+      .first()
+      .waitFor();
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+});
