@@ -98,8 +98,14 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     assert.match(await frame.locator('h2', { hasText: 'Start-up curve' }).innerText(), /with the suggested changes/);
     await frame.locator('figure.chart svg').scrollIntoViewIfNeeded();
     await workbench.screenshot('readiness-class-start-after');
+    await frame.locator('section[aria-label="Checks"]').scrollIntoViewIfNeeded();
+    await workbench.screenshot('readiness-class-start-checks');
     await frame.locator('section[aria-label="Changes that make it fit"]').scrollIntoViewIfNeeded();
     await workbench.screenshot('readiness-class-start-changes');
+    await frame.locator('#copy-message').scrollIntoViewIfNeeded();
+    await workbench.screenshot('readiness-class-start-message');
+    await frame.locator('#copy-message').click();
+    await frame.locator('.notice', { hasText: 'Copied the message for users.' }).waitFor();
   });
 
   it('exports Markdown with the chart beside it, into the workspace, and opens it', async () => {
