@@ -120,21 +120,31 @@ export async function checkReadiness(deps: CheckReadinessDeps, argument?: unknow
   return ok({ report, view: session.view, journalEntry: recorded.ok ? recorded.value : null });
 }
 
-async function askAttendees(title: string): Promise<number | undefined> {
+/** A whole number typed into an input box, checked as it is typed; undefined when the operator cancels. */
+async function askWholeNumber(
+  title: string,
+  prompt: string,
+  limits: { min: number; max: number },
+  unit: string,
+  value?: string,
+): Promise<number | undefined> {
+  const parse = (text: string) => wholeNumberIn(text, limits, unit);
   const text = await vscode.window.showInputBox({
     title,
-    prompt: 'How many attendees do you expect?',
-    placeHolder: 'e.g. 150',
+    prompt,
+    ...(value !== undefined ? { value } : { placeHolder: 'e.g. 150' }),
     ignoreFocusOut: true,
-    validateInput: (value) => {
-      const parsed = wholeNumberIn(value, eventLimits.attendees, 'attendees');
+    validateInput: (typed) => {
+      const parsed = parse(typed);
       return typeof parsed === 'string' ? parsed : undefined;
     },
   });
-  if (text === undefined) return undefined;
-  const parsed = wholeNumberIn(text, eventLimits.attendees, 'attendees');
+  const parsed = text === undefined ? undefined : parse(text);
   return typeof parsed === 'number' ? parsed : undefined;
 }
+
+const askAttendees = (title: string) =>
+  askWholeNumber(title, 'How many attendees do you expect?', eventLimits.attendees, 'attendees');
 
 async function askArrival(title: string): Promise<number | undefined> {
   const within = { label: 'All within N minutes…', detail: '0 = all at the same moment, as hubops readiness assumes' };
@@ -149,19 +159,13 @@ async function askArrival(title: string): Promise<number | undefined> {
   });
   if (!picked) return undefined;
   if (picked === spread) return SPREAD_MINUTES;
-  const text = await vscode.window.showInputBox({
+  return askWholeNumber(
     title,
-    prompt: 'Within how many minutes do they all arrive? (0: all at once)',
-    value: '0',
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      const parsed = wholeNumberIn(value, eventLimits.arrivalMinutes, 'minutes');
-      return typeof parsed === 'string' ? parsed : undefined;
-    },
-  });
-  if (text === undefined) return undefined;
-  const parsed = wholeNumberIn(text, eventLimits.arrivalMinutes, 'minutes');
-  return typeof parsed === 'number' ? parsed : undefined;
+    'Within how many minutes do they all arrive? (0: all at once)',
+    eventLimits.arrivalMinutes,
+    'minutes',
+    '0',
+  );
 }
 
 /** The profile's slug; '' for none (no profiles, or the hub's default); null when the operator cancelled. */
