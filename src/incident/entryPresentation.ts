@@ -34,6 +34,7 @@ const kindIcons: Record<string, KindIcon> = {
   'hub-memory': { icon: 'pulse', color: warning },
   'db-snapshot': { icon: 'database', color: info },
   'db-analysis': { icon: 'graph', color: info },
+  'readiness-check': { icon: 'checklist', color: info },
   note: { icon: 'note' },
   'incident-stopped': { icon: 'debug-stop' },
 };
