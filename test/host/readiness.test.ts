@@ -104,7 +104,7 @@ describe('Check Readiness for an Event (in the real host, against the class-star
     assert.equal(lines.filter((l) => l.includes('"kind":"readiness-check"')).length, 1);
 
     // The panel shows it; Export writes the Markdown and the chart beside it.
-    const session = api.readiness.panels.sessionOf('sim', 'hub-classroom');
+    const session = api.readiness.sessionOf('sim', 'hub-classroom');
     assert.ok(session);
     assert.equal(session.view, view);
     const target = join(runDir(), 'exports', 'classroom.md');
@@ -129,7 +129,7 @@ describe('Check Readiness for an Event (in the real host, against the class-star
       ),
       view.assumptions.join('\n'),
     );
-    assert.equal(api.readiness.panels.sessionOf('no-secrets', 'hub-classroom')?.view, view);
+    assert.equal(api.readiness.sessionOf('no-secrets', 'hub-classroom')?.view, view);
   });
 
   it('an event plan out of bounds fails in one line, before reading the cluster', async () => {
