@@ -5,7 +5,7 @@ import { formatMemory } from '../core/cluster/quantity';
 import type { PodNode } from './clusterNodes';
 import { leafItem, type RowIcon } from './leafItem';
 import { rowUri } from './rowDecorations';
-import { podDescription, podLabel, podState, terminationText, type PodState } from './rowText';
+import { kernelOomText, podDescription, podLabel, podState, terminationText, type PodState } from './rowText';
 import { Tooltip } from './tooltip';
 
 const stateIcon: Record<PodState, RowIcon> = {
@@ -66,6 +66,12 @@ function podTooltip(node: PodNode, now: number): vscode.MarkdownString {
         `The hub exited after ${t.consecutiveFailures} consecutive spawn failures (consecutiveFailureLimit), not for lack of memory.`,
       );
     }
+  }
+  if (pod.kernelOom) {
+    const oom = pod.kernelOom;
+    tooltip
+      .field('kernel OOM kill', `${kernelOomText(oom, now)} on node ${oom.node}`)
+      .text(`The node reported it, not the pod: put on this server as ${oom.how}.`);
   }
   if (pod.pending) {
     tooltip.field('pending', pod.pending.reason).field('since', pod.pending.since);

@@ -96,10 +96,21 @@ export function podDescription(pod: PodModel, now: number): string {
   }
   const t = pod.lastTermination;
   if (t && t.cause !== 'completed') parts.push(terminationText(t, now));
+  if (pod.kernelOom) parts.push(kernelOomText(pod.kernelOom, now));
   if (pod.restarts > 0) parts.push(plural(pod.restarts, 'restart'));
   if (pod.phase !== 'Pending' && pod.status !== 'Terminating') parts.push(formatMemory(pod.memory));
   if (pod.role === 'user' && pod.user) parts.push(pod.name);
   return parts.join(' · ');
+}
+
+/**
+ * A process the kernel killed for memory inside the pod, known only from the node's report (the
+ * container itself kept running): "python3 OOM-killed by the kernel ×2 3m ago".
+ */
+export function kernelOomText(oom: NonNullable<PodModel['kernelOom']>, now: number): string {
+  const times = oom.count > 1 ? ` ×${oom.count}` : '';
+  const when = oom.time ? ` ${formatAgo(oom.time, now)}` : '';
+  return `${oneLine(oom.process, 60)} OOM-killed by the kernel${times}${when}`;
 }
 
 /** How bad a pod looks, for sorting (worst first) and for its icon. */
@@ -113,7 +124,7 @@ export function podState(pod: PodModel): PodState {
   if (pod.phase === 'Pending') return 'pending';
   if (pod.phase === 'Succeeded') return 'done';
   if (!pod.ready) return 'not-ready';
-  if (t?.cause === 'oom') return 'oom';
+  if (t?.cause === 'oom' || pod.kernelOom) return 'oom';
   return 'ok';
 }
 

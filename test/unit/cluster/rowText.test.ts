@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PodModel } from '../../../src/core/cluster/model';
-import { podGroupDescription } from '../../../src/cluster/rowText';
+import { podDescription, podGroupDescription, podState } from '../../../src/cluster/rowText';
 
 /** Just what a group row reads of a pod. */
 const pod = (phase: string, ready: boolean, status = phase) => ({ phase, ready, status }) as PodModel;
@@ -19,5 +19,26 @@ describe('Clusters view row text', () => {
       '42 running · 64 pending · 1 CrashLoopBackOff',
     );
     assert.equal(podGroupDescription([]), 'none');
+  });
+
+  it('puts a kernel OOM kill that only the node reported on the user server it happened in', () => {
+    const now = Date.parse('2026-12-02T10:05:00Z');
+    const running = {
+      name: 'jupyter-ana',
+      role: 'user',
+      phase: 'Running',
+      ready: true,
+      status: 'Running',
+      restarts: 0,
+      memory: { usageBytes: 1_900_000_000, limitBytes: 2_147_483_648 },
+      user: { name: 'ana', server: '', source: 'annotation' },
+    } as unknown as PodModel;
+    assert.equal(podState(running), 'ok');
+    const killed: PodModel = {
+      ...running,
+      kernelOom: { time: '2026-12-02T10:02:00Z', process: 'python3', count: 2, node: 'user-1', how: 'the only one' },
+    };
+    assert.equal(podState(killed), 'oom');
+    assert.match(podDescription(killed, now), /^Running · python3 OOM-killed by the kernel ×2 3m ago · /);
   });
 });
