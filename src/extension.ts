@@ -3,6 +3,8 @@ import { registerClusters } from './cluster';
 import { KubeconfigSource } from './cluster/kubeconfigSource';
 import { registerHubDbExplorer } from './explorer';
 import { registerIncident } from './incident';
+import { reportTimezone } from './incident/reportTimezone';
+import { registerPrometheus } from './prometheus';
 import { registerReadiness } from './readiness';
 import { registerSnapshots } from './snapshot';
 import { openLog } from './vscode/log';
@@ -17,6 +19,15 @@ export function activate(context: vscode.ExtensionContext) {
     log,
     knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
   });
+  const prometheus = registerPrometheus(context, {
+    kubeconfig,
+    store: incident.store,
+    log,
+    timezone: reportTimezone,
+    hubs: () => clusters.hubs(),
+  });
+  incident.reports.usePrometheus(prometheus.sources);
+  clusters.showHistory(prometheus.sources);
   const explorer = registerHubDbExplorer(context, { log });
   const readiness = registerReadiness(context, { clusters, kubeconfig, recorder: incident.recorder, log });
   context.subscriptions.push(
@@ -25,13 +36,14 @@ export function activate(context: vscode.ExtensionContext) {
     kubeconfig,
     clusters,
     incident,
+    prometheus,
     explorer,
     // What the cluster watchers see happen goes into the active incident's journal as it happens.
     clusters.onObservation((observation) => incident.recorder.recordObservation(observation)),
     registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer, log }),
   );
   log.info(`JupyterHub Ops ${context.extension.packageJSON.version as string} activated.`);
-  return { clusters, incident, readiness };
+  return { clusters, incident, readiness, prometheus };
 }
 
 export function deactivate() {}

@@ -60,6 +60,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private readonly expanded = new Set<string>();
   private rootPending = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The context's history row (where Prometheus is), once a feature provides it (setHistoryRow). */
+  private historyRow: ((context: string) => MessageNode) | undefined;
 
   constructor(
     private readonly kubeconfig: KubeconfigSource,
@@ -77,6 +79,17 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   refresh(): void {
     this.kubeconfig.reload();
     this.live.restartAll();
+  }
+
+  /** Shows one history row per opened context; `changed` fires a context's name when its row changes. */
+  setHistoryRow(row: (context: string) => MessageNode, changed: vscode.Event<string>): vscode.Disposable {
+    this.historyRow = row;
+    return changed((name) => {
+      const node = this.contextNodes.get(name);
+      if (!node || !this.shown.has(name)) return;
+      this.pending.add(node);
+      this.schedule();
+    });
   }
 
   async getChildren(element?: ClusterNode): Promise<ClusterNode[]> {
@@ -214,6 +227,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         id: `${name}:warning:${i}`,
       }),
     );
+    if (!failing && this.historyRow) rows.push(this.historyRow(name));
     const keys = new Set<string>();
     for (const hub of [...model.hubs].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
       const key = hubNodeKey(name, hub);

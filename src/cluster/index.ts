@@ -47,6 +47,14 @@ export interface ClustersApi extends vscode.Disposable {
   readonly onObservation: vscode.Event<Observation>;
   /** What the latest hub DB analysis predicts for a hub: a recent OOM prediction badges its row. */
   setDbFinding(context: string, namespace: string, finding: DbFinding): void;
+  /** Adds a row per opened context saying whether history is available and from where. */
+  showHistory(rows: HistoryRows): void;
+}
+
+/** Where each context's history comes from, as a row (the Prometheus feature provides it). */
+export interface HistoryRows {
+  row(context: string): { label: string; detail: string; severity: 'info' | 'warning'; tooltip?: string };
+  readonly onDidChangeRow: vscode.Event<string>;
 }
 
 /** The Clusters view: tree, live watches, pod documents, commands. */
@@ -70,6 +78,7 @@ export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSo
     live,
     findings,
   );
+  let historyRows: vscode.Disposable | undefined;
   const hubs = (): HubSummary[] =>
     live.model().contexts.flatMap((context) =>
       context.hubs.map((hub): HubSummary => {
@@ -95,6 +104,15 @@ export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSo
     onDidChangeModel: live.onDidChangeContext,
     onObservation: live.onObservation,
     setDbFinding: (context, namespace, finding) => findings.set(context, namespace, finding),
-    dispose: () => disposables.dispose(),
+    showHistory: (rows) => {
+      historyRows = tree.setHistoryRow(
+        (context) => ({ kind: 'message', id: `${context}:history`, ...rows.row(context) }),
+        rows.onDidChangeRow,
+      );
+    },
+    dispose: () => {
+      historyRows?.dispose();
+      disposables.dispose();
+    },
   };
 }

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { Journal, listIncidents, type IncidentListing, type NewIncident } from '../core/incident/journal';
 import type { JournalEntry, NewEntry } from '../core/incident/journalEntry';
 import { replay, type ReplayedIncident } from '../core/incident/journalReplay';
+import { notYetJournaled } from '../core/prometheus/backfill';
 import { err, messageOf, ok, UserError, type Result } from '../core/result';
 import type { Log } from '../vscode/redactedLog';
 
@@ -22,6 +23,8 @@ export interface CurrentMemo {
 
 export type IncidentChange =
   | { kind: 'switched'; file: string | undefined }
+  /** A new incident was started (after its `switched`): e.g. to backfill the hours before it. */
+  | { kind: 'started'; file: string }
   | { kind: 'appended'; file: string; entry: JournalEntry }
   | { kind: 'changed'; file: string; entry: JournalEntry }
   | { kind: 'stopped'; file: string };
@@ -73,6 +76,7 @@ export class IncidentStore {
     const created = Journal.create(this.dir, meta, { now: this.now });
     if (!created.ok) return created;
     this.setCurrent(created.value);
+    this.emit({ kind: 'started', file: created.value.file });
     return created;
   }
 
@@ -105,6 +109,30 @@ export class IncidentStore {
     const written = journal.value.append(entry);
     if (written.ok) this.emit({ kind: 'appended', file: journal.value.file, entry: written.value });
     return written;
+  }
+
+  /**
+   * Appends to the journal of `file` (the current one or any other, e.g. last night's) the rebuilt
+   * history it does not state yet: nothing the live watcher journaled, nor an earlier backfill, is
+   * written twice (src/core/prometheus/backfill.ts). Bursts collapse as live entries do.
+   */
+  backfill(file: string, history: readonly JournalEntry[]): Result<{ written: number; skipped: number }> {
+    const current = this.journal && resolve(this.journal.file) === resolve(file) ? this.journal : undefined;
+    let journal = current;
+    if (!journal) {
+      const opened = Journal.open(file, { now: this.now });
+      if (!opened.ok) return opened;
+      journal = opened.value.journal;
+    }
+    const replayed = replay(journal.file);
+    if (!replayed.ok) return replayed;
+    const fresh = notYetJournaled(history, [...replayed.value.entries, ...replayed.value.hidden]);
+    for (const entry of fresh) {
+      const written = journal.append(entry);
+      if (!written.ok) return written;
+      this.emit({ kind: 'appended', file: journal.file, entry: written.value });
+    }
+    return ok({ written: fresh.length, skipped: history.length - fresh.length });
   }
 
   edit(id: string, text: string): Result<JournalEntry> {

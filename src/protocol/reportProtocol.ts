@@ -54,6 +54,28 @@ const reportView = obj({
 export type ReportView = Infer<typeof reportView>;
 
 // ---------------------------------------------------------------------------------------------------
+// History from Prometheus
+
+/** One chart: SVG text rendered by the host (src/core/chart/timeChart.ts); the page parses and checks it. */
+const chart = obj({ hub: str(300), chart: str(50), title: str(500), svg: str() });
+export type ChartView = Infer<typeof chart>;
+
+/** What Prometheus adds to the report; sent after the report, when it has been asked. */
+const historyView = obj({
+  /** `loading` while asking; `ready` with charts; `unavailable` when no context gave history. */
+  state: lit('loading', 'ready', 'unavailable'),
+  /** Where it came from, then one line per problem (no Prometheus, 403, missing series). */
+  lines: arr(str(2000), 100),
+  problems: arr(str(2000), 100),
+  charts: arr(chart, 200),
+  /** "The hub-restart rule would have fired at 01:02; the incident was noticed at 05:00." */
+  summary: str(4000),
+  /** Each rule replayed: when it would have fired, and how long before or after the incident's start. */
+  replay: arr(obj({ alert: str(200), when: str(1000), lead: str(200) }), 100),
+});
+export type HistoryView = Infer<typeof historyView>;
+
+// ---------------------------------------------------------------------------------------------------
 // Webview → host
 
 const toHostSchemas = {
@@ -68,6 +90,10 @@ const toHostSchemas = {
   setUtc: obj({ type: lit('setUtc'), utc: bool }),
   export: obj({ type: lit('export') }),
   copyMarkdown: obj({ type: lit('copyMarkdown') }),
+  /** The action items as a GitHub issue body (2i2c's postmortem shape), to the clipboard. */
+  copyActionItems: obj({ type: lit('copyActionItems') }),
+  /** Ask Prometheus again (after a failure, or for newer history). */
+  reloadHistory: obj({ type: lit('reloadHistory') }),
 } as const;
 
 const toHost = messages(toHostSchemas);
@@ -83,6 +109,7 @@ const toWebviewSchemas = {
   saved: obj({ type: lit('saved'), section: sectionId, edited: nullable(str()) }),
   /** The journal changed (or a re-draft caught up with it). */
   stale: obj({ type: lit('stale'), stale: bool }),
+  history: obj({ type: lit('history'), history: historyView }),
   /** Something for the operator: the export's path, a copy, a failure. */
   notice: obj({ type: lit('notice'), level: lit('info', 'error'), text: str(10_000), path: opt(str(4096)) }),
 } as const;

@@ -36,6 +36,10 @@ export const commands = {
   copyIncidentReport: 'jupyterhubOps.copyIncidentReport',
   // Event readiness
   checkReadiness: 'jupyterhubOps.checkReadiness',
+  // Prometheus history and alert rules
+  backfillFromPrometheus: 'jupyterhubOps.backfillFromPrometheus',
+  setPrometheusToken: 'jupyterhubOps.setPrometheusToken',
+  exportAlertRules: 'jupyterhubOps.exportAlertRules',
 } as const;
 export type CommandId = (typeof commands)[keyof typeof commands];
 
@@ -71,6 +75,7 @@ export const settingIds = {
   namespaces: 'jupyterhubOps.namespaces',
   reportTimezone: 'jupyterhubOps.reportTimezone',
   metricsIntervalSeconds: 'jupyterhubOps.metricsIntervalSeconds',
+  prometheusUrls: 'jupyterhubOps.prometheus.urls',
 } as const;
 
 /** What a setting reader reads from: VS Code's configuration of our section (or a test's object). */
@@ -107,5 +112,17 @@ export const settingReaders = {
   metricsIntervalMs(source: SettingsSource): number {
     const seconds = source.get<unknown>(key(settingIds.metricsIntervalSeconds));
     return Math.max(5, typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : 30) * 1000;
+  },
+  /**
+   * Prometheus URL per kubeconfig context (trimmed; blank names and URLs dropped). A context without one
+   * finds Prometheus through its API server's service proxy.
+   */
+  prometheusUrls(source: SettingsSource): Record<string, string> {
+    const value = source.get<unknown>(key(settingIds.prometheusUrls));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    const urls: Record<string, string> = {};
+    for (const [context, url] of Object.entries(value as Record<string, unknown>))
+      if (context.trim() && typeof url === 'string' && url.trim()) urls[context.trim()] = url.trim();
+    return urls;
   },
 };

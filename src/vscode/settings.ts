@@ -9,6 +9,7 @@ export const settings = {
   namespaces: () => settingReaders.namespaces(source()),
   reportTimezone: () => settingReaders.reportTimezone(source()),
   metricsIntervalMs: () => settingReaders.metricsIntervalMs(source()),
+  prometheusUrls: () => settingReaders.prometheusUrls(source()),
   /** Any of our settings changed. */
   onDidChange(listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((e) => {

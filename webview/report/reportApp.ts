@@ -4,6 +4,7 @@ import type { HostConnection } from '../shared/hostConnection';
 import { renderMarkdown } from './markdownView';
 import type { PageState } from './pageState';
 import { SectionEditor } from './sectionEditor';
+import { historySection } from './historyView';
 import { button, checkbox } from '../shared/toolkit';
 
 /**
@@ -15,6 +16,8 @@ export class ReportApp {
   private editors: SectionEditor[] = [];
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly staleBar = el('div', { className: 'stale hidden', attrs: { role: 'status' } });
+  /** The charts and the alert replay, kept across re-renders of the report (they come in their own message). */
+  private readonly historyBox = el('div', { className: 'history-box' });
 
   constructor(
     private readonly root: HTMLElement,
@@ -44,6 +47,11 @@ export class ReportApp {
         return this.showStale(message.stale);
       case 'notice':
         return this.showNotice(message.level, message.text);
+      case 'history':
+        return replaceChildren(
+          this.historyBox,
+          historySection(message.history, () => this.connection.send({ type: 'reloadHistory' })),
+        );
     }
   }
 
@@ -73,6 +81,9 @@ export class ReportApp {
       }),
       checkbox('UTC column in the timeline', report.utc, (utc) => this.connection.send({ type: 'setUtc', utc })),
       el('span', { className: 'spacer' }),
+      button('Copy Action Items as Issue Body', () => this.connection.send({ type: 'copyActionItems' }), {
+        title: 'Copy the action items as a GitHub issue body (2i2c postmortem shape)',
+      }),
       button('Copy as Markdown', () => this.connection.send({ type: 'copyMarkdown' }), {
         title: 'Copy the report as Markdown, secrets redacted',
       }),
@@ -97,6 +108,7 @@ export class ReportApp {
         this.notice,
       ),
       ...this.editors.map((e) => e.element),
+      this.historyBox,
       report.evidence.trim() !== ''
         ? el(
             'section',

@@ -8,7 +8,7 @@
  * otherwise (`resolveConflict`).
  */
 import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { replay, type ReplayedIncident } from '../../core/incident/journalReplay';
 import { editSection, newReportDocument, redraft, type ReportDocument } from '../../core/incident/reportDocument';
 import {
@@ -21,10 +21,16 @@ import {
 import { defaultReportPath, writeFileAtomic } from '../../core/incident/reportFile';
 import { renderMarkdown } from '../../core/incident/reportMarkdown';
 import { zoned } from '../../core/incident/zonedTime';
+import { actionItemsIssueBody, draftPostmortem } from '../../core/incident/postmortem';
+import { ReportClock } from '../../core/incident/reportClock';
+import { prometheusEvidence } from '../../core/prometheus/incidentReport';
+import { chartFileName } from '../../core/prometheus/reportSections';
+import { formatStep } from '../../core/prometheus/step';
 import { formatDuration } from '../../shared/format';
 import { err, messageOf, ok, UserError, type Result } from '../../core/result';
-import { redactDeep } from '../../core/secrets';
-import type { ReportView, ToHost, ToWebview } from '../../protocol/reportProtocol';
+import { redactDeep, redactText } from '../../core/secrets';
+import type { HistoryView, ReportView, ToHost, ToWebview } from '../../protocol/reportProtocol';
+import type { IncidentHistory, LoadHistory } from '../../prometheus/reportHistory';
 import type { PageConnection, PageHandler } from '../../vscode/pageConnection';
 import { loadSavedReport, saveReport, savedReportFile, type SavedReport } from './savedReport';
 
@@ -52,12 +58,23 @@ export interface ReportEditorDeps {
   /** The report timezone setting, checked (an IANA name). */
   timezone(): string;
   now?: () => Date;
+  /** Charts and the alert replay from the hubs' Prometheus; none when not given. */
+  history?: LoadHistory;
 }
+
+/** The rules whose replay the report states beside when the incident was noticed, first found first. */
+const headlineRules: Record<string, string> = {
+  JupyterHubHubRestarted: 'the hub-restart rule',
+  JupyterHubHubOOMKilled: 'the hub OOM-kill rule',
+  JupyterHubSpawnsThrottled: 'the throttled-spawns rule',
+  JupyterHubUserPodsPending: 'the pending-pods rule',
+};
 
 /** One journal's report, with or without a panel showing it (Export and Copy need none). */
 export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   private saved: SavedReport | undefined;
   private readonly stateFile: string;
+  private history: Promise<IncidentHistory | undefined> | undefined;
 
   constructor(
     readonly journalFile: string,
@@ -106,7 +123,17 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   async receive(message: ToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.postReport();
+        this.postReport();
+        return this.postHistory();
+      case 'reloadHistory':
+        this.history = undefined;
+        return this.postHistory();
+      case 'copyActionItems': {
+        const body = await this.actionItems();
+        if (!body.ok) return this.notice('error', body.error.userMessage);
+        await this.ui.copyText(body.value);
+        return this.notice('info', 'Copied the action items as a GitHub issue body.');
+      }
       case 'edit': {
         const saved = this.edit(message.section, message.text);
         if (!saved.ok) this.notice('error', saved.error.userMessage);
@@ -183,12 +210,124 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     return ok({ conflicts: merged.conflicts, taken });
   }
 
-  /** The report as Markdown, secrets redacted (what Export writes and Copy copies). */
-  markdown(): Result<string> {
+  /**
+   * The report as Markdown, secrets redacted (what Export writes and Copy copies). With `history`, the
+   * Prometheus evidence follows: where it came from, the charts (`chartBase`: the exported file's name,
+   * the SVG files being beside it) and the alert replay.
+   */
+  markdown(history?: IncidentHistory, chartBase?: string): Result<string> {
     const saved = this.requireSaved();
     const draft = this.draft(saved.timezone, saved.utc);
     if (!draft.ok) return draft;
-    return ok(renderMarkdown(saved.document, draft.value.meta));
+    const markdown = renderMarkdown(saved.document, draft.value.meta);
+    if (!history || (history.results.length === 0 && history.problems.length === 0)) return ok(markdown);
+    const parts = history.results.map((r) =>
+      prometheusEvidence(
+        r,
+        chartBase === undefined
+          ? []
+          : r.charts.map((c) => ({ title: c.title, file: chartFileName(chartBase, c.hub, c.chart) })),
+        saved.timezone,
+      ),
+    );
+    if (history.results.length === 0)
+      parts.push(['### From Prometheus', '', ...history.problems.map((p) => `- ${p}`)].join('\n'));
+    return ok(`${markdown.trimEnd()}\n\n## History from Prometheus\n\n${parts.join('\n\n')}\n`);
+  }
+
+  /** Asks Prometheus once per editor (again after `reloadHistory`); undefined when there is no source. */
+  loadHistory(): Promise<IncidentHistory | undefined> {
+    const load = this.deps.history;
+    if (!load) return Promise.resolve(undefined);
+    this.history ??= (async () => {
+      const replayed = replay(this.journalFile);
+      if (!replayed.ok) return { results: [], problems: [replayed.error.userMessage] };
+      try {
+        return await load(replayed.value, this.requireSaved().timezone);
+      } catch (error) {
+        return { results: [], problems: [`Prometheus: ${messageOf(error)}`] };
+      }
+    })();
+    return this.history;
+  }
+
+  /** What the page shows of the history (charts, replay, one line per problem). */
+  historyView(history: IncidentHistory): HistoryView {
+    const timezone = this.requireSaved().timezone;
+    const lines: string[] = [];
+    const replayRows: HistoryView['replay'] = [];
+    let headline: { ms: number; name: string; noticedMs: number | null } | undefined;
+    for (const r of history.results) {
+      const noticedMs = r.replay.noticedMs;
+      const clock = new ReportClock(timezone, noticedMs ?? r.window.fromMs);
+      lines.push(
+        `${r.history.source}, ${clock.fromTo(r.history.fromMs, r.history.toMs)}, at ${formatStep(r.history.stepSeconds)} resolution.`,
+      );
+      for (const rule of r.replay.rules) {
+        replayRows.push({
+          alert: rule.alert,
+          when: rule.problem
+            ? `could not be evaluated: ${rule.problem}`
+            : rule.firstFiringMs === null
+              ? 'would not have fired'
+              : `${clock.at(rule.firstFiringMs)}${rule.labels.namespace ? ` (${rule.labels.namespace})` : ''}`,
+          lead:
+            rule.leadMs === null
+              ? ''
+              : rule.leadMs < 0
+                ? `${formatDuration(-rule.leadMs)} before the incident was noticed`
+                : `${formatDuration(rule.leadMs)} after`,
+        });
+        const name = headlineRules[rule.alert];
+        if (name && rule.firstFiringMs !== null && (!headline || rule.firstFiringMs < headline.ms))
+          headline = { ms: rule.firstFiringMs, name, noticedMs };
+      }
+    }
+    let summary = '';
+    if (headline) {
+      const clock = new ReportClock(timezone, headline.noticedMs ?? headline.ms);
+      summary = `${headline.name[0]!.toUpperCase()}${headline.name.slice(1)} would have fired at ${clock.at(headline.ms)}${
+        headline.noticedMs !== null ? `; the incident was noticed at ${clock.at(headline.noticedMs)}` : ''
+      }.`;
+    } else if (history.results.length > 0) summary = 'None of the alert rules would have fired in this window.';
+    return {
+      state: history.results.length > 0 ? 'ready' : 'unavailable',
+      lines,
+      problems: history.problems,
+      charts: history.results.flatMap((r) =>
+        r.charts.map((c) => ({ hub: c.hub, chart: c.chart, title: c.title, svg: c.svg })),
+      ),
+      summary,
+      replay: replayRows,
+    };
+  }
+
+  private async postHistory(): Promise<void> {
+    if (!this.deps.history) return;
+    const empty = { lines: [], problems: [], charts: [], summary: '', replay: [] };
+    this.page.post({ type: 'history', history: { state: 'loading', ...empty } });
+    const history = await this.loadHistory();
+    if (history) this.page.post({ type: 'history', history: this.historyView(history) });
+  }
+
+  /** The action items as a GitHub issue body, drafted in 2i2c's postmortem shape (with the replay's alerts). */
+  async actionItems(): Promise<Result<string>> {
+    const saved = this.requireSaved();
+    const replayed = replay(this.journalFile);
+    if (!replayed.ok) return replayed;
+    const history = await this.loadHistory();
+    const alerts = (history?.results ?? []).flatMap((r) => r.alerts);
+    try {
+      const draft = draftPostmortem(replayed.value, {
+        timezone: saved.timezone,
+        utc: saved.utc,
+        now: (this.deps.now ?? (() => new Date()))(),
+        alerts,
+      });
+      return ok(actionItemsIssueBody(draft));
+    } catch (error) {
+      return err(new UserError(`The action items could not be drafted: ${messageOf(error)}`, 'report-draft-failed'));
+    }
   }
 
   /** Where Export writes by default, relative to the workspace folder. */
@@ -213,8 +352,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   async exportMarkdown(
     options: { target?: string; overwrite?: boolean; open?: boolean; beforeOpen?: (file: string) => void } = {},
   ): Promise<Result<string | null>> {
-    const markdown = this.markdown();
-    if (!markdown.ok) return markdown;
+    const history = await this.loadHistory();
     const folder = this.ui.workspaceFolder();
     let file: string;
     if (options.target && options.target.startsWith('/')) file = options.target;
@@ -231,6 +369,17 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       file = join(folder, typeof relative === 'string' ? relative : relative.value);
     }
     if (!options.overwrite && existsSync(file) && !(await this.ui.confirmReplace(file))) return ok(null);
+    // The charts as SVG files beside the report, linked from it (the same SVG the page shows).
+    const base = basename(file).replace(/\.md$/i, '');
+    for (const chart of (history?.results ?? []).flatMap((r) => r.charts)) {
+      const svg = writeFileAtomic(
+        join(dirname(file), chartFileName(base, chart.hub, chart.chart)),
+        redactText(chart.svg),
+      );
+      if (!svg.ok) return svg;
+    }
+    const markdown = this.markdown(history, base);
+    if (!markdown.ok) return markdown;
     const written = writeFileAtomic(file, markdown.value);
     if (!written.ok) return written;
     options.beforeOpen?.(file);

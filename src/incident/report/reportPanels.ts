@@ -8,6 +8,8 @@ import { showUserError, type Log } from '../../vscode/log';
 import { PageConnection } from '../../vscode/pageConnection';
 import { WebviewHost } from '../../vscode/webviewHost';
 import type { IncidentStore } from '../incidentStore';
+import { historyLoader, type LoadHistory } from '../../prometheus/reportHistory';
+import type { PrometheusSources } from '../../prometheus/prometheusSources';
 import { ReportEditor, type ConflictAnswer, type ReportUi } from './reportEditor';
 
 export interface ReportPanelsDeps {
@@ -31,6 +33,7 @@ interface OpenPanel {
 export class ReportPanels implements vscode.Disposable {
   private readonly open = new Map<string, OpenPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private history: LoadHistory | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -46,6 +49,11 @@ export class ReportPanels implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
       }),
     );
+  }
+
+  /** Reports from now on show charts and the alert replay from the hubs' Prometheus. */
+  usePrometheus(sources: PrometheusSources): void {
+    this.history = historyLoader(sources);
   }
 
   /** Opens (or reveals) the report of `journalFile` and returns its editor. */
@@ -132,7 +140,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private editorDeps() {
-    return { timezone: this.deps.timezone };
+    return { timezone: this.deps.timezone, ...(this.history ? { history: this.history } : {}) };
   }
 
   private ui(): ReportUi {

@@ -70,6 +70,7 @@ describe('the registry of commands, views and settings matches package.json', ()
       assert.deepEqual(settingReaders.namespaces(read), []);
       assert.equal(settingReaders.reportTimezone(read), '');
       assert.equal(settingReaders.metricsIntervalMs(read), 30_000);
+      assert.deepEqual(settingReaders.prometheusUrls(read), {});
     }
   });
 
@@ -110,6 +111,16 @@ describe('setting readers: one way to read each setting', () => {
     assert.equal(settingReaders.kubeconfig(source({ [settingIds.kubeconfig]: ' /tmp/kc ' })), '/tmp/kc');
     assert.equal(settingReaders.kubeconfig(source({ [settingIds.kubeconfig]: '   ' })), undefined);
     assert.equal(settingReaders.reportTimezone(source({ [settingIds.reportTimezone]: ' UTC ' })), 'UTC');
+  });
+
+  it('reads a Prometheus URL per context, trimmed; blank names, blank or non-text URLs and non-objects are none', () => {
+    const urls = (value: unknown) => settingReaders.prometheusUrls(source({ [settingIds.prometheusUrls]: value }));
+    assert.deepEqual(urls({ ' prod ': ' http://127.0.0.1:9090 ', staging: '', '': 'http://x', lab: 5 }), {
+      prod: 'http://127.0.0.1:9090',
+    });
+    assert.deepEqual(urls(['http://127.0.0.1:9090']), {});
+    assert.deepEqual(urls('http://127.0.0.1:9090'), {});
+    assert.deepEqual(urls(null), {});
   });
 
   it('polls metrics no faster than every 5 s, and every 30 s when the setting is not a number', () => {
