@@ -50,6 +50,10 @@ const reportView = obj({
   stale: bool,
   /** Where Export writes, relative to the workspace folder ('' when no folder is open). */
   exportPath: str(4096),
+  /** The short form (editable sections) or 2i2c's postmortem shape. */
+  template: lit('short', 'postmortem'),
+  /** The postmortem drafted from the journal, as Markdown ('' with the short form). */
+  postmortem: str(),
 });
 export type ReportView = Infer<typeof reportView>;
 
@@ -88,6 +92,7 @@ const toHostSchemas = {
   /** Draft again from the journal; edited sections are kept unless the operator says otherwise. */
   redraft: obj({ type: lit('redraft') }),
   setUtc: obj({ type: lit('setUtc'), utc: bool }),
+  setTemplate: obj({ type: lit('setTemplate'), template: lit('short', 'postmortem') }),
   export: obj({ type: lit('export') }),
   copyMarkdown: obj({ type: lit('copyMarkdown') }),
   /** The action items as a GitHub issue body (2i2c's postmortem shape), to the clipboard. */

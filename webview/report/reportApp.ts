@@ -5,7 +5,7 @@ import { renderMarkdown } from './markdownView';
 import type { PageState } from './pageState';
 import { SectionEditor } from './sectionEditor';
 import { historySection } from './historyView';
-import { button, checkbox } from '../shared/toolkit';
+import { button, checkbox, dropdown } from '../shared/toolkit';
 
 /**
  * The report page: header facts, the toolbar (Re-draft, UTC column, Export, Copy as Markdown), a notice
@@ -79,6 +79,16 @@ export class ReportApp {
       button('Re-draft', () => this.connection.send({ type: 'redraft' }), {
         title: 'Draft again from the journal; sections you edited are kept unless you choose otherwise',
       }),
+      dropdown(
+        [
+          { value: 'short', label: 'Short form' },
+          { value: 'postmortem', label: '2i2c postmortem' },
+        ],
+        report.template,
+        (value) =>
+          this.connection.send({ type: 'setTemplate', template: value === 'postmortem' ? 'postmortem' : 'short' }),
+        'Report template',
+      ),
       checkbox('UTC column in the timeline', report.utc, (utc) => this.connection.send({ type: 'setUtc', utc })),
       el('span', { className: 'spacer' }),
       button('Copy Action Items as Issue Body', () => this.connection.send({ type: 'copyActionItems' }), {
@@ -107,7 +117,21 @@ export class ReportApp {
         this.staleBar,
         this.notice,
       ),
-      ...this.editors.map((e) => e.element),
+      ...(report.template === 'postmortem'
+        ? [
+            el(
+              'section',
+              { className: 'report-section postmortem', attrs: { id: 'postmortem', 'aria-label': '2i2c postmortem' } },
+              el(
+                'header',
+                { className: 'section-header' },
+                el('h2', {}, '2i2c postmortem'),
+                el('span', { className: 'muted small' }, 'drafted from the journal; edit it after Export'),
+              ),
+              renderMarkdown(report.postmortem),
+            ),
+          ]
+        : this.editors.map((e) => e.element)),
       this.historyBox,
       report.evidence.trim() !== ''
         ? el(

@@ -173,7 +173,7 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
   const ly = legendBelow ? 22 : 6;
   const legend: string[] = [];
   for (const s of [...legendSeries].reverse()) {
-    lx -= 18 + s.label.length * 6;
+    lx -= 24 + Math.ceil(s.label.length * labelCharPx);
     legend.push(
       `<rect x="${lx}" y="${ly}" width="10" height="10" fill="${colours[s.role]}"${s.kind === 'line' || s.kind === 'step' ? ' fill-opacity="0.9"' : ''}/>`,
       `<text x="${lx + 13}" y="${ly + 9}" fill="currentColor">${escapeXml(s.label)}</text>`,
@@ -255,6 +255,7 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
 
   // Marks: the incident's start, notes, OOM kills, alerts, milestones.
   let milestones = 0;
+  const labels: { mx: number; text: string }[] = [];
   for (const m of chart.marks) {
     if (m.ms < chart.fromMs || m.ms > chart.toMs) continue;
     const mx = xs(m.ms);
@@ -278,16 +279,40 @@ export function renderChartSvg(chart: ChartModel, options: RenderOptions): strin
       out.push(
         `<g><line x1="${mx}" x2="${mx}" y1="${margin.top - 4}" y2="${margin.top + plotH}" stroke="${colour}" stroke-width="1.2"${dash}/>${tip}</g>`,
       );
-      if (m.kind === 'start' || m.kind === 'alert') {
-        const short = m.kind === 'start' ? 'incident start' : m.label.split(':')[0]!;
-        out.push(
-          `<text x="${mx + 3}" y="${margin.top + 19}" fill="currentColor" fill-opacity="0.85">${escapeXml(short.slice(0, 40))}</text>`,
-        );
-      }
+      if (m.kind === 'start' || m.kind === 'alert')
+        labels.push({ mx, text: (m.kind === 'start' ? 'incident start' : m.label.split(':')[0]!).slice(0, 40) });
     }
   }
+  out.push(...markLabels(labels, margin.left, margin.left + plotW, margin.top + 19));
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** An average character's width at the chart's 11 px font, for laying out text without a browser. */
+const labelCharPx = 6.4;
+/** Mark labels stack in up to this many rows; a label that fits in none keeps only its tooltip. */
+const labelRows = 3;
+
+/**
+ * Mark labels that neither overlap one another nor run out of the plot: each goes right of its line, or
+ * left of it (anchored at its end) near the right edge, in the first row where it has room.
+ */
+function markLabels(labels: { mx: number; text: string }[], left: number, right: number, top: number): string[] {
+  const taken: [number, number][][] = Array.from({ length: labelRows }, () => []);
+  const out: string[] = [];
+  for (const { mx, text } of [...labels].sort((a, b) => a.mx - b.mx)) {
+    const w = Math.ceil(text.length * labelCharPx);
+    const toEnd = mx + 3 + w > right;
+    const x0 = toEnd ? mx - 3 - w : mx + 3;
+    if (x0 < left - 40) continue;
+    const row = taken.findIndex((spans) => spans.every(([a, b]) => x0 + w + 4 <= a || x0 >= b + 4));
+    if (row < 0) continue;
+    taken[row]!.push([x0, x0 + w]);
+    out.push(
+      `<text x="${toEnd ? mx - 3 : mx + 3}" y="${top + row * 13}"${toEnd ? ' text-anchor="end"' : ''} fill="currentColor" fill-opacity="0.85">${escapeXml(text)}</text>`,
+    );
+  }
+  return out;
 }
 
 /** Stacks bar series per time: for each series, [ms, bottom, top] of each of its bars, in series order. */

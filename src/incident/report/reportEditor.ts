@@ -21,7 +21,7 @@ import {
 import { defaultReportPath, writeFileAtomic } from '../../core/incident/reportFile';
 import { renderMarkdown } from '../../core/incident/reportMarkdown';
 import { zoned } from '../../core/incident/zonedTime';
-import { actionItemsIssueBody, draftPostmortem } from '../../core/incident/postmortem';
+import { actionItemsIssueBody, draftPostmortem, renderPostmortemMarkdown } from '../../core/incident/postmortem';
 import { ReportClock } from '../../core/incident/reportClock';
 import { prometheusEvidence } from '../../core/prometheus/incidentReport';
 import { chartFileName } from '../../core/prometheus/reportSections';
@@ -62,7 +62,10 @@ export interface ReportEditorDeps {
   history?: LoadHistory;
 }
 
-/** The rules whose replay the report states beside when the incident was noticed, first found first. */
+/**
+ * The rules whose replay the report states beside when the incident was noticed, in this order of
+ * preference: a restart is what any hub incident shows first, whatever its cause.
+ */
 const headlineRules: Record<string, string> = {
   JupyterHubHubRestarted: 'the hub-restart rule',
   JupyterHubHubOOMKilled: 'the hub OOM-kill rule',
@@ -75,6 +78,8 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   private saved: SavedReport | undefined;
   private readonly stateFile: string;
   private history: Promise<IncidentHistory | undefined> | undefined;
+  /** The history once it has come (the postmortem's alerts). */
+  private historyValue: IncidentHistory | undefined;
 
   constructor(
     readonly journalFile: string,
@@ -125,6 +130,11 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       case 'ready':
         this.postReport();
         return this.postHistory();
+      case 'setTemplate': {
+        const saved = this.save({ ...this.requireSaved(), template: message.template });
+        if (!saved.ok) return this.notice('error', saved.error.userMessage);
+        return this.postReport();
+      }
       case 'reloadHistory':
         this.history = undefined;
         return this.postHistory();
@@ -219,7 +229,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     const saved = this.requireSaved();
     const draft = this.draft(saved.timezone, saved.utc);
     if (!draft.ok) return draft;
-    const markdown = renderMarkdown(saved.document, draft.value.meta);
+    const postmortem = saved.template === 'postmortem' ? this.postmortem(history) : undefined;
+    if (postmortem && !postmortem.ok) return postmortem;
+    const markdown = postmortem ? postmortem.value : renderMarkdown(saved.document, draft.value.meta);
     if (!history || (history.results.length === 0 && history.problems.length === 0)) return ok(markdown);
     const parts = history.results.map((r) =>
       prometheusEvidence(
@@ -243,10 +255,11 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       const replayed = replay(this.journalFile);
       if (!replayed.ok) return { results: [], problems: [replayed.error.userMessage] };
       try {
-        return await load(replayed.value, this.requireSaved().timezone);
+        this.historyValue = await load(replayed.value, this.requireSaved().timezone);
       } catch (error) {
-        return { results: [], problems: [`Prometheus: ${messageOf(error)}`] };
+        this.historyValue = { results: [], problems: [`Prometheus: ${messageOf(error)}`] };
       }
+      return this.historyValue;
     })();
     return this.history;
   }
@@ -256,7 +269,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     const timezone = this.requireSaved().timezone;
     const lines: string[] = [];
     const replayRows: HistoryView['replay'] = [];
-    let headline: { ms: number; name: string; noticedMs: number | null } | undefined;
+    let headline: { ms: number; name: string; noticedMs: number | null; rank: number } | undefined;
     for (const r of history.results) {
       const noticedMs = r.replay.noticedMs;
       const clock = new ReportClock(timezone, noticedMs ?? r.window.fromMs);
@@ -279,8 +292,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
                 : `${formatDuration(rule.leadMs)} after`,
         });
         const name = headlineRules[rule.alert];
-        if (name && rule.firstFiringMs !== null && (!headline || rule.firstFiringMs < headline.ms))
-          headline = { ms: rule.firstFiringMs, name, noticedMs };
+        const rank = Object.keys(headlineRules).indexOf(rule.alert);
+        if (name && rule.firstFiringMs !== null && (!headline || rank < headline.rank))
+          headline = { ms: rule.firstFiringMs, name, noticedMs, rank };
       }
     }
     let summary = '';
@@ -307,27 +321,41 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     const empty = { lines: [], problems: [], charts: [], summary: '', replay: [] };
     this.page.post({ type: 'history', history: { state: 'loading', ...empty } });
     const history = await this.loadHistory();
-    if (history) this.page.post({ type: 'history', history: this.historyView(history) });
+    if (!history) return;
+    this.page.post({ type: 'history', history: this.historyView(history) });
+    // The postmortem says when the alerts would have fired: draft it again now they are known.
+    if (this.requireSaved().template === 'postmortem') this.postReport();
   }
 
   /** The action items as a GitHub issue body, drafted in 2i2c's postmortem shape (with the replay's alerts). */
   async actionItems(): Promise<Result<string>> {
+    const history = await this.loadHistory();
+    const draft = this.postmortemDraft(history);
+    return draft.ok ? ok(actionItemsIssueBody(draft.value)) : draft;
+  }
+
+  /** 2i2c's postmortem drafted from the journal, with when the replayed alerts would have fired. */
+  private postmortemDraft(history = this.historyValue): Result<ReturnType<typeof draftPostmortem>> {
     const saved = this.requireSaved();
     const replayed = replay(this.journalFile);
     if (!replayed.ok) return replayed;
-    const history = await this.loadHistory();
-    const alerts = (history?.results ?? []).flatMap((r) => r.alerts);
     try {
-      const draft = draftPostmortem(replayed.value, {
-        timezone: saved.timezone,
-        utc: saved.utc,
-        now: (this.deps.now ?? (() => new Date()))(),
-        alerts,
-      });
-      return ok(actionItemsIssueBody(draft));
+      return ok(
+        draftPostmortem(replayed.value, {
+          timezone: saved.timezone,
+          utc: saved.utc,
+          now: (this.deps.now ?? (() => new Date()))(),
+          alerts: (history?.results ?? []).flatMap((r) => r.alerts),
+        }),
+      );
     } catch (error) {
-      return err(new UserError(`The action items could not be drafted: ${messageOf(error)}`, 'report-draft-failed'));
+      return err(new UserError(`The postmortem could not be drafted: ${messageOf(error)}`, 'report-draft-failed'));
     }
+  }
+
+  private postmortem(history = this.historyValue): Result<string> {
+    const draft = this.postmortemDraft(history);
+    return draft.ok ? ok(renderPostmortemMarkdown(draft.value)) : draft;
   }
 
   /** Where Export writes by default, relative to the workspace folder. */
@@ -436,6 +464,8 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
           .map((w) => `line ${w.line}: ${w.message}`)
           .join('; ')}`,
       });
+    const postmortem = saved.template === 'postmortem' ? this.postmortem() : undefined;
+    if (postmortem && !postmortem.ok) return postmortem;
     const exportPath = this.ui.workspaceFolder()
       ? defaultReportPath({ startedAt: meta.startedAt, timezone: meta.timezone, title: meta.title })
       : '';
@@ -454,6 +484,8 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       evidence: doc.evidence,
       stale: sameDraft(doc, draft.value) === false,
       exportPath,
+      template: saved.template ?? 'short',
+      postmortem: postmortem?.value ?? '',
     });
   }
 

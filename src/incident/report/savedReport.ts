@@ -13,6 +13,8 @@ export interface SavedReport {
   timezone: string;
   /** Whether the timeline has a UTC column. */
   utc: boolean;
+  /** The short form (sections edited here) or 2i2c's postmortem shape (drafted; edited after export). */
+  template?: 'short' | 'postmortem';
   document: ReportDocument;
 }
 
@@ -44,7 +46,12 @@ export function loadSavedReport(file: string): Result<SavedReport | null> {
         'report-saved-invalid',
       ),
     );
-  return ok({ timezone: v.timezone, utc: v.utc === true, document: document.value });
+  return ok({
+    timezone: v.timezone,
+    utc: v.utc === true,
+    template: v.template === 'postmortem' ? 'postmortem' : 'short',
+    document: document.value,
+  });
 }
 
 export function saveReport(file: string, saved: SavedReport): Result<void> {
