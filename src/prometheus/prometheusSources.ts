@@ -151,7 +151,10 @@ export function availabilityRow(a: Availability): { label: string; detail: strin
     case 'available':
       return {
         label: 'History',
-        detail: `Prometheus ${a.where} ${a.via === 'url' ? 'at its URL' : 'via service proxy'} (${a.version})`,
+        detail:
+          a.via === 'url'
+            ? `Prometheus at ${a.where} (${a.version}, URL from settings)`
+            : `Prometheus ${a.where} via service proxy (${a.version})`,
         severity: 'info',
       };
     case 'unavailable':

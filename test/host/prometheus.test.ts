@@ -163,6 +163,71 @@ describe('Prometheus history in incidents and reports (in the real host)', funct
     assert.equal(row.detail, 'Prometheus support/support-prometheus-server via service proxy (2.42.0+ds)');
   });
 
+  it('Export Alert Rules writes the pack for the chosen hubs into the workspace, version-aware, as promtool accepts it', async () => {
+    const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const hubs = [{ context: 'prom', namespace: 'hub-physics', jupyterhubVersion: '6.0.0' }];
+    const rules = await vscode.commands.executeCommand<string>('jupyterhubOps.exportAlertRules', {
+      hubs,
+      format: 'rules',
+      open: false,
+    });
+    assert.equal(rules, join(workspace, 'alert-rules/jupyterhub-ops-hub-physics.rules.yaml'));
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(rules, 'utf8');
+    assert.match(text, /alert: JupyterHubHubRestarted/);
+    assert.match(text, /namespace="hub-physics"/);
+    // JupyterHub 6 labels throttled spawns status="failure", reason="throttled"; 5.x would not.
+    assert.match(text, /reason="throttled"/);
+    const { execFileSync } = await import('node:child_process');
+    assert.match(
+      execFileSync('/usr/bin/promtool', ['check', 'rules', rules], { encoding: 'utf8' }),
+      /SUCCESS: 7 rules found/,
+    );
+    const operator = await vscode.commands.executeCommand<string>('jupyterhubOps.exportAlertRules', {
+      hubs,
+      format: 'prometheusrule',
+      open: false,
+    });
+    assert.match(readFileSync(operator, 'utf8'), /kind: PrometheusRule/);
+    // Arguments it does not understand write nothing.
+    const bad = await vscode.commands.executeCommand('jupyterhubOps.exportAlertRules', {
+      hubs: [{ context: 'prom', namespace: '../../etc' }],
+      format: 'rules',
+      open: false,
+    });
+    assert.equal(bad, undefined);
+  });
+
+  it('a URL per context, its bearer token kept in secret storage and out of every description', async () => {
+    await config().update(
+      'prometheus.urls',
+      { 'no-proxy': histories().prometheus.url },
+      vscode.ConfigurationTarget.Global,
+    );
+    try {
+      // Prometheus itself asks for no token; the token is stored and sent, and the source is the URL.
+      assert.equal(
+        await vscode.commands.executeCommand('jupyterhubOps.setPrometheusToken', {
+          context: 'no-proxy',
+          token: 's3cret-token',
+        }),
+        true,
+      );
+      const row = await waitFor('the URL history row', () => {
+        const r = api.prometheus.sources.row('no-proxy');
+        return r.detail.includes('looking') ? undefined : r;
+      });
+      assert.match(row.detail, /^Prometheus at http:\/\/127\.0\.0\.1:\d+ \(2\.42\.0\+ds, URL from settings\)$/);
+      const found = await api.prometheus.sources.open('no-proxy');
+      assert.ok(found.ok);
+      found.value.dispose();
+      assert.ok(!found.value.description.includes('s3cret'));
+    } finally {
+      await vscode.commands.executeCommand('jupyterhubOps.setPrometheusToken', { context: 'no-proxy', token: '' });
+      await config().update('prometheus.urls', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a 403 on services/proxy is one line; nothing is journaled; the report works', async () => {
     const { file, backfilled } = await start('no proxy for me', 'no-proxy');
     assert.ok(backfilled);
