@@ -156,7 +156,10 @@ export function announce(deps: BackfillDeps, report: BackfillReport): void {
     void vscode.window.showInformationMessage(
       `JupyterHub Ops: added ${report.written} entries from Prometheus (${span}); ${report.skipped} the journal already had.`,
     );
-  // One line per problem: which context, what is wrong, what to do.
-  for (const p of report.problems.slice(0, 3))
-    void vscode.window.showWarningMessage(`JupyterHub Ops: no history from Prometheus: ${p}`);
+  // One line: the first problem (which context, what is wrong, what to do); the rest are in the log.
+  const [first, ...more] = report.problems;
+  if (first)
+    void vscode.window.showWarningMessage(
+      `JupyterHub Ops: history from Prometheus: ${first}${more.length ? ` (${more.length} more in the log)` : ''}`,
+    );
 }

@@ -325,8 +325,14 @@ describe('Incident journal and report (in the real host)', () => {
       vscode.window.activeTextEditor?.document.uri.fsPath === exported ? true : undefined,
     );
     const markdown = readFileSync(exported, 'utf8');
-    // Every section the report drafts, in order, then the evidence.
-    assert.deepEqual(markdown.match(/^## .*/gm), [...sectionIds.map((id) => `## ${sectionTitles[id]}`), '## Evidence']);
+    // Every section the report drafts, in order, then the evidence, then what Prometheus could add: here, one
+    // line saying why there is no history (the test kubeconfig has no context "prod").
+    assert.deepEqual(markdown.match(/^## .*/gm), [
+      ...sectionIds.map((id) => `## ${sectionTitles[id]}`),
+      '## Evidence',
+      '## History from Prometheus',
+    ]);
+    assert.equal(markdown.slice(markdown.indexOf('## History from Prometheus')).match(/^- /gm)?.length, 1);
     assert.match(markdown, /^- \*\*Severity:\*\* SEV2$/m);
     assert.match(markdown, /^- \*\*Ended:\*\* Thursday, 14 May 2026 14:45 EDT \(18:45 UTC\) \(50 min\)$/m);
     assert.match(markdown, /## Summary\n\nThe hub ran out of memory at every start/);

@@ -51,7 +51,7 @@ export function registerReportCommands(store: IncidentStore, panels: ReportPanel
     if (!file.ok) return fail(file.error);
     const editor = panels.headless(file.value);
     if (!editor.ok) return fail(editor.error);
-    const markdown = editor.value.markdown();
+    const markdown = editor.value.markdown(await editor.value.loadHistory());
     if (!markdown.ok) return fail(markdown.error);
     await vscode.env.clipboard.writeText(markdown.value);
     if (!isRecord(arg))

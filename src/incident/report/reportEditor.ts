@@ -173,7 +173,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
         return;
       }
       case 'copyMarkdown': {
-        const markdown = this.markdown();
+        const markdown = this.markdown(await this.loadHistory());
         if (!markdown.ok) return this.notice('error', markdown.error.userMessage);
         await this.ui.copyText(markdown.value);
         return this.notice('info', 'Copied the report as Markdown (secrets redacted).');
@@ -225,7 +225,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
    * Prometheus evidence follows: where it came from, the charts (`chartBase`: the exported file's name,
    * the SVG files being beside it) and the alert replay.
    */
-  markdown(history?: IncidentHistory, chartBase?: string): Result<string> {
+  markdown(history = this.historyValue, chartBase?: string): Result<string> {
     const saved = this.requireSaved();
     const draft = this.draft(saved.timezone, saved.utc);
     if (!draft.ok) return draft;
