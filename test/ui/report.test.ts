@@ -80,8 +80,20 @@ describe('UI: incident journal and report in code-server', () => {
     let frame = reportFrame(page);
     await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
     assert.equal(await frame.locator('h1').innerText(), 'stress-hub OOMKilled at start-up');
+    await frame.locator('#history').waitFor();
     const headings = await frame.locator('.report-section h2').allInnerTexts();
-    assert.deepEqual(headings, ['Summary', 'Impact', 'Timeline', 'Resolution', 'What we learned', 'Action items']);
+    // The six sections, then what Prometheus adds: here one line saying why there is none (no cluster).
+    assert.deepEqual(headings, [
+      'Summary',
+      'Impact',
+      'Timeline',
+      'Resolution',
+      'What we learned',
+      'Action items',
+      'History from Prometheus',
+    ]);
+    await frame.locator('#history .history-problem').first().waitFor();
+    assert.equal(await frame.locator('#history .history-problem').count(), 1);
     assert.match(await frame.locator('#section-timeline').innerText(), /All times in E[SD]T \(America\/New_York\)/);
     assert.match(await frame.locator('#section-timeline').innerText(), /Note: Helm upgrade restarted the hub/);
     await workbench.screenshot('report-draft');
