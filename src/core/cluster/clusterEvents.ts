@@ -1,4 +1,4 @@
-import type { CoreV1Event, EventsV1Event } from '@kubernetes/client-node';
+import type { CoreV1Event, EventsV1Event, V1ObjectReference } from '@kubernetes/client-node';
 import { formatBytes } from '../../shared/format';
 import { toIso, toMillis } from './kubeTime';
 import type { EventKind, EventModel } from './model';
@@ -22,49 +22,46 @@ export interface ClusterEvent {
 export function normalizeEvent(event: CoreV1Event | EventsV1Event): ClusterEvent {
   const meta = event.metadata ?? {};
   const namespace = meta.namespace ?? '';
-  const key = meta.uid || `${namespace}/${meta.name ?? ''}`;
+  const common = {
+    key: meta.uid || `${namespace}/${meta.name ?? ''}`,
+    namespace,
+    reason: event.reason ?? '',
+    type: event.type ?? 'Normal',
+  };
   if ('regarding' in event || 'note' in event) {
     const e = event as EventsV1Event;
     const first = toMillis(e.deprecatedFirstTimestamp) ?? toMillis(e.eventTime);
-    const last = toMillis(e.series?.lastObservedTime) ?? toMillis(e.deprecatedLastTimestamp) ?? first;
     return {
-      key,
-      namespace,
-      reason: e.reason ?? '',
+      ...common,
       message: e.note ?? '',
-      type: e.type ?? 'Normal',
-      object: {
-        kind: e.regarding?.kind ?? '',
-        name: e.regarding?.name ?? '',
-        namespace: e.regarding?.namespace ?? '',
-        uid: e.regarding?.uid ?? '',
-      },
+      object: objectOf(e.regarding, ''),
       firstTime: first,
-      lastTime: last,
+      lastTime: toMillis(e.series?.lastObservedTime) ?? toMillis(e.deprecatedLastTimestamp) ?? first,
       count: e.series?.count ?? e.deprecatedCount ?? 1,
       host: e.deprecatedSource?.host ?? null,
     };
   }
   const e = event as CoreV1Event;
   const first = toMillis(e.firstTimestamp) ?? toMillis(e.eventTime) ?? toMillis(meta.creationTimestamp);
-  const last = toMillis(e.series?.lastObservedTime) ?? toMillis(e.lastTimestamp) ?? first;
   return {
-    key,
-    namespace,
-    reason: e.reason ?? '',
+    ...common,
     message: e.message ?? '',
-    type: e.type ?? 'Normal',
-    object: {
-      kind: e.involvedObject?.kind ?? '',
-      name: e.involvedObject?.name ?? '',
-      // Cluster-scoped objects (nodes) have no namespace, though their events live in `default`.
-      namespace: e.involvedObject?.namespace ?? (e.involvedObject?.kind === 'Node' ? '' : namespace),
-      uid: e.involvedObject?.uid ?? '',
-    },
+    // Cluster-scoped objects (nodes) have no namespace, though their events live in `default`.
+    object: objectOf(e.involvedObject, e.involvedObject?.kind === 'Node' ? '' : namespace),
     firstTime: first,
-    lastTime: last,
+    lastTime: toMillis(e.series?.lastObservedTime) ?? toMillis(e.lastTimestamp) ?? first,
     count: e.series?.count ?? e.count ?? 1,
     host: e.source?.host ?? null,
+  };
+}
+
+/** The object an event is about; `namespace` stands in when the reference names none. */
+function objectOf(ref: V1ObjectReference | undefined, namespace: string): ClusterEvent['object'] {
+  return {
+    kind: ref?.kind ?? '',
+    name: ref?.name ?? '',
+    namespace: ref?.namespace ?? namespace,
+    uid: ref?.uid ?? '',
   };
 }
 

@@ -79,31 +79,39 @@ export function discoverHubVersion(hubPods: V1Pod[], releasePods: V1Pod[], userP
     };
   }
   if (chartFromLabels) {
-    const version = jupyterhubForChart(chartFromLabels);
-    return {
-      jupyterhubVersion: version,
-      chartVersion,
-      versionSource: version ? 'chart-label' : 'unknown',
-      versionDetail: version
-        ? `chart label jupyterhub-${chartFromLabels} → JupyterHub ${version}`
-        : `chart jupyterhub-${chartFromLabels} is not in the chart → JupyterHub table`,
-    };
+    return fromChartVersion(chartFromLabels, chartVersion, 'chart-label', {
+      found: `chart label jupyterhub-${chartFromLabels}`,
+      notInTable: `chart jupyterhub-${chartFromLabels}`,
+    });
   }
   if (imageTag) {
-    const version = jupyterhubForChart(imageTag);
-    return {
-      jupyterhubVersion: version,
-      chartVersion,
-      versionSource: version ? 'hub-image-tag' : 'unknown',
-      versionDetail: version
-        ? `hub image tag ${imageTag} (chart version) → JupyterHub ${version}`
-        : `hub image tag ${imageTag} is not in the chart → JupyterHub table`,
-    };
+    return fromChartVersion(imageTag, chartVersion, 'hub-image-tag', {
+      found: `hub image tag ${imageTag} (chart version)`,
+      notInTable: `hub image tag ${imageTag}`,
+    });
   }
   return {
     jupyterhubVersion: null,
     chartVersion: null,
     versionSource: 'unknown',
     versionDetail: 'no user-pod annotation, chart label or k8s-hub image tag says the version',
+  };
+}
+
+/** The JupyterHub version a chart version maps to, saying where the chart version was read. */
+function fromChartVersion(
+  chart: string,
+  chartVersion: string | null,
+  source: 'chart-label' | 'hub-image-tag',
+  said: { found: string; notInTable: string },
+): HubVersion {
+  const version = jupyterhubForChart(chart);
+  return {
+    jupyterhubVersion: version,
+    chartVersion,
+    versionSource: version ? source : 'unknown',
+    versionDetail: version
+      ? `${said.found} → JupyterHub ${version}`
+      : `${said.notInTable} is not in the chart → JupyterHub table`,
   };
 }
