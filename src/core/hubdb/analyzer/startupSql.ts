@@ -80,21 +80,18 @@ function sideStatements(columns: SchemaColumns): StartupStatement[] {
       keys: 'running-users',
     },
   ];
-  statements.push({
-    label: 'User.shared_with_me (selectin)',
-    sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.user_id ${IN_KEYS}`,
-    keys: 'running-users',
+  const sharedWithMe = (owner: 'User' | 'Group', keys: StartupStatement['keys']): StartupStatement => ({
+    label: `${owner}.shared_with_me (selectin)`,
+    sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.${owner.toLowerCase()}_id ${IN_KEYS}`,
+    keys,
   });
+  statements.push(sharedWithMe('User', 'running-users'));
   statements.push({
     label: 'Group.roles (selectin)',
     sql: `SELECT groups_1.id AS groups_1_id, ${select('roles', c.roles).join(', ')} FROM groups AS groups_1 JOIN group_role_map AS group_role_map_1 ON groups_1.id = group_role_map_1.group_id JOIN roles ON roles.id = group_role_map_1.role_id WHERE groups_1.id ${IN_KEYS}`,
     keys: 'loaded-groups',
   });
-  statements.push({
-    label: 'Group.shared_with_me (selectin)',
-    sql: `SELECT ${select('shares', c.shares).join(', ')} FROM shares WHERE shares.group_id ${IN_KEYS}`,
-    keys: 'loaded-groups',
-  });
+  statements.push(sharedWithMe('Group', 'loaded-groups'));
   return statements;
 }
 
