@@ -17,10 +17,10 @@ import { reportText } from './reportText';
 import { draftActionItems, todo } from './reportAdvice';
 import { ReportClock } from './reportClock';
 import { draftEvidence } from './reportEvidence';
-import { draftResolution, draftSummary, type DraftOptions, type ReportMeta } from './reportDraft';
-import { gatherFacts, type IncidentFacts, type Span } from './reportFacts';
+import { draftResolution, draftSummary, draftBasis, type DraftOptions, type ReportMeta } from './reportDraft';
+import type { IncidentFacts, Span } from './reportFacts';
 import { draftTimeline } from './reportTimeline';
-import { checkTimezone, zoned } from './zonedTime';
+import { zoned } from './zonedTime';
 
 export const postmortemSectionIds = [
   'overview',
@@ -90,27 +90,11 @@ function symptomSpan(facts: IncidentFacts): Span | null {
 const fromPrometheus = (replayed: ReplayedIncident) => replayed.entries.some((e) => e.source === 'prometheus');
 
 export function draftPostmortem(replayed: ReplayedIncident, options: PostmortemOptions): PostmortemDraft {
-  const tz = checkTimezone(options.timezone);
-  if (!tz.ok) throw tz.error;
-  const timezone = tz.value;
-  const facts = gatherFacts(replayed);
-  const clock = new ReportClock(timezone, facts.startMs);
+  const { timezone, facts, clock, nowMs, meta } = draftBasis(replayed, options);
   const { incident } = replayed;
-  const nowMs = typeof options.now === 'number' ? options.now : options.now.getTime();
   const symptoms = symptomSpan(facts);
   const impactFrom = Math.min(symptoms?.firstMs ?? facts.startMs, facts.startMs);
   const impactTo = facts.endMs;
-  const meta: ReportMeta = {
-    title: incident.title,
-    incidentId: incident.id,
-    hubs: incident.hubs,
-    severity: incident.severity ?? null,
-    startedAt: incident.startedAt,
-    stoppedAt: replayed.stoppedAt,
-    endedAt: new Date(facts.endMs).toISOString(),
-    timezone,
-    utc: options.utc ?? false,
-  };
   const fired = (options.alerts ?? [])
     .filter((a) => a.firstFiringMs !== null)
     .sort((a, b) => a.firstFiringMs! - b.firstFiringMs!);

@@ -59,30 +59,45 @@ export interface DraftOptions {
   utc?: boolean;
 }
 
-/** Drafts the report. Throws `UserError` (code `bad-timezone`) for an unknown timezone. */
-export function draftReport(replayed: ReplayedIncident, options: DraftOptions): ReportDraft {
+/**
+ * What every report template starts from: the checked timezone, the facts, their clock, the draft time and
+ * the header (the incident's names and times). Throws `UserError` (code `bad-timezone`) for an unknown timezone.
+ */
+export function draftBasis(replayed: ReplayedIncident, options: DraftOptions) {
   const tz = checkTimezone(options.timezone);
   if (!tz.ok) throw tz.error;
   const timezone = tz.value;
   const facts = gatherFacts(replayed);
-  const clock = new ReportClock(timezone, facts.startMs);
+  const { incident } = replayed;
+  const meta: ReportMeta = {
+    title: incident.title,
+    incidentId: incident.id,
+    hubs: incident.hubs,
+    severity: incident.severity ?? null,
+    startedAt: incident.startedAt,
+    stoppedAt: replayed.stoppedAt,
+    endedAt: new Date(facts.endMs).toISOString(),
+    timezone,
+    utc: options.utc ?? false,
+  };
+  return {
+    timezone,
+    facts,
+    clock: new ReportClock(timezone, facts.startMs),
+    nowMs: typeof options.now === 'number' ? options.now : options.now.getTime(),
+    meta,
+  };
+}
+
+/** Drafts the report. Throws `UserError` (code `bad-timezone`) for an unknown timezone. */
+export function draftReport(replayed: ReplayedIncident, options: DraftOptions): ReportDraft {
+  const { timezone, facts, clock, nowMs, meta } = draftBasis(replayed, options);
   const multiHub = facts.hubs.length > 1;
   const { incident } = replayed;
-  const nowMs = typeof options.now === 'number' ? options.now : options.now.getTime();
   if (Number.isNaN(nowMs)) throw new UserError('The draft time is not a valid date.', 'bad-time');
 
   return {
-    meta: {
-      title: incident.title,
-      incidentId: incident.id,
-      hubs: incident.hubs,
-      severity: incident.severity ?? null,
-      startedAt: incident.startedAt,
-      stoppedAt: replayed.stoppedAt,
-      endedAt: new Date(facts.endMs).toISOString(),
-      timezone,
-      utc: options.utc ?? false,
-    },
+    meta,
     sections: {
       summary: draftSummary(facts, clock),
       impact: draftImpact(facts, clock),
