@@ -24,6 +24,27 @@ export interface ResourceDef {
 const meta = ['metadata.name', 'metadata.namespace'];
 const readVerbs = ['get', 'list', 'watch'];
 
+/** The field selectors on an event's object reference (`involvedObject` in core/v1, `regarding` in events.k8s.io/v1). */
+const objectFields = (ref: string) =>
+  ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => `${ref}.${f}`);
+
+/** Events, served by both APIs from one store. */
+function eventResource(group: string, fields: string[], fieldAliases?: Record<string, string>): ResourceDef {
+  return {
+    name: 'events',
+    singularName: 'event',
+    kind: 'Event',
+    group,
+    version: 'v1',
+    namespaced: true,
+    verbs: readVerbs,
+    shortNames: ['ev'],
+    store: 'events',
+    fieldSelectors: [...meta, ...fields],
+    ...(fieldAliases ? { fieldAliases } : {}),
+  };
+}
+
 export const resources: ResourceDef[] = [
   {
     name: 'namespaces',
@@ -107,56 +128,10 @@ export const resources: ResourceDef[] = [
     store: 'configmaps',
     fieldSelectors: meta,
   },
-  {
-    name: 'events',
-    singularName: 'event',
-    kind: 'Event',
-    group: '',
-    version: 'v1',
-    namespaced: true,
-    verbs: readVerbs,
-    shortNames: ['ev'],
-    store: 'events',
-    fieldSelectors: [
-      ...meta,
-      'involvedObject.kind',
-      'involvedObject.namespace',
-      'involvedObject.name',
-      'involvedObject.uid',
-      'involvedObject.apiVersion',
-      'involvedObject.resourceVersion',
-      'involvedObject.fieldPath',
-      'reason',
-      'reportingComponent',
-      'source',
-      'type',
-    ],
-    fieldAliases: { source: 'source.component' },
-  },
-  {
-    name: 'events',
-    singularName: 'event',
-    kind: 'Event',
-    group: 'events.k8s.io',
-    version: 'v1',
-    namespaced: true,
-    verbs: readVerbs,
-    shortNames: ['ev'],
-    store: 'events',
-    fieldSelectors: [
-      ...meta,
-      'regarding.kind',
-      'regarding.namespace',
-      'regarding.name',
-      'regarding.uid',
-      'regarding.apiVersion',
-      'regarding.resourceVersion',
-      'regarding.fieldPath',
-      'reason',
-      'reportingController',
-      'type',
-    ],
-  },
+  eventResource('', [...objectFields('involvedObject'), 'reason', 'reportingComponent', 'source', 'type'], {
+    source: 'source.component',
+  }),
+  eventResource('events.k8s.io', [...objectFields('regarding'), 'reason', 'reportingController', 'type']),
   {
     name: 'selfsubjectaccessreviews',
     singularName: 'selfsubjectaccessreview',

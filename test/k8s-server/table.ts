@@ -91,44 +91,37 @@ function eventRow(e: CoreEvent, now: Date): unknown[] {
   ];
 }
 
+/**
+ * Columns as the API server declares them: `Name` is the object's name, `Data` and `Count` are integers, the
+ * rest strings; the `wide` ones (priority 1) show only with `-o wide`.
+ */
+function columns(names: string[], wide: string[] = []): Column[] {
+  const column = (name: string, priority: number): Column => ({
+    name,
+    type: name === 'Data' || name === 'Count' ? 'integer' : 'string',
+    ...(name === 'Name' ? { format: 'name' } : {}),
+    ...(priority ? { priority } : {}),
+  });
+  return [...names.map((n) => column(n, 0)), ...wide.map((n) => column(n, 1))];
+}
+
 const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date) => unknown[] }> = {
   pods: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Ready', type: 'string' },
-      { name: 'Status', type: 'string' },
-      { name: 'Restarts', type: 'string' },
-      { name: 'Age', type: 'string' },
-      { name: 'IP', type: 'string', priority: 1 },
-      { name: 'Node', type: 'string', priority: 1 },
-      { name: 'Nominated Node', type: 'string', priority: 1 },
-      { name: 'Readiness Gates', type: 'string', priority: 1 },
-    ],
+    columns: columns(
+      ['Name', 'Ready', 'Status', 'Restarts', 'Age'],
+      ['IP', 'Node', 'Nominated Node', 'Readiness Gates'],
+    ),
     row: (o, now) => podRow(o as Pod, now),
   },
   events: {
-    columns: [
-      { name: 'Last Seen', type: 'string' },
-      { name: 'Type', type: 'string' },
-      { name: 'Reason', type: 'string' },
-      { name: 'Object', type: 'string' },
-      { name: 'Message', type: 'string' },
-      { name: 'Source', type: 'string', priority: 1 },
-      { name: 'Subobject', type: 'string', priority: 1 },
-      { name: 'First Seen', type: 'string', priority: 1 },
-      { name: 'Count', type: 'integer', priority: 1 },
-      { name: 'Name', type: 'string', format: 'name', priority: 1 },
-    ],
+    columns: columns(
+      ['Last Seen', 'Type', 'Reason', 'Object', 'Message'],
+      ['Source', 'Subobject', 'First Seen', 'Count', 'Name'],
+    ),
     row: (o, now) => eventRow(o as CoreEvent, now),
   },
   nodes: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Status', type: 'string' },
-      { name: 'Roles', type: 'string' },
-      { name: 'Age', type: 'string' },
-      { name: 'Version', type: 'string' },
-    ],
+    columns: columns(['Name', 'Status', 'Roles', 'Age', 'Version']),
     row: (o, now) => {
       const status = o.status as {
         conditions?: { type: string; status: string }[];
@@ -146,11 +139,7 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
     },
   },
   namespaces: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Status', type: 'string' },
-      { name: 'Age', type: 'string' },
-    ],
+    columns: columns(['Name', 'Status', 'Age']),
     row: (o, now) => [
       o.metadata.name,
       (o.status as { phase?: string }).phase ?? 'Active',
@@ -158,14 +147,7 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
     ],
   },
   services: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Type', type: 'string' },
-      { name: 'Cluster-IP', type: 'string' },
-      { name: 'External-IP', type: 'string' },
-      { name: 'Port(s)', type: 'string' },
-      { name: 'Age', type: 'string' },
-    ],
+    columns: columns(['Name', 'Type', 'Cluster-IP', 'External-IP', 'Port(s)', 'Age']),
     row: (o, now) => {
       const spec = o.spec as { type?: string; clusterIP?: string; ports?: { port: number; protocol?: string }[] };
       const ports = (spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',');
@@ -180,12 +162,7 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
     },
   },
   secrets: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Type', type: 'string' },
-      { name: 'Data', type: 'integer' },
-      { name: 'Age', type: 'string' },
-    ],
+    columns: columns(['Name', 'Type', 'Data', 'Age']),
     row: (o, now) => {
       const secret = o as Secret;
       const keys = Object.keys(secret.data ?? {}).length;
@@ -193,11 +170,7 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
     },
   },
   configmaps: {
-    columns: [
-      { name: 'Name', type: 'string', format: 'name' },
-      { name: 'Data', type: 'integer' },
-      { name: 'Age', type: 'string' },
-    ],
+    columns: columns(['Name', 'Data', 'Age']),
     row: (o, now) => {
       const cm = o as ConfigMap;
       const keys = Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length;
@@ -207,10 +180,7 @@ const tables: Record<string, { columns: Column[]; row: (o: KubeObject, now: Date
 };
 
 const fallback = {
-  columns: [
-    { name: 'Name', type: 'string', format: 'name' },
-    { name: 'Age', type: 'string' },
-  ] as Column[],
+  columns: columns(['Name', 'Age']),
   row: (o: KubeObject, now: Date) => [o.metadata.name, since(now, o.metadata.creationTimestamp)],
 };
 

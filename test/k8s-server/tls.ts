@@ -18,16 +18,21 @@ export interface TestCertificates {
 export function makeCertificates(dir: string): TestCertificates {
   const file = (name: string) => join(dir, name);
   const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  openssl([
-    'req',
+  /** `openssl req` that makes a new unencrypted P-256 key into `keyFile`. */
+  const request = (keyFile: string, args: string[]) =>
+    openssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      file(keyFile),
+      ...args,
+    ]);
+  request('ca.key', [
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    file('ca.key'),
     '-out',
     file('ca.crt'),
     '-days',
@@ -39,20 +44,7 @@ export function makeCertificates(dir: string): TestCertificates {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  openssl([
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    file('server.key'),
-    '-out',
-    file('server.csr'),
-    '-subj',
-    '/CN=kube-apiserver',
-  ]);
+  request('server.key', ['-out', file('server.csr'), '-subj', '/CN=kube-apiserver']);
   writeFileSync(
     file('server.ext'),
     [

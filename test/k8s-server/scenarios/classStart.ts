@@ -133,6 +133,15 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       `preemption: 0/${nodes.length} nodes are available: ${core} Preemption is not helpful for scheduling, ${user} No preemption victims found for incoming pod.`
     );
   };
+  /** The scheduler's word on a pod it could not place. */
+  const recordFailedScheduling = (ctx: ScenarioContext, pod: Pod) =>
+    recordEvent(ctx, {
+      involved: pod,
+      reason: 'FailedScheduling',
+      type: 'Warning',
+      source: scheduler,
+      message: failedSchedulingMessage(ctx),
+    });
 
   const applyUser = (ctx: ScenarioContext, name: string): Pod => {
     const u = users.get(name)!;
@@ -238,14 +247,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
       }
       // Unschedulable: the scheduler says why (about once a minute per pod).
       if (u.attempts++ % 4 === 0) {
-        const pod = applyUser(ctx, name);
-        recordEvent(ctx, {
-          involved: pod,
-          reason: 'FailedScheduling',
-          type: 'Warning',
-          source: scheduler,
-          message: failedSchedulingMessage(ctx),
-        });
+        recordFailedScheduling(ctx, applyUser(ctx, name));
       }
     }
     for (const [index, p] of placeholders) {
@@ -255,14 +257,7 @@ export function classStartSteps(options: ClassStartOptions = {}): Step[] {
         p.node = free;
         bind(ctx, applyPlaceholder(ctx, index), free);
       } else if (ctx.elapsedMs % minutes(1) < TICK) {
-        const pod = ctx.cluster.get<Pod>('Pod', ns, `user-placeholder-${index}`)!;
-        recordEvent(ctx, {
-          involved: pod,
-          reason: 'FailedScheduling',
-          type: 'Warning',
-          source: scheduler,
-          message: failedSchedulingMessage(ctx),
-        });
+        recordFailedScheduling(ctx, ctx.cluster.get<Pod>('Pod', ns, `user-placeholder-${index}`)!);
       }
     }
   };
