@@ -8,6 +8,7 @@ import { main } from '../../../src/cli/main';
 import { nodeAtLeast } from '../../../src/cli/nodeVersion';
 import { buildCalibrationDb } from '../../builders/hubDb';
 import { kubeconfigYaml } from '../../builders/kubeconfig';
+import { runNode } from '../../harness/runCli';
 
 const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../../..');
@@ -20,16 +21,6 @@ function usersNode(): string {
     if (dir && resolve(dir) !== ours && !dir.includes('jupyterhub-ops') && existsSync(candidate)) return candidate;
   }
   return '/usr/bin/node';
-}
-
-async function exec(node: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  try {
-    const { stdout, stderr } = await run(node, args, { env });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, out: e.stdout ?? '', err: e.stderr ?? '' };
-  }
 }
 
 describe('hubops on the user’s Node', function () {
@@ -95,14 +86,14 @@ describe('hubops on the user’s Node', function () {
 
     it('hubops --version and analyze work on the user’s Node; contexts says what it needs or works', async () => {
       const node = usersNode();
-      const nodeVersion = (await exec(node, ['--version'])).out.trim();
-      const version = await exec(node, [hubops(), '--version']);
+      const nodeVersion = (await runNode(node, ['--version'])).out.trim();
+      const version = await runNode(node, [hubops(), '--version']);
       assert.equal(version.code, 0, version.err);
       assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
 
       const db = join(work, 'jupyterhub.sqlite');
       writeFileSync(db, await buildCalibrationDb({ stressServers: 100, stressRunning: 50 }));
-      const analyzed = await exec(node, [hubops(), 'analyze', db, '--jupyterhub-version', '5.3.0', '--json']);
+      const analyzed = await runNode(node, [hubops(), 'analyze', db, '--jupyterhub-version', '5.3.0', '--json']);
       assert.equal(analyzed.code, 0, analyzed.err);
       const json = JSON.parse(analyzed.out) as {
         selected: { rows: number };
@@ -113,7 +104,7 @@ describe('hubops on the user’s Node', function () {
 
       const kubeconfig = join(work, 'kubeconfig');
       writeFileSync(kubeconfig, kubeconfigYaml([{ name: 'prod' }], 'prod'));
-      const contexts = await exec(node, [hubops(), 'contexts', '--kubeconfig', kubeconfig]);
+      const contexts = await runNode(node, [hubops(), 'contexts', '--kubeconfig', kubeconfig]);
       if (nodeAtLeast(nodeVersion, '22.19.0')) {
         assert.equal(contexts.code, 0, contexts.err);
         assert.match(contexts.out, /prod/);
@@ -130,7 +121,7 @@ describe('hubops on the user’s Node', function () {
     it('on Node 24 the installed hubops reads kubeconfig contexts', async () => {
       const kubeconfig = join(work, 'kubeconfig');
       writeFileSync(kubeconfig, kubeconfigYaml([{ name: 'prod' }, { name: 'staging' }], 'prod'));
-      const contexts = await exec(process.execPath, [hubops(), 'contexts', '--kubeconfig', kubeconfig, '--json']);
+      const contexts = await runNode(process.execPath, [hubops(), 'contexts', '--kubeconfig', kubeconfig, '--json']);
       assert.equal(contexts.code, 0, contexts.err);
       assert.deepEqual(
         (JSON.parse(contexts.out) as { name: string }[]).map((c) => c.name),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cluster } from '../../../src/cli/cluster';
 import type { ClusterModel } from '../../../src/core/cluster/model';
+import { runSubcommand } from '../../harness/runCli';
 import { useTempDir } from '../../harness/tempDir';
 import { startTestServer, type TestServer } from '../../k8s-server';
 import {
@@ -19,12 +20,7 @@ import {
 
 const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await cluster(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (args: string[]) => runSubcommand(cluster, args);
 
 describe('hubops cluster', function () {
   this.timeout(30_000);

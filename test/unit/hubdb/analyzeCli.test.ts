@@ -6,17 +6,13 @@ import { promisify } from 'node:util';
 import { analyze } from '../../../src/cli/analyze';
 import { buildCalibrationDb, buildHubDb, HOSTILE_NAMES } from '../../builders/hubDb';
 import { useBuiltCli } from '../../harness/builtCli';
+import { runSubcommand } from '../../harness/runCli';
 import { useTempDir } from '../../harness/tempDir';
 import { BAD_STALE_DAYS } from './cleanupScriptKit';
 
 const run = promisify(execFile);
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await analyze(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runSubcommand(analyze, args);
 
 describe('hubops analyze', function () {
   this.timeout(60_000);

@@ -23,6 +23,7 @@ import { PageConnection } from '../../../src/vscode/pageConnection';
 import { incidentMeta, journalText } from '../../builders/journal';
 import { leaksIn, secretCorpus, type CorpusSecret } from '../../builders/secretCorpus';
 import { recordingLog } from '../../harness/recordingLog';
+import { runSubcommand } from '../../harness/runCli';
 import { useTempDir } from '../../harness/tempDir';
 import { expectOk, startWorkerClient, workerOptions } from '../explorer/workerHarness';
 
@@ -166,9 +167,7 @@ describe('the redaction corpus through every surface', function () {
     const file = join(dir(), 'jupyterhub.sqlite');
     writeFileSync(file, bytes);
     for (const args of [[file], [file, '--json'], [file, '--jupyterhub-version', '5.3.0', '--memory-limit', '2Gi']]) {
-      let out = '';
-      let err = '';
-      const code = await analyze(args, { out: (t) => (out += t), err: (t) => (err += t) });
+      const { code, out, err } = await runSubcommand(analyze, args);
       assert.equal(code, 0, err);
       check(`hubops analyze ${args.slice(1).join(' ') || '(text)'}`, corpus.secrets, out + err);
     }
