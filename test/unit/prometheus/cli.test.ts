@@ -11,6 +11,7 @@ import { oomNightStartedAt, writeOomNightJournal } from '../../prometheus/incide
 import { promtoolBinary } from '../../prometheus/testPrometheus';
 import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
 import { useBuiltCli } from '../../harness/builtCli';
+import { runNode } from '../../harness/runCli';
 import { useTempDir } from '../../harness/tempDir';
 
 const run = promisify(execFile);
@@ -18,36 +19,32 @@ const run = promisify(execFile);
 /** Node 20, as users have it: the system's (the test run itself is on Node 24). */
 const usersNode = '/usr/bin/node';
 
-async function hubops(node: string, cli: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(node, [cli, ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, out: e.stdout ?? '', err: e.stderr ?? '' };
-  }
-}
+const hubops = (node: string, cli: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runNode(node, [cli, ...args], { ...process.env, ...env });
 
 describe('hubops history, alerts and report with Prometheus (built, run as a process)', function () {
   this.timeout(60_000);
   const histories = usePrometheusHistories();
   const cli = useBuiltCli();
   const dir = useTempDir('hubops-prom-cli-');
+  /** `hubops report JOURNAL ARGS… --prometheus URL --timezone UTC` on Node 20. */
+  const report = (journal: string, ...args: string[]) =>
+    hubops(usersNode, cli(), [
+      'report',
+      journal,
+      ...args,
+      '--prometheus',
+      histories().prometheus.url,
+      '--timezone',
+      'UTC',
+    ]);
+  /** `hubops history --namespace hub-physics --prometheus URL ARGS…` on `node`. */
+  const physicsHistory = (node: string, ...args: string[]) =>
+    hubops(node, cli(), ['history', '--namespace', 'hub-physics', '--prometheus', histories().prometheus.url, ...args]);
   const night = ['--from', '2026-11-22T23:00:00Z', '--to', '2026-11-23T05:00:00Z'];
 
   it('history --prometheus on Node 20: JSON Lines in the journal’s entry format, from the first OOM kill', async () => {
-    const r = await hubops(usersNode, cli(), [
-      'history',
-      '--namespace',
-      'hub-physics',
-      '--prometheus',
-      histories().prometheus.url,
-      ...night,
-      '--json',
-    ]);
+    const r = await physicsHistory(usersNode, ...night, '--json');
     assert.equal(r.code, 0, r.err);
     const lines = r.out
       .trim()
@@ -73,16 +70,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
   });
 
   it('history prints one line per entry, in the chosen timezone', async () => {
-    const r = await hubops(process.execPath, cli(), [
-      'history',
-      '--namespace',
-      'hub-physics',
-      '--prometheus',
-      histories().prometheus.url,
-      ...night,
-      '--timezone',
-      'America/New_York',
-    ]);
+    const r = await physicsHistory(process.execPath, ...night, '--timezone', 'America/New_York');
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trim().split('\n');
     assert.equal(lines[0], '2026-11-22 20:01 EST  hub-736544445-fr5mw OOMKilled (container hub, exit 137, 1 restarts)');
@@ -115,47 +103,33 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
       installPrometheus(server.cluster, 'support-chart', histories().prometheus.url);
     });
     afterEach(() => server.close());
-
-    it('finds it and rebuilds the same history', async () => {
-      const kubeconfig = server.writeKubeconfig(join(dir(), 'kubeconfig'), { context: 'prod', token: 'admin' });
-      const r = await hubops(process.execPath, cli(), [
+    /** `hubops history` of hub-physics over the night (Node 24), with a kubeconfig whose context prod has `token`. */
+    const historyThrough = (token: string, ...args: string[]) => {
+      const kubeconfig = server.writeKubeconfig(join(dir(), 'kubeconfig'), { context: 'prod', token });
+      return hubops(process.execPath, cli(), [
         'history',
         '--kubeconfig',
         kubeconfig,
-        '--context',
-        'prod',
         '--namespace',
         'hub-physics',
         ...night,
-        '--json',
+        ...args,
       ]);
+    };
+
+    it('finds it and rebuilds the same history', async () => {
+      const r = await historyThrough('admin', '--context', 'prod', '--json');
       assert.equal(r.code, 0, r.err);
       assert.match(
         r.err,
         /from Prometheus 2\.42\.0\+ds, service support\/support-prometheus-server:http \(context prod, through the API server\)/,
       );
-      const direct = await hubops(process.execPath, cli(), [
-        'history',
-        '--prometheus',
-        histories().prometheus.url,
-        '--namespace',
-        'hub-physics',
-        ...night,
-        '--json',
-      ]);
+      const direct = await physicsHistory(process.execPath, ...night, '--json');
       assert.equal(r.out, direct.out);
     });
 
     it('403 on services/proxy is one line, exit 1', async () => {
-      const kubeconfig = server.writeKubeconfig(join(dir(), 'kubeconfig'), { context: 'prod', token: 'viewer' });
-      const r = await hubops(process.execPath, cli(), [
-        'history',
-        '--kubeconfig',
-        kubeconfig,
-        '--namespace',
-        'hub-physics',
-        ...night,
-      ]);
+      const r = await historyThrough('viewer');
       assert.equal(r.code, 1);
       assert.equal(r.out, '');
       assert.match(
@@ -187,15 +161,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
       [down.code, down.out, down.err],
       [1, '', `hubops history: Cannot reach Prometheus at http://127.0.0.1:${port}: connection refused.\n`],
     );
-    const window = await hubops(usersNode, cli(), [
-      'history',
-      '--namespace',
-      'hub-physics',
-      '--prometheus',
-      histories().prometheus.url,
-      '--since',
-      'yesterday',
-    ]);
+    const window = await physicsHistory(usersNode, '--since', 'yesterday');
     assert.deepEqual(
       [window.code, window.err],
       [2, 'hubops history: --since "yesterday" is not a duration (e.g. 6h, 90m, 2d).\n'],
@@ -245,16 +211,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
   it('report --prometheus: the timeline from the first OOM kill, SVG charts beside the Markdown, the replay', async () => {
     const journal = writeOomNightJournal(dir());
     const out = join(dir(), 'reports', 'oom-night.md');
-    const r = await hubops(usersNode, cli(), [
-      'report',
-      journal,
-      '--prometheus',
-      histories().prometheus.url,
-      '--out',
-      out,
-      '--timezone',
-      'UTC',
-    ]);
+    const r = await report(journal, '--out', out);
     assert.equal(r.code, 0, r.err);
     const md = readFileSync(out, 'utf8');
     const svgs = readdirSync(join(dir(), 'reports'))
@@ -280,20 +237,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
   it('report --template postmortem: 2i2c’s sections, and the action items as an issue body', async () => {
     const journal = writeOomNightJournal(dir());
     const out = join(dir(), 'postmortem.md');
-    const r = await hubops(usersNode, cli(), [
-      'report',
-      journal,
-      '--template',
-      'postmortem',
-      '--owner',
-      'Ana',
-      '--prometheus',
-      histories().prometheus.url,
-      '--out',
-      out,
-      '--timezone',
-      'UTC',
-    ]);
+    const r = await report(journal, '--template', 'postmortem', '--owner', 'Ana', '--out', out);
     assert.equal(r.code, 0, r.err);
     const md = readFileSync(out, 'utf8');
     assert.deepEqual(
@@ -318,15 +262,7 @@ describe('hubops history, alerts and report with Prometheus (built, run as a pro
       /JupyterHubHubOOMKilled would have fired at 01:02 UTC, 3 h 58 min before the incident was started\./,
     );
     assert.match(md, /## Where we got lucky\n\n_Where did we get lucky\?/);
-    const issue = await hubops(usersNode, cli(), [
-      'report',
-      journal,
-      '--action-items',
-      '--prometheus',
-      histories().prometheus.url,
-      '--timezone',
-      'UTC',
-    ]);
+    const issue = await report(journal, '--action-items');
     assert.equal(issue.code, 0, issue.err);
     assert.match(issue.out, /^Follow-up from the incident \*\*hub-physics OOMKilled at start-up\*\*/);
     assert.match(issue.out, /^- \[ \] Deploy the JupyterHub Ops alert rules/m);
