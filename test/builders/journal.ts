@@ -4,6 +4,7 @@
  */
 import { Journal, type NewIncident } from '../../src/core/incident/journal';
 import type { IncidentMeta, JournalEntry, NewEntry } from '../../src/core/incident/journalEntry';
+import type { SnapshotRecord } from '../../src/incident/recordedEntries';
 
 export interface BuiltJournal {
   meta: NewIncident & { startedAt: string };
@@ -340,5 +341,19 @@ export function classStartSpawnStorm(): BuiltJournal {
       startedAt: t0,
     },
     entries,
+  };
+}
+
+/** stress-hub's hub DB snapshot (the OOM incident's) as the snapshot feature hands it to the recorder. */
+export function stressHubSnapshot(file: string): SnapshotRecord {
+  return {
+    file,
+    context: 'prod',
+    namespace: 'stress-hub',
+    pod: 'hub-7c9d8f6b5d-x2kqp',
+    takenAt: '2026-05-14T18:15:00.000Z',
+    bytes: 1_490_944,
+    users: 199,
+    running: 736,
   };
 }

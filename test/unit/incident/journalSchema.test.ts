@@ -8,7 +8,7 @@ import { Journal } from '../../../src/core/incident/journal';
 import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore } from '../../../src/incident/incidentStore';
 import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
-import { classStartSpawnStorm, hubOomAfterStressTest, writeJournal } from '../../builders/journal';
+import { classStartSpawnStorm, hubOomAfterStressTest, stressHubSnapshot, writeJournal } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from '../hubdb/hubDbTestKit';
 import { evaluateReadiness, readReadinessInputs } from '../../../src/core/readiness';
@@ -116,18 +116,7 @@ describe('the incident journal JSON Schema', () => {
       clock = Date.parse(observation.time);
       assert.ok(recorder.recordObservation(observation).ok);
     }
-    assert.ok(
-      recorder.recordSnapshot({
-        file: '/tmp/snapshots/prod_stress-hub.sqlite',
-        context: 'prod',
-        namespace: 'stress-hub',
-        pod: 'hub-7c9d8f6b5d-x2kqp',
-        takenAt: '2026-05-14T18:15:00.000Z',
-        bytes: 1_490_944,
-        users: 199,
-        running: 736,
-      }).ok,
-    );
+    assert.ok(recorder.recordSnapshot(stressHubSnapshot('/tmp/snapshots/prod_stress-hub.sqlite')).ok);
     const opened = await openBytes(await buildCalibrationDb({ stressServers: 300, stressRunning: 150 }));
     try {
       const analysis = analyzeHubDb(opened, {

@@ -7,6 +7,7 @@ import { replay } from '../../../src/core/incident/journalReplay';
 import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore, type CurrentMemo, type IncidentChange } from '../../../src/incident/incidentStore';
 import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
+import { stressHubSnapshot } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
 import { openBytes } from '../hubdb/hubDbTestKit';
 
@@ -208,16 +209,9 @@ describe('incident store and recorder (the API other features call)', () => {
     const store = new IncidentStore(dir(), memo(), { now });
     const recorder = new JournalRecorder(store);
     assert.ok(store.start({ title: 'Hub OOM', hubs: [{ context: 'prod', namespace: 'stress-hub' }] }).ok);
-    const written = recorder.recordSnapshot({
-      file: '/tmp/snapshots/prod_stress-hub_2026-05-14T18-15-00Z.sqlite',
-      context: 'prod',
-      namespace: 'stress-hub',
-      pod: 'hub-7c9d8f6b5d-x2kqp',
-      takenAt: '2026-05-14T18:15:00.000Z',
-      bytes: 1_490_944,
-      users: 199,
-      running: 736,
-    });
+    const written = recorder.recordSnapshot(
+      stressHubSnapshot('/tmp/snapshots/prod_stress-hub_2026-05-14T18-15-00Z.sqlite'),
+    );
     assert.ok(written.ok && written.value);
     assert.ok(isKind(written.value, 'db-snapshot'));
     assert.equal(written.value.time, '2026-05-14T18:15:00.000Z');
