@@ -9,6 +9,7 @@ import { planHelperPod, snapshotViaHelperPod, type HelperPodPlan } from '../../.
 import { crashLoopBackOff, hubPod, namespace, node, oomKilled } from '../../k8s-server/objects';
 import { oomLoopSteps } from '../../k8s-server/scenarios/oomLoop';
 import { Timeline } from '../../k8s-server/scenarios/timeline';
+import type { TestServer } from '../../k8s-server/server';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import { waitFor } from '../../k8s-server/waitFor';
 import type { Pod } from '../../k8s-server/wireTypes';
@@ -30,19 +31,39 @@ describe('snapshot of a crash-looping hub', function () {
   });
   const dir = useTempDir('hubops-crashloop-');
   const ns = 'hub-physics';
+  const scenarioHub = (s: TestServer) =>
+    (s.cluster.list('pods', ns) as Pod[]).find((p) => p.metadata.labels?.component === 'hub')!;
+  /** Starts snapshotting `hub` (as admin) into snap.sqlite once it runs; `seen` gathers the wait statuses. */
+  function snapshotOnceRunning(s: TestServer, hub: Pod, options: { now?: () => number } = {}) {
+    const seen: WaitStatus[] = [];
+    const abort = new AbortController();
+    const pending = snapshotWhenRunning({
+      kubeConfig: s.kubeConfig({ context: 'prod', token: 'admin' }),
+      namespace: ns,
+      pod: hub.metadata.name,
+      destFile: join(dir(), 'snap.sqlite'),
+      signal: abort.signal,
+      ...options,
+      onWait: (status) => seen.push(status),
+    });
+    return { seen, abort, pending };
+  }
+  /** The hub on core-1, OOM-killed and in CrashLoopBackOff (the kubelet's back-off message names pod `podName`). */
+  const crashLoopingHub = (restartCount: number, podName: string, backOff: string) =>
+    hubPod({
+      namespace: ns,
+      node: 'core-1',
+      restartCount,
+      container: crashLoopBackOff({ namespace: ns, name: podName }, 'hub', backOff),
+      lastTerminated: oomKilled('2026-12-02T10:00:00Z', '2026-12-02T10:01:20Z'),
+    });
 
   it('reads the back-off the kubelet announces, and says where the container is in the operator’s words', () => {
     assert.equal(parseBackOff('back-off 2m40s restarting failed container=hub pod=hub-x_ns(uid)'), 160_000);
     assert.equal(parseBackOff('back-off 10s restarting failed container=hub'), 10_000);
     assert.equal(parseBackOff('back-off 5m0s restarting failed container=hub'), 300_000);
     assert.equal(parseBackOff('Back-off pulling image'), undefined);
-    const pod = hubPod({
-      namespace: ns,
-      node: 'core-1',
-      restartCount: 5,
-      container: crashLoopBackOff({ namespace: ns, name: 'hub-x' }, 'hub', '2m40s'),
-      lastTerminated: oomKilled('2026-12-02T10:00:00Z', '2026-12-02T10:01:20Z'),
-    }) as never;
+    const pod = crashLoopingHub(5, 'hub-x', '2m40s') as never;
     const status = waitStatus(pod, 'hub', 1, Date.parse('2026-12-02T10:01:30Z'));
     assert.equal(status.restarts, 5);
     assert.equal(status.reason, 'CrashLoopBackOff');
@@ -59,22 +80,12 @@ describe('snapshot of a crash-looping hub', function () {
       start: new Date(Math.floor(Date.now() / 1000) * 1000),
     });
     timeline.advanceTo(80_000 + 10_000 + 80_000 + 1_000);
-    const hub = (s.cluster.list('pods', ns) as Pod[]).find((p) => p.metadata.labels?.component === 'hub')!;
+    const hub = scenarioHub(s);
     assert.equal(hub.status.containerStatuses?.[0]?.state.waiting?.reason, 'CrashLoopBackOff');
     const live = s.cluster.containers.get(ns, hub.metadata.name, 'hub').hostPath(DB);
     const before = sha(live);
 
-    const seen: WaitStatus[] = [];
-    const abort = new AbortController();
-    const pending = snapshotWhenRunning({
-      kubeConfig: s.kubeConfig({ context: 'prod', token: 'admin' }),
-      namespace: ns,
-      pod: hub.metadata.name,
-      destFile: join(dir(), 'snap.sqlite'),
-      signal: abort.signal,
-      now: () => s.cluster.now().getTime(),
-      onWait: (status) => seen.push(status),
-    });
+    const { seen, pending } = snapshotOnceRunning(s, hub, { now: () => s.cluster.now().getTime() });
     try {
       await waitFor(() => seen.length > 0, 'the first wait status');
       assert.equal(seen[0]!.reason, 'CrashLoopBackOff');
@@ -95,17 +106,7 @@ describe('snapshot of a crash-looping hub', function () {
     const s = server();
     const timeline = new Timeline(s, oomLoopSteps({ namespace: ns }));
     timeline.advanceTo(81_000);
-    const hub = (s.cluster.list('pods', ns) as Pod[]).find((p) => p.metadata.labels?.component === 'hub')!;
-    const abort = new AbortController();
-    const seen: WaitStatus[] = [];
-    const pending = snapshotWhenRunning({
-      kubeConfig: s.kubeConfig({ context: 'prod', token: 'admin' }),
-      namespace: ns,
-      pod: hub.metadata.name,
-      destFile: join(dir(), 'snap.sqlite'),
-      signal: abort.signal,
-      onWait: (status) => seen.push(status),
-    });
+    const { seen, abort, pending } = snapshotOnceRunning(s, scenarioHub(s));
     await waitFor(() => seen.length > 0, 'waiting');
     abort.abort();
     const result = await pending;
@@ -116,13 +117,7 @@ describe('snapshot of a crash-looping hub', function () {
   describe('through a read-only helper pod', () => {
     function crashLooping() {
       const s = server();
-      const hub = hubPod({
-        namespace: ns,
-        node: 'core-1',
-        restartCount: 7,
-        container: crashLoopBackOff({ namespace: ns, name: 'hub' }, 'hub', '5m0s'),
-        lastTerminated: oomKilled('2026-12-02T10:00:00Z', '2026-12-02T10:01:20Z'),
-      });
+      const hub = crashLoopingHub(7, 'hub', '5m0s');
       s.cluster.applyAll([namespace(ns), node({ name: 'core-1', pool: 'core' }), hub]);
       // The hub's database lives on claim hub-db-dir, which the hub container mounts at /srv/jupyterhub.
       const live = s.cluster.containers.get(ns, hub.metadata.name, 'hub').hostPath(DB);
