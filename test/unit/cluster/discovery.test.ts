@@ -90,20 +90,11 @@ describe('cluster model: hub discovery', () => {
 
   it('reads the JupyterHub version from the newest user pod’s annotation first', () => {
     const r = { namespace: 'hub-a', chart: '4.2.0' };
-    const older = userPod({
-      ...r,
-      username: 'ana',
-      node: 'u',
-      created: at(-3600),
-      annotations: { 'hub.jupyter.org/jupyterhub-version': '5.2.1' },
-    });
-    const newer = userPod({
-      ...r,
-      username: 'bo',
-      node: 'u',
-      created: at(-60),
-      annotations: { 'hub.jupyter.org/jupyterhub-version': '5.4.3' },
-    });
+    /** A user pod of `username`, created at `created`, whose annotation says JupyterHub `version`. */
+    const annotated = (username: string, created: string, version: string) =>
+      userPod({ ...r, username, node: 'u', created, annotations: { 'hub.jupyter.org/jupyterhub-version': version } });
+    const older = annotated('ana', at(-3600), '5.2.1');
+    const newer = annotated('bo', at(-60), '5.4.3');
     const hub = onlyHub({ pods: [hubPod({ ...r, node: 'c' }), older, newer], now: T0 });
     assert.equal(hub.jupyterhubVersion, '5.4.3');
     assert.equal(hub.versionSource, 'user-pod-annotation');

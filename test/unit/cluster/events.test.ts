@@ -13,6 +13,17 @@ describe('cluster model: events', () => {
   const userA = userPod({ ...a, username: 'ana', node: 'user-1' });
   const hubB = hubPod({ ...b, node: 'core-2' });
   const core1 = node({ name: 'core-1', pool: 'core' });
+  /** The scheduler's FailedScheduling for ana's pod: no node has the memory. */
+  const userAUnschedulable = (first: string, more: Partial<Parameters<typeof event>[0]> = {}) =>
+    event({
+      involved: userA,
+      reason: 'FailedScheduling',
+      type: 'Warning',
+      source: 'default-scheduler',
+      message: '0/5 nodes are available: 5 Insufficient memory.',
+      first,
+      ...more,
+    });
 
   const cases: [ReturnType<typeof event>, string | null][] = [
     [
@@ -38,17 +49,7 @@ describe('cluster model: events', () => {
       }),
       'system-oom',
     ],
-    [
-      event({
-        involved: userA,
-        reason: 'FailedScheduling',
-        type: 'Warning',
-        source: 'default-scheduler',
-        message: '0/5 nodes are available: 5 Insufficient memory.',
-        first: at(12),
-      }),
-      'failed-scheduling',
-    ],
+    [userAUnschedulable(at(12)), 'failed-scheduling'],
     [
       event({
         involved: userA,
@@ -225,17 +226,7 @@ describe('cluster model: events', () => {
   });
 
   it('caps a hub’s events and says how many it left out, keeping all of them for observers', () => {
-    const many = Array.from({ length: maxEventsPerHub + 25 }, (_, i) =>
-      event({
-        involved: userA,
-        reason: 'FailedScheduling',
-        type: 'Warning',
-        source: 'default-scheduler',
-        message: '0/5 nodes are available: 5 Insufficient memory.',
-        first: at(i),
-        seq: i,
-      }),
-    );
+    const many = Array.from({ length: maxEventsPerHub + 25 }, (_, i) => userAUnschedulable(at(i), { seq: i }));
     const { hubs, allEvents } = buildHubsWithEvents(snapshotOf({ pods: [hubA, userA], events: many, now: at(600) }));
     assert.equal(hubs[0]!.events.length, maxEventsPerHub);
     assert.equal(hubs[0]!.eventsOmitted, 25);
