@@ -17,10 +17,19 @@ describe('prometheus: finding it in a context', () => {
     ],
   });
 
-  it('finds 2i2c’s support Prometheus and queries it through the API server’s service proxy', async () => {
+  /** Installs Prometheus as `chart` does, then looks for it as `token` (in `context`, else the kubeconfig's). */
+  async function installAndFind(chart: Parameters<typeof installPrometheus>[1], token: string, context?: string) {
     const s = server();
-    installPrometheus(s.cluster, 'support-chart', histories().prometheus.url);
-    const found = await findPrometheus(s.kubeConfig({ context: 'prod', token: 'admin' }), 'prod');
+    installPrometheus(s.cluster, chart, histories().prometheus.url);
+    const found = await findPrometheus(
+      s.kubeConfig(context ? { context, token } : { token }),
+      context ?? 'hubops-test',
+    );
+    return { s, found };
+  }
+
+  it('finds 2i2c’s support Prometheus and queries it through the API server’s service proxy', async () => {
+    const { s, found } = await installAndFind('support-chart', 'admin', 'prod');
     assert.ok(found.ok, found.ok ? '' : found.error.message);
     try {
       assert.equal(
@@ -42,9 +51,7 @@ describe('prometheus: finding it in a context', () => {
   });
 
   it('finds kube-prometheus-stack’s prometheus-operated', async () => {
-    const s = server();
-    installPrometheus(s.cluster, 'kube-prometheus-stack', histories().prometheus.url);
-    const found = await findPrometheus(s.kubeConfig({ token: 'admin' }), 'hubops-test');
+    const { found } = await installAndFind('kube-prometheus-stack', 'admin');
     assert.ok(found.ok, found.ok ? '' : found.error.message);
     found.value.dispose();
     assert.equal(found.value.service?.name, 'prometheus-operated');
@@ -52,9 +59,7 @@ describe('prometheus: finding it in a context', () => {
   });
 
   it('a token without services/proxy gets one clear line', async () => {
-    const s = server();
-    installPrometheus(s.cluster, 'support-chart', histories().prometheus.url);
-    const found = await findPrometheus(s.kubeConfig({ context: 'prod', token: 'no-proxy' }), 'prod');
+    const { s, found } = await installAndFind('support-chart', 'no-proxy', 'prod');
     assert.ok(!found.ok);
     assert.equal(found.error.code, 'forbidden');
     assert.equal(
@@ -65,9 +70,7 @@ describe('prometheus: finding it in a context', () => {
   });
 
   it('looks where Prometheus usually lives when Services cannot be listed cluster-wide', async () => {
-    const s = server();
-    installPrometheus(s.cluster, 'support-chart', histories().prometheus.url);
-    const found = await findPrometheus(s.kubeConfig({ token: 'some-namespaces' }), 'hubops-test');
+    const { s, found } = await installAndFind('support-chart', 'some-namespaces');
     assert.ok(found.ok, found.ok ? '' : found.error.message);
     found.value.dispose();
     assert.ok(s.requests.some((r) => r.path === '/api/v1/services' && r.status === 403));
