@@ -45,6 +45,20 @@ function tables(version: HubDbVersion): TableDef[] {
       `CONSTRAINT fk_${entity}_role_map_role_id_roles FOREIGN KEY(role_id) REFERENCES roles (id) ON DELETE CASCADE`,
     ],
   });
+  // JupyterHub's `_Share` mixin: what `shares` and `share_codes` have in common.
+  const shareColumns = [
+    'id INTEGER NOT NULL',
+    'created_at DATETIME NOT NULL',
+    'owner_id INTEGER',
+    'spawner_id INTEGER',
+    'scopes TEXT',
+    'expires_at DATETIME',
+  ];
+  const shareConstraints = (table: string) => [
+    `CONSTRAINT pk_${table} PRIMARY KEY (id)`,
+    `CONSTRAINT fk_${table}_owner_id_users FOREIGN KEY(owner_id) REFERENCES users (id) ON DELETE CASCADE`,
+    `CONSTRAINT fk_${table}_spawner_id_spawners FOREIGN KEY(spawner_id) REFERENCES spawners (id) ON DELETE CASCADE`,
+  ];
   const all: TableDef[] = [
     {
       name: 'alembic_version',
@@ -201,20 +215,9 @@ function tables(version: HubDbVersion): TableDef[] {
     {
       name: 'shares',
       since: '5.x',
-      columns: [
-        'id INTEGER NOT NULL',
-        'created_at DATETIME NOT NULL',
-        'owner_id INTEGER',
-        'spawner_id INTEGER',
-        'scopes TEXT',
-        'expires_at DATETIME',
-        'user_id INTEGER',
-        'group_id INTEGER',
-      ],
+      columns: [...shareColumns, 'user_id INTEGER', 'group_id INTEGER'],
       constraints: [
-        'CONSTRAINT pk_shares PRIMARY KEY (id)',
-        'CONSTRAINT fk_shares_owner_id_users FOREIGN KEY(owner_id) REFERENCES users (id) ON DELETE CASCADE',
-        'CONSTRAINT fk_shares_spawner_id_spawners FOREIGN KEY(spawner_id) REFERENCES spawners (id) ON DELETE CASCADE',
+        ...shareConstraints('shares'),
         'CONSTRAINT fk_shares_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE',
         'CONSTRAINT fk_shares_group_id_groups FOREIGN KEY(group_id) REFERENCES groups (id) ON DELETE CASCADE',
       ],
@@ -223,23 +226,13 @@ function tables(version: HubDbVersion): TableDef[] {
       name: 'share_codes',
       since: '5.x',
       columns: [
-        'id INTEGER NOT NULL',
-        'created_at DATETIME NOT NULL',
-        'owner_id INTEGER',
-        'spawner_id INTEGER',
-        'scopes TEXT',
-        'expires_at DATETIME',
+        ...shareColumns,
         'hashed VARCHAR(255)',
         'prefix VARCHAR(16)',
         'exchange_count INTEGER',
         'last_exchanged_at DATETIME',
       ],
-      constraints: [
-        'CONSTRAINT pk_share_codes PRIMARY KEY (id)',
-        'CONSTRAINT fk_share_codes_owner_id_users FOREIGN KEY(owner_id) REFERENCES users (id) ON DELETE CASCADE',
-        'CONSTRAINT fk_share_codes_spawner_id_spawners FOREIGN KEY(spawner_id) REFERENCES spawners (id) ON DELETE CASCADE',
-        'CONSTRAINT uq_share_codes_hashed UNIQUE (hashed)',
-      ],
+      constraints: [...shareConstraints('share_codes'), 'CONSTRAINT uq_share_codes_hashed UNIQUE (hashed)'],
       indexes: ['CREATE INDEX ix_share_codes_prefix ON share_codes (prefix)'],
     },
     roleMap('user'),

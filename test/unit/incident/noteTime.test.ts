@@ -58,18 +58,20 @@ describe('note times in the report timezone', () => {
 describe('a note typed in one line', () => {
   const now = new Date('2026-11-23T19:30:00Z');
   const tz = 'America/New_York';
+  /** What `input` parses to, typed at `now` in `tz` (it must parse). */
+  const parsedNote = (input: string) => {
+    const parsed = parseNoteInput(input, tz, now);
+    assert.ok(parsed.ok, input);
+    return parsed.value;
+  };
 
   it('takes a leading time and a #tag, and leaves the rest as the note', () => {
-    const parsed = parseNoteInput('14:05 raised the hub memory limit to 4Gi #resolution', tz, now);
-    assert.ok(parsed.ok);
-    assert.deepEqual(parsed.value, {
+    assert.deepEqual(parsedNote('14:05 raised the hub memory limit to 4Gi #resolution'), {
       text: 'raised the hub memory limit to 4Gi',
       time: new Date('2026-11-23T19:05:00Z'),
       tag: 'resolution',
     });
-    const dated = parseNoteInput('2026-11-23 13:58 #cause Helm upgrade restarted the hub', tz, now);
-    assert.ok(dated.ok);
-    assert.deepEqual(dated.value, {
+    assert.deepEqual(parsedNote('2026-11-23 13:58 #cause Helm upgrade restarted the hub'), {
       text: 'Helm upgrade restarted the hub',
       time: new Date('2026-11-23T18:58:00Z'),
       tag: 'cause',
@@ -77,9 +79,9 @@ describe('a note typed in one line', () => {
   });
 
   it('keeps text without a time or tag as it is, and other #words as text', () => {
-    const parsed = parseNoteInput('paged on-call about #hub-42 (not a tag)', tz, now);
-    assert.ok(parsed.ok);
-    assert.deepEqual(parsed.value, { text: 'paged on-call about #hub-42 (not a tag)' });
+    assert.deepEqual(parsedNote('paged on-call about #hub-42 (not a tag)'), {
+      text: 'paged on-call about #hub-42 (not a tag)',
+    });
   });
 
   it('refuses an empty note and a bad leading time', () => {
