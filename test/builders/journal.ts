@@ -195,19 +195,56 @@ export function classStartSpawnStorm(): BuiltJournal {
   const at = (m: number) => after(nine, m);
   const hub = 'ds100';
   const student = (i: number) => `jupyter-student-${String(i).padStart(3, '0')}`;
+  const podPending = (i: number, minutes: number): NewEntry => ({
+    time: at(minutes),
+    kind: 'pod-pending',
+    hub,
+    source: 'cluster',
+    pod: student(i),
+    component: 'singleuser-server',
+    text: `Pod ${student(i)} Pending`,
+  });
+  const podScheduled = (i: number, minutes: number): NewEntry => ({
+    time: at(minutes),
+    kind: 'pod-scheduled',
+    hub,
+    source: 'cluster',
+    pod: student(i),
+    node: `user-pool-${5 + (i % 5)}`,
+    text: `Pod ${student(i)} scheduled`,
+  });
+  const spawnPressure = (minutes: number, pending: number): NewEntry => ({
+    time: at(minutes),
+    kind: 'spawn-pressure',
+    hub,
+    source: 'tool',
+    pending,
+    limit: 64,
+    text: `${pending} spawns pending (limit 64)`,
+  });
+  const scaleUp = (minutes: number, i: number, groups: string): NewEntry => ({
+    time: at(minutes),
+    kind: 'scale-up',
+    hub,
+    source: 'cluster',
+    pod: student(i),
+    message: `pod triggered scale-up: [${groups}]`,
+    text: `TriggeredScaleUp: pod triggered scale-up: [${groups}]`,
+  });
+  const throttled = (minutes: number, count: number): NewEntry => ({
+    time: at(minutes),
+    kind: 'spawn-throttled',
+    hub,
+    source: 'tool',
+    count,
+    status: 'throttled',
+    text: `${count} spawn requests throttled (HTTP 429)`,
+  });
   const entries: NewEntry[] = [
     { time: t0, kind: 'note', hub, source: 'operator', text: 'DS100 lab starts at 09:00; 150 students expected' },
   ];
   for (let i = 1; i <= 64; i++) {
-    entries.push({
-      time: at(i * 0.0125),
-      kind: 'pod-pending',
-      hub,
-      source: 'cluster',
-      pod: student(i),
-      component: 'singleuser-server',
-      text: `Pod ${student(i)} Pending`,
-    });
+    entries.push(podPending(i, i * 0.0125));
     entries.push({
       time: at(0.05 + i * 0.0125),
       kind: 'failed-scheduling',
@@ -220,99 +257,18 @@ export function classStartSpawnStorm(): BuiltJournal {
     });
   }
   entries.push(
-    {
-      time: at(0.33),
-      kind: 'spawn-pressure',
-      hub,
-      source: 'tool',
-      pending: 30,
-      limit: 64,
-      text: '30 spawns pending (limit 64)',
-    },
-    {
-      time: at(0.67),
-      kind: 'spawn-pressure',
-      hub,
-      source: 'tool',
-      pending: 64,
-      limit: 64,
-      text: '64 spawns pending (limit 64)',
-    },
-    {
-      time: at(0.5),
-      kind: 'scale-up',
-      hub,
-      source: 'cluster',
-      pod: student(1),
-      message: 'pod triggered scale-up: [{user-pool 5->9 (max: 20)}]',
-      text: 'TriggeredScaleUp: pod triggered scale-up: [{user-pool 5->9 (max: 20)}]',
-    },
-    {
-      time: at(1),
-      kind: 'scale-up',
-      hub,
-      source: 'cluster',
-      pod: student(40),
-      message: 'pod triggered scale-up: [{user-pool 9->10 (max: 20)}]',
-      text: 'TriggeredScaleUp: pod triggered scale-up: [{user-pool 9->10 (max: 20)}]',
-    },
-    {
-      time: at(0.75),
-      kind: 'spawn-throttled',
-      hub,
-      source: 'tool',
-      count: 40,
-      status: 'throttled',
-      text: '40 spawn requests throttled (HTTP 429)',
-    },
-    {
-      time: at(1.25),
-      kind: 'spawn-throttled',
-      hub,
-      source: 'tool',
-      count: 30,
-      status: 'throttled',
-      text: '30 spawn requests throttled (HTTP 429)',
-    },
-    {
-      time: at(1.75),
-      kind: 'spawn-throttled',
-      hub,
-      source: 'tool',
-      count: 16,
-      status: 'throttled',
-      text: '16 spawn requests throttled (HTTP 429)',
-    },
+    spawnPressure(0.33, 30),
+    spawnPressure(0.67, 64),
+    scaleUp(0.5, 1, '{user-pool 5->9 (max: 20)}'),
+    scaleUp(1, 40, '{user-pool 9->10 (max: 20)}'),
+    throttled(0.75, 40),
+    throttled(1.25, 30),
+    throttled(1.75, 16),
   );
-  for (let i = 1; i <= 64; i++)
-    entries.push({
-      time: at(10.5 + i * 0.01),
-      kind: 'pod-scheduled',
-      hub,
-      source: 'cluster',
-      pod: student(i),
-      node: `user-pool-${5 + (i % 5)}`,
-      text: `Pod ${student(i)} scheduled`,
-    });
+  for (let i = 1; i <= 64; i++) entries.push(podScheduled(i, 10.5 + i * 0.01));
   for (let i = 65; i <= 150; i++) {
-    entries.push({
-      time: at(13 + (i - 65) * 0.01),
-      kind: 'pod-pending',
-      hub,
-      source: 'cluster',
-      pod: student(i),
-      component: 'singleuser-server',
-      text: `Pod ${student(i)} Pending`,
-    });
-    entries.push({
-      time: at(13.2 + (i - 65) * 0.01),
-      kind: 'pod-scheduled',
-      hub,
-      source: 'cluster',
-      pod: student(i),
-      node: `user-pool-${5 + (i % 5)}`,
-      text: `Pod ${student(i)} scheduled`,
-    });
+    entries.push(podPending(i, 13 + (i - 65) * 0.01));
+    entries.push(podScheduled(i, 13.2 + (i - 65) * 0.01));
   }
   entries.push(
     {
