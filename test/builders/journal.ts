@@ -19,6 +19,13 @@ export function after(base: string, minutes: number): string {
   return new Date(Date.parse(base) + Math.round(minutes * 60_000)).toISOString();
 }
 
+/** A seed incident: its entries in time order, the last the operator stopping it at `stoppedAt`. */
+function seedIncident(meta: BuiltJournal['meta'], entries: NewEntry[], stoppedAt: string): BuiltJournal {
+  entries.push({ time: stoppedAt, kind: 'incident-stopped', hub: null, source: 'operator', text: 'Incident stopped' });
+  entries.sort((a, b) => Date.parse(String(a.time)) - Date.parse(String(b.time)));
+  return { meta, entries };
+}
+
 /** Writes the journal with the real `Journal` and returns its file; entries go in the given order. */
 export function writeJournal(dir: string, built: BuiltJournal): string {
   const created = Journal.create(dir, built.meta);
@@ -170,18 +177,17 @@ export function hubOomAfterStressTest(): BuiltJournal {
       text: 'Hub started in 40 s and stayed up',
     },
     ...memory,
-    { time: at(50), kind: 'incident-stopped', hub: null, source: 'operator', text: 'Incident stopped' },
   ];
-  entries.sort((a, b) => Date.parse(String(a.time)) - Date.parse(String(b.time)));
-  return {
-    meta: {
+  return seedIncident(
+    {
       title: 'stress-hub OOMKilled at start-up',
       hubs: [{ context: 'prod', namespace: hub }],
       severity: 'major',
       startedAt: t0,
     },
     entries,
-  };
+    at(50),
+  );
 }
 
 /**
@@ -195,47 +201,39 @@ export function classStartSpawnStorm(): BuiltJournal {
   const at = (m: number) => after(nine, m);
   const hub = 'ds100';
   const student = (i: number) => `jupyter-student-${String(i).padStart(3, '0')}`;
-  const podPending = (i: number, minutes: number): NewEntry => ({
+  /** The fields every entry of this incident starts with, in the journal's order. */
+  const entry = <K extends NewEntry['kind'], S extends NewEntry['source']>(minutes: number, kind: K, source: S) => ({
     time: at(minutes),
-    kind: 'pod-pending',
+    kind,
     hub,
-    source: 'cluster',
+    source,
+  });
+  const podPending = (i: number, minutes: number): NewEntry => ({
+    ...entry(minutes, 'pod-pending', 'cluster'),
     pod: student(i),
     component: 'singleuser-server',
     text: `Pod ${student(i)} Pending`,
   });
   const podScheduled = (i: number, minutes: number): NewEntry => ({
-    time: at(minutes),
-    kind: 'pod-scheduled',
-    hub,
-    source: 'cluster',
+    ...entry(minutes, 'pod-scheduled', 'cluster'),
     pod: student(i),
     node: `user-pool-${5 + (i % 5)}`,
     text: `Pod ${student(i)} scheduled`,
   });
   const spawnPressure = (minutes: number, pending: number): NewEntry => ({
-    time: at(minutes),
-    kind: 'spawn-pressure',
-    hub,
-    source: 'tool',
+    ...entry(minutes, 'spawn-pressure', 'tool'),
     pending,
     limit: 64,
     text: `${pending} spawns pending (limit 64)`,
   });
   const scaleUp = (minutes: number, i: number, groups: string): NewEntry => ({
-    time: at(minutes),
-    kind: 'scale-up',
-    hub,
-    source: 'cluster',
+    ...entry(minutes, 'scale-up', 'cluster'),
     pod: student(i),
     message: `pod triggered scale-up: [${groups}]`,
     text: `TriggeredScaleUp: pod triggered scale-up: [${groups}]`,
   });
   const throttled = (minutes: number, count: number): NewEntry => ({
-    time: at(minutes),
-    kind: 'spawn-throttled',
-    hub,
-    source: 'tool',
+    ...entry(minutes, 'spawn-throttled', 'tool'),
     count,
     status: 'throttled',
     text: `${count} spawn requests throttled (HTTP 429)`,
@@ -287,17 +285,16 @@ export function classStartSpawnStorm(): BuiltJournal {
       tag: 'learned',
       text: 'The lab schedule was not shared with the ops team',
     },
-    { time: at(30), kind: 'incident-stopped', hub: null, source: 'operator', text: 'Incident stopped' },
   );
-  entries.sort((a, b) => Date.parse(String(a.time)) - Date.parse(String(b.time)));
-  return {
-    meta: {
+  return seedIncident(
+    {
       title: 'DS100 class start: spawns throttled and pending',
       hubs: [{ context: 'campus-prod', namespace: hub }],
       startedAt: t0,
     },
     entries,
-  };
+    at(30),
+  );
 }
 
 /** stress-hub's hub DB snapshot (the OOM incident's) as the snapshot feature hands it to the recorder. */
