@@ -4,7 +4,7 @@ import type { ClustersApi, HubSummary } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { HelperPodPlan } from '../core/snapshot/helperPod';
 import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
-import { messageOf, type Result, UserError } from '../core/result';
+import { err, messageOf, ok, type Result, UserError } from '../core/result';
 import { formatBytes } from '../shared/format';
 import type { HubDbExplorer } from '../explorer';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
@@ -35,15 +35,9 @@ export type AnalyzeOutcome = Result<{ hub: HubSummary; snapshot: SnapshotInfo },
  * it in the explorer with the analysis for the hub's JupyterHub version and memory limit.
  */
 export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgument): Promise<AnalyzeOutcome> {
-  let hub: HubSummary | undefined;
-  try {
-    hub = await pickHub(deps, argument);
-  } catch (error) {
-    return fail(deps.log, new UserError(messageOf(error), 'no-hub', { cause: error }));
-  }
-  if (!hub) return undefined;
-  if (!hub.hubPod) return fail(deps.log, noHubPod(hub));
-  const target = { ...hub, hubPod: hub.hubPod };
+  const picked = await pickTarget(deps, argument);
+  if (!picked?.ok) return picked && fail(deps.log, picked.error);
+  const hub = picked.value;
   deps.log.info(
     `Analyze Hub DB: taking a snapshot of ${hub.namespace}'s hub DB (context ${hub.context}, pod ${hub.hubPod})`,
   );
@@ -61,7 +55,7 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
       // A hub OOMKilled at start-up is in CrashLoopBackOff most of the time: wait for its next run and
       // snapshot then, saying where the container is meanwhile.
       return snapshotWhenRunning({
-        ...snapshotTarget(deps, target),
+        ...snapshotTarget(deps, hub),
         signal: abort.signal,
         onWait(status) {
           progress.report({ message: status.text });
@@ -75,7 +69,7 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
   );
   if (!result.ok) {
     if (!helperPodMayHelp.has(result.error.code)) return fail(deps.log, result.error);
-    return offerHelperPod(deps, target, result.error);
+    return offerHelperPod(deps, hub, result.error);
   }
   return opened(deps, hub, result.value);
 }
@@ -86,15 +80,22 @@ export async function analyzeHubDb(deps: AnalyzeHubDbDeps, argument?: HubArgumen
  * read-only, and deletes the pod whatever happens (cancel and errors included).
  */
 export async function copyHubDbViaHelperPod(deps: AnalyzeHubDbDeps, argument?: HubArgument): Promise<AnalyzeOutcome> {
+  const picked = await pickTarget(deps, argument);
+  if (!picked?.ok) return picked && fail(deps.log, picked.error);
+  return viaHelperPod(deps, picked.value);
+}
+
+/** The hub to snapshot (picked, or the tree row's) with its hub pod; undefined when the pick was cancelled. */
+async function pickTarget(deps: AnalyzeHubDbDeps, argument?: HubArgument): Promise<Result<Target> | undefined> {
   let hub: HubSummary | undefined;
   try {
     hub = await pickHub(deps, argument);
   } catch (error) {
-    return fail(deps.log, new UserError(messageOf(error), 'no-hub', { cause: error }));
+    return err(new UserError(messageOf(error), 'no-hub', { cause: error }));
   }
   if (!hub) return undefined;
-  if (!hub.hubPod) return fail(deps.log, noHubPod(hub));
-  return viaHelperPod(deps, { ...hub, hubPod: hub.hubPod });
+  if (!hub.hubPod) return err(noHubPod(hub));
+  return ok({ ...hub, hubPod: hub.hubPod });
 }
 
 /** Failures after which the hub container is not usable for exec, but its volume still is. */
