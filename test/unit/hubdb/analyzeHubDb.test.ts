@@ -20,7 +20,7 @@ import {
   type ServerSpec,
 } from '../../builders/hubDb';
 import { useTempDir } from '../../harness/tempDir';
-import { openBuilt, openBytes } from './hubDbTestKit';
+import { openBuilt, openBytes, withBuilt } from './hubDbTestKit';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(DEFAULT_NOW.getTime() - days * DAY);
@@ -76,24 +76,25 @@ describe('analyzeHubDb', () => {
   });
 
   it('says "tight" near the limit and "unknown" without one', async () => {
-    const opened = await openBuilt({
-      users: [{ name: 's', servers: Array.from({ length: 300 }, (_, i) => ({ name: `n${i}`, running: i < 150 })) }],
-    });
-    try {
-      const peak = analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', now })).selected!.peakBytes;
-      assert.equal(
-        analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', memoryLimitBytes: peak / 0.8, now })).verdict
-          .status,
-        'tight',
-      );
-      assert.equal(
-        analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', memoryLimitBytes: peak * 2, now })).verdict.status,
-        'fits',
-      );
-      assert.equal(analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', now })).verdict.status, 'unknown');
-    } finally {
-      opened.close();
-    }
+    await withBuilt(
+      {
+        users: [{ name: 's', servers: Array.from({ length: 300 }, (_, i) => ({ name: `n${i}`, running: i < 150 })) }],
+      },
+      (opened) => {
+        const peak = analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', now })).selected!.peakBytes;
+        assert.equal(
+          analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', memoryLimitBytes: peak / 0.8, now })).verdict
+            .status,
+          'tight',
+        );
+        assert.equal(
+          analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', memoryLimitBytes: peak * 2, now })).verdict
+            .status,
+          'fits',
+        );
+        assert.equal(analysed(analyzeHubDb(opened, { jupyterhubVersion: '5.3.0', now })).verdict.status, 'unknown');
+      },
+    );
   });
 
   it('refuses a file that is not a hub DB, a schema without the start-up columns, and a version that is not a version', async () => {
@@ -135,82 +136,81 @@ describe('analyzeHubDb', () => {
       { name: 'running-old', running: true, lastActivity: ago(200) },
       { name: 'edge', running: false, lastActivity: ago(31) },
     ];
-    const opened = await openBuilt({
-      users: [
-        { name: 'ana', servers },
-        { name: 'bo', servers: [{ name: 'x', running: false, lastActivity: ago(60) }] },
-      ],
-    });
-    try {
-      const stale = findStaleServers(opened.db, { days: 30, now });
-      assert.equal(stale.count, 4);
-      assert.deepEqual(
-        stale.servers.map((s) => [s.user, s.server, s.idleDays]),
-        [
-          ['ana', 'never-used', null],
-          ['ana', 'old', 90],
-          ['bo', 'x', 60],
-          ['ana', 'edge', 31],
+    await withBuilt(
+      {
+        users: [
+          { name: 'ana', servers },
+          { name: 'bo', servers: [{ name: 'x', running: false, lastActivity: ago(60) }] },
         ],
-      );
-      assert.deepEqual(stale.byUser, [
-        { user: 'ana', stale: 3 },
-        { user: 'bo', stale: 1 },
-      ]);
-      assert.equal(findStaleServers(opened.db, { days: 60, now }).count, 2);
-      assert.equal(findStaleServers(opened.db, { days: 30, now, limit: 1 }).servers.length, 1);
-    } finally {
-      opened.close();
-    }
+      },
+      (opened) => {
+        const stale = findStaleServers(opened.db, { days: 30, now });
+        assert.equal(stale.count, 4);
+        assert.deepEqual(
+          stale.servers.map((s) => [s.user, s.server, s.idleDays]),
+          [
+            ['ana', 'never-used', null],
+            ['ana', 'old', 90],
+            ['bo', 'x', 60],
+            ['ana', 'edge', 31],
+          ],
+        );
+        assert.deepEqual(stale.byUser, [
+          { user: 'ana', stale: 3 },
+          { user: 'bo', stale: 1 },
+        ]);
+        assert.equal(findStaleServers(opened.db, { days: 60, now }).count, 2);
+        assert.equal(findStaleServers(opened.db, { days: 30, now, limit: 1 }).servers.length, 1);
+      },
+    );
   });
 
   it('summarises DB health: sizes, expired tokens and codes, orphan servers, spawners pointing at missing servers', async () => {
-    const opened = await openBuilt({
-      users: [
-        {
-          name: 'a',
-          servers: [
-            { name: '', running: true },
-            { name: 'ghost', running: true, serverMissing: true },
-          ],
-        },
-        { name: 'b', servers: [{ name: '', running: false }] },
-      ],
-      tokens: [
-        { user: 'a', expiresAt: ago(1) },
-        { user: 'a', expiresAt: ago(-10) },
-        { user: 'b', expiresAt: null },
-      ],
-      oauthCodes: [
-        { user: 'a', expiresAt: ago(1) },
-        { user: 'b', expiresAt: ago(-1) },
-      ],
-      orphanServers: 2,
-    });
-    try {
-      const a = analysed(analyzeHubDb(opened, { now }));
-      assert.equal(a.health.expiredApiTokens, 1);
-      assert.equal(a.health.expiredOAuthCodes, 1);
-      assert.equal(a.health.orphanServers, 2);
-      assert.equal(a.health.spawnersWithMissingServer, 1);
-      assert.equal(a.health.spawnersWithoutUser, 0);
-      const users = a.health.tables.find((t) => t.table === 'users')!;
-      assert.equal(users.rows, 2);
-      assert.ok(users.approxBytes > 50);
-      assert.equal(a.health.items.find((i) => i.label.startsWith('Spawners pointing'))!.severity, 'error');
-      assert.equal(
-        a.counts.running,
-        2,
-        'a spawner with a dangling server_id still counts: the start-up WHERE selects it',
-      );
-    } finally {
-      opened.close();
-    }
+    await withBuilt(
+      {
+        users: [
+          {
+            name: 'a',
+            servers: [
+              { name: '', running: true },
+              { name: 'ghost', running: true, serverMissing: true },
+            ],
+          },
+          { name: 'b', servers: [{ name: '', running: false }] },
+        ],
+        tokens: [
+          { user: 'a', expiresAt: ago(1) },
+          { user: 'a', expiresAt: ago(-10) },
+          { user: 'b', expiresAt: null },
+        ],
+        oauthCodes: [
+          { user: 'a', expiresAt: ago(1) },
+          { user: 'b', expiresAt: ago(-1) },
+        ],
+        orphanServers: 2,
+      },
+      (opened) => {
+        const a = analysed(analyzeHubDb(opened, { now }));
+        assert.equal(a.health.expiredApiTokens, 1);
+        assert.equal(a.health.expiredOAuthCodes, 1);
+        assert.equal(a.health.orphanServers, 2);
+        assert.equal(a.health.spawnersWithMissingServer, 1);
+        assert.equal(a.health.spawnersWithoutUser, 0);
+        const users = a.health.tables.find((t) => t.table === 'users')!;
+        assert.equal(users.rows, 2);
+        assert.ok(users.approxBytes > 50);
+        assert.equal(a.health.items.find((i) => i.label.startsWith('Spawners pointing'))!.severity, 'error');
+        assert.equal(
+          a.counts.running,
+          2,
+          'a spawner with a dangling server_id still counts: the start-up WHERE selects it',
+        );
+      },
+    );
   });
 
   it('gives every start-up statement with its plan: the 5.0–5.3 join builds a temporary index (spawners.user_id has none)', async () => {
-    const opened = await openBuilt({ users: [{ name: 'a', servers: [{ name: '', running: true }] }] });
-    try {
+    await withBuilt({ users: [{ name: 'a', servers: [{ name: '', running: true }] }] }, (opened) => {
       const a = analysed(analyzeHubDb(opened, { now }));
       const main = a.queries.find((q) => q.family === '5.0-5.3')!;
       assert.match(
@@ -228,36 +228,33 @@ describe('analyzeHubDb', () => {
         JSON.stringify(tree),
       );
       assert.throws(() => explainQueryPlan(opened.db, 'SELEC nonsense'), /syntax error/);
-    } finally {
-      opened.close();
-    }
+    });
   });
 
   it('never puts a secret in the analysis, whatever the names', async () => {
-    const opened = await openBuilt({
-      users: HOSTILE_NAMES.map((name, i) => ({
-        name,
-        authStateBytes: 100,
-        servers: [
-          { name: `${name}-${i}`, running: false, lastActivity: ago(100) },
-          { name: '', running: true },
-        ],
-      })),
-      tokens: [{ user: HOSTILE_NAMES[0]!, expiresAt: ago(5) }],
-    });
-    try {
-      const a = analysed(analyzeHubDb(opened, { now }));
-      assert.ok(!JSON.stringify(a).includes(FAKE_SECRET_MARK));
-      assert.equal(a.stale.count, HOSTILE_NAMES.length);
-      assert.deepEqual(new Set(a.stale.servers.map((s) => s.user)), new Set(HOSTILE_NAMES));
-    } finally {
-      opened.close();
-    }
+    await withBuilt(
+      {
+        users: HOSTILE_NAMES.map((name, i) => ({
+          name,
+          authStateBytes: 100,
+          servers: [
+            { name: `${name}-${i}`, running: false, lastActivity: ago(100) },
+            { name: '', running: true },
+          ],
+        })),
+        tokens: [{ user: HOSTILE_NAMES[0]!, expiresAt: ago(5) }],
+      },
+      (opened) => {
+        const a = analysed(analyzeHubDb(opened, { now }));
+        assert.ok(!JSON.stringify(a).includes(FAKE_SECRET_MARK));
+        assert.equal(a.stale.count, HOSTILE_NAMES.length);
+        assert.deepEqual(new Set(a.stale.servers.map((s) => s.user)), new Set(HOSTILE_NAMES));
+      },
+    );
   });
 
   it('plans for hundreds of thousands of users (no argument-count limits)', async () => {
-    const opened = await openBuilt({ users: [{ name: 'a', servers: [{ name: 'x', running: true }] }] });
-    try {
+    await withBuilt({ users: [{ name: 'a', servers: [{ name: 'x', running: true }] }] }, (opened) => {
       const a = analysed(analyzeHubDb(opened, { now }));
       const many: UserLoad[] = Array.from({ length: 300_000 }, (_, i) => ({
         id: i,
@@ -279,9 +276,7 @@ describe('analyzeHubDb', () => {
         stale: a.stale,
       });
       assert.match(plan.namedServerLimit.text, /the most anyone has now is 4\./);
-    } finally {
-      opened.close();
-    }
+    });
   });
 
   it('suggests a named-server limit from what people use', () => {

@@ -13,6 +13,16 @@ export async function openBuilt(spec: HubDbSpec): Promise<OpenedDb> {
   return opened.value;
 }
 
+/** Opens the built DB for `use`, and closes it afterwards whatever happens. */
+export async function withBuilt<T>(spec: HubDbSpec, use: (opened: OpenedDb) => T | Promise<T>): Promise<T> {
+  const opened = await openBuilt(spec);
+  try {
+    return await use(opened);
+  } finally {
+    opened.close();
+  }
+}
+
 export async function openBytes(bytes: Uint8Array): Promise<OpenedDb> {
   const opened = await openHubDb(bytes);
   if (!opened.ok) assert.fail(opened.error.userMessage);
