@@ -75,6 +75,22 @@ describe('UI: the incident report with its charts from Prometheus, in code-serve
     );
     await frame.locator('#history').scrollIntoViewIfNeeded();
     await frame.locator('#history .section-header').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    // How long the page took to rebuild the charts (figures only, no timed assertion): the longest build.
+    const builds = await frame
+      .locator('body')
+      .evaluate(() =>
+        performance
+          .getEntriesByName('hubops:charts')
+          .map((m) => ({
+            ms: m.duration,
+            ...((m as PerformanceMeasure).detail as { charts: number; svgChars: number }),
+          })),
+      );
+    assert.ok(builds.length > 0, 'the page measured its charts');
+    const slowest = builds.reduce((a, b) => (b.ms > a.ms ? b : a));
+    console.log(
+      `      charts in the webview: ${slowest.charts} charts, ${Math.round(slowest.svgChars / 1024)} KiB of SVG, rebuilt in ${slowest.ms.toFixed(1)} ms (slowest of ${builds.length} builds)`,
+    );
     await workbench.screenshot('report-prometheus-charts');
     await charts.nth(2).evaluate((c) => c.scrollIntoView({ block: 'start' }));
     await workbench.screenshot('report-prometheus-charts-more');

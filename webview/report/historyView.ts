@@ -30,7 +30,14 @@ export function historySection(history: HistoryView, reload: () => void): HTMLEl
       ),
     );
   if (history.summary) body.push(el('p', { className: 'replay-summary' }, history.summary));
+  // Timed (User Timing, read by the UI test): rebuilding the host's SVG text as inert DOM, every chart.
+  const chartsStart = performance.now();
   body.push(...history.charts.map(figure));
+  if (history.charts.length > 0)
+    performance.measure('hubops:charts', {
+      start: chartsStart,
+      detail: { charts: history.charts.length, svgChars: history.charts.reduce((n, c) => n + c.svg.length, 0) },
+    });
   if (history.replay.length > 0)
     body.push(
       el(
