@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { activate } from '../../src/extension';
 
@@ -32,4 +33,23 @@ export function runDir(): string {
   const dir = process.env.HUBOPS_TEST_RUN_DIR;
   if (!dir) throw new Error('HUBOPS_TEST_RUN_DIR is not set: run in-host tests through test/harness/runHostTests.ts');
   return dir;
+}
+
+/**
+ * Leaves the host as the next suite expects it: no incident recording (its journal removed), the
+ * kubeconfig setting unset, no editors open, and the suite's server closed.
+ */
+export async function leaveHost(
+  api: ExtensionApi | undefined,
+  journal: string,
+  server: { close(): Promise<void> } | undefined,
+): Promise<void> {
+  if (journal && api) {
+    await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
+    api.incident.store.close();
+    rmSync(journal, { force: true });
+  }
+  await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', undefined, true);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await server?.close();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildCalibrationDb } from '../builders/hubDb';
@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../k8s-server';
 import type { Pod } from '../k8s-server/wireTypes';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
 import { runWriter, startWriter } from '../harness/dbWriter';
-import { activateExtension, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
+import { activateExtension, leaveHost, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const DB = '/srv/jupyterhub/jupyterhub.sqlite';
@@ -34,17 +34,8 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
     api = await activateExtension();
   });
 
-  after(async () => {
-    // Leave no incident behind: other suites in this host start from none.
-    if (journal) {
-      await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
-      api.incident.store.close();
-      rmSync(journal, { force: true });
-    }
-    await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', undefined, true);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server?.close();
-  });
+  // Leave no incident behind: other suites in this host start from none.
+  after(() => leaveHost(api, journal, server));
 
   it('snapshots the hub DB while the hub writes to it: consistent copy, live file untouched, explorer opens', async () => {
     journal = await vscode.commands.executeCommand<string>('jupyterhubOps.startIncident', {

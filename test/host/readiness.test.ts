@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReadinessOutcome } from '../../src/readiness';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { activateExtension, runDir, type ExtensionApi } from '../harness/inHost';
+import { activateExtension, leaveHost, runDir, type ExtensionApi } from '../harness/inHost';
 
 type Done = Extract<NonNullable<ReadinessOutcome>, { ok: true }>['value'];
 
@@ -43,16 +43,8 @@ describe('Check Readiness for an Event (in the real host, against the class-star
     api = await activateExtension();
   });
 
-  after(async () => {
-    if (journal) {
-      await vscode.commands.executeCommand('jupyterhubOps.stopIncident');
-      api.incident.store.close();
-      rmSync(journal, { force: true });
-    }
-    await vscode.workspace.getConfiguration('jupyterhubOps').update('kubeconfig', undefined, true);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server?.close();
-  });
+  // Leave no incident behind: other suites in this host start from none.
+  after(() => leaveHost(api, journal, server));
 
   it('150 attendees at once: the verdict, figures, checks and changes on the page, and one journal entry', async () => {
     journal = await vscode.commands.executeCommand<string>('jupyterhubOps.startIncident', {
