@@ -76,16 +76,12 @@ describe('UI: the incident report with its charts from Prometheus, in code-serve
     await frame.locator('#history').scrollIntoViewIfNeeded();
     await frame.locator('#history .section-header').evaluate((h) => h.scrollIntoView({ block: 'start' }));
     // How long the page took to rebuild the charts (figures only, no timed assertion): the longest build.
-    const builds = await frame
-      .locator('body')
-      .evaluate(() =>
-        performance
-          .getEntriesByName('hubops:charts')
-          .map((m) => ({
-            ms: m.duration,
-            ...((m as PerformanceMeasure).detail as { charts: number; svgChars: number }),
-          })),
-      );
+    const builds = await frame.locator('body').evaluate(() =>
+      performance.getEntriesByName('hubops:charts').map((m) => ({
+        ms: m.duration,
+        ...((m as PerformanceMeasure).detail as { charts: number; svgChars: number }),
+      })),
+    );
     assert.ok(builds.length > 0, 'the page measured its charts');
     const slowest = builds.reduce((a, b) => (b.ms > a.ms ? b : a));
     console.log(
