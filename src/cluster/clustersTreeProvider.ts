@@ -60,6 +60,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private readonly expanded = new Set<string>();
   private rootPending = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly historyNodes = new Map<string, MessageNode>();
   /** The context's history row (where Prometheus is), once a feature provides it (setHistoryRow). */
   private historyRow: ((context: string) => MessageNode) | undefined;
 
@@ -87,9 +88,24 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     return changed((name) => {
       const node = this.contextNodes.get(name);
       if (!node || !this.shown.has(name)) return;
-      this.pending.add(node);
+      // Only the history row changes: refresh that row, not the context (see `refetching` for why not).
+      const shownRow = this.historyNodes.get(name);
+      this.pending.add(shownRow ? this.historyNode(name) : node);
       this.schedule();
     });
+  }
+
+  /** The context's history row: one object per context, updated in place, so it can refresh on its own. */
+  private historyNode(name: string): MessageNode {
+    const fresh = this.historyRow!(name);
+    const node = this.historyNodes.get(name);
+    if (!node) {
+      this.historyNodes.set(name, fresh);
+      return fresh;
+    }
+    const fields = node as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields)) if (!(key in fresh)) delete fields[key];
+    return Object.assign(node, fresh);
   }
 
   async getChildren(element?: ClusterNode): Promise<ClusterNode[]> {
@@ -227,7 +243,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         id: `${name}:warning:${i}`,
       }),
     );
-    if (!failing && this.historyRow) rows.push(this.historyRow(name));
+    if (!failing && this.historyRow) rows.push(this.historyNode(name));
     const keys = new Set<string>();
     for (const hub of [...model.hubs].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
       const key = hubNodeKey(name, hub);
@@ -398,6 +414,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private forgetContext(name: string): void {
     this.contextNodes.delete(name);
     this.shown.delete(name);
+    this.historyNodes.delete(name);
     this.expanded.delete(name);
     clearTimeout(this.refetching.get(name));
     this.refetching.delete(name);
