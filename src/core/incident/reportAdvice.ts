@@ -1,7 +1,7 @@
 /**
  * The forward-looking sections: What we learned and Action items. Advice follows from the findings
  * (analyzer verdict, hub OOM kills, spawn throttling, scheduling waits) and the operator's tagged notes;
- * versions and settings are those of ../shared facts (5.0–5.3 quadratic start-up, fixed in 5.4.3 / z2jh 4.3.2).
+ * versions and settings are those in docs/jupyterhub-startup.md (5.0–5.3 quadratic start-up, fixed in 5.4.3 / z2jh 4.3.2).
  */
 import { startupProblem } from './journalEntry';
 import { formatBytes, formatCount, formatDuration } from '../../shared/format';
@@ -11,7 +11,7 @@ import type { IncidentFacts } from './reportFacts';
 /** A prompt in the draft where the journal has nothing to say: italic, for the operator to replace. */
 export const todo = (what: string) => `_${what}_`;
 
-/** JupyterHub versions as numbers, for the ranges in ../shared facts: 5.0–5.3 quadratic, fixed in 5.4.3. */
+/** JupyterHub versions as numbers, for the ranges in docs/jupyterhub-startup.md: 5.0–5.3 quadratic, fixed in 5.4.3. */
 function versionNumber(v: string | undefined): number | null {
   const m = v ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) : null;
   return m ? Number(m[1]) * 10_000 + Number(m[2]) * 100 + Number(m[3] ?? 0) : null;
