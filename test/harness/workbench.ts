@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, openWorkbench } from './browser';
 import { makeIsolatedDirs, type IsolatedDirs } from './isolatedDirs';
+import { openPages } from './uiFailureEvidence';
 import { installVsix, startCodeServer, type RunningServer } from './vscodeServers';
 import { outputDir, repoRoot } from './toolPaths';
 
@@ -56,6 +57,7 @@ export async function openInstalledWorkbench(
     await runFromPalette(page, 'View: Toggle Secondary Side Bar Visibility');
     await page.locator('.part.auxiliarybar').waitFor({ state: 'hidden' });
   }
+  openPages.add(page);
   return {
     page,
     dirs,
@@ -67,6 +69,7 @@ export async function openInstalledWorkbench(
       return file;
     },
     async close() {
+      openPages.delete(page);
       await browser.close();
       await server.stop();
       if (!process.env.HUBOPS_KEEP_RUN) dirs.remove();
