@@ -29,7 +29,13 @@ export function activate(context: vscode.ExtensionContext) {
   incident.reports.usePrometheus(prometheus.sources);
   clusters.showHistory(prometheus.sources);
   const explorer = registerHubDbExplorer(context, { log });
-  const readiness = registerReadiness(context, { clusters, kubeconfig, recorder: incident.recorder, log });
+  const readiness = registerReadiness(context, {
+    clusters,
+    kubeconfig,
+    recorder: incident.recorder,
+    log,
+    history: prometheus.sources,
+  });
   context.subscriptions.push(
     readiness,
     log,

@@ -25,11 +25,14 @@ import {
   type Subcommand,
 } from './io';
 import { bundledWasm } from './sqlWasm';
+import { tokenVariable } from './prometheusSource';
+import { spawnHistoryFrom } from '../core/prometheus/spawnHistory';
+import type { SpawnHistorySource } from '../core/readiness/spawnHistory';
 
 const USAGE =
   'usage: hubops readiness --namespace NS --attendees N [--context NAME] [--arrival-minutes M] [--profile NAME] ' +
   '[--snapshot FILE] [--release NAME] [--pool-max NODES] [--scale-up-minutes M] [--spawn-seconds S] ' +
-  '[--kubeconfig FILE] [--json] [--markdown FILE.md]';
+  '[--prometheus URL] [--kubeconfig FILE] [--json] [--markdown FILE.md]';
 
 /** The numeric options and what each takes. */
 const numberOptions: [string, NumberKind][] = [
@@ -61,6 +64,7 @@ export const readiness: Subcommand = async (args, io) => {
       'scale-up-minutes',
       'spawn-seconds',
       'markdown',
+      'prometheus',
     ],
     switches: ['json'],
   });
@@ -111,9 +115,27 @@ export const readiness: Subcommand = async (args, io) => {
   };
   const release = value('release');
   const profile = value('profile');
+  // Spawn and scale-up times from Prometheus: at --prometheus URL (token from HUBOPS_PROMETHEUS_TOKEN), else
+  // the one found in the context; without it the check assumes defaults and says why.
+  const prometheusUrl = value('prometheus');
+  const historySource: SpawnHistorySource = {
+    async spawnHistory(hub) {
+      const token = process.env[tokenVariable];
+      const finding =
+        prometheusUrl !== undefined
+          ? import('../core/prometheus/source').then(({ connectUrl }) =>
+              connectUrl(prometheusUrl, { timeoutMs: 15_000, ...(token ? { bearerToken: token } : {}) }),
+            )
+          : import('../core/prometheus/discover').then(({ findPrometheus }) =>
+              findPrometheus(kubeConfig, context, { timeoutMs: 15_000, namespaces: [hub.namespace] }),
+            );
+      return spawnHistoryFrom(finding, hub.namespace);
+    },
+  };
   const read = await readReadinessInputs(kubeConfig, {
     context,
     namespace,
+    historySource,
     ...(release ? { release } : {}),
     ...(profile ? { profile } : {}),
     ...(snapshot ? { snapshot } : {}),

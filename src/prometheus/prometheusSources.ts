@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { PrometheusProblem } from '../core/prometheus/problem';
 import type { Found } from '../core/prometheus/source';
+import type { SpawnHistory, SpawnHistorySource } from '../core/readiness/spawnHistory';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
@@ -22,7 +23,7 @@ export type Availability =
   | { state: 'available'; description: string; version: string; where: string; via: 'url' | 'service proxy' }
   | { state: 'unavailable'; problem: PrometheusProblem };
 
-export class PrometheusSources implements vscode.Disposable {
+export class PrometheusSources implements vscode.Disposable, SpawnHistorySource {
   private readonly found = new Map<string, Availability>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** A context's availability changed (its name). */
@@ -107,6 +108,15 @@ export class PrometheusSources implements vscode.Disposable {
       },
     );
     return { state: 'checking' };
+  }
+
+  /**
+   * How long spawns and scale-ups took on this hub, from the context's Prometheus (for the readiness
+   * check). Never rejects: without Prometheus, each figure says why it is missing.
+   */
+  async spawnHistory(hub: { context: string; namespace: string }): Promise<SpawnHistory> {
+    const { spawnHistoryFrom } = await import('../core/prometheus/spawnHistory');
+    return spawnHistoryFrom(this.open(hub.context, { namespaces: [hub.namespace], timeoutMs: 15_000 }), hub.namespace);
   }
 
   /** Finds again on next ask (Refresh, a setting or token changed). */

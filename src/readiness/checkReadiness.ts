@@ -3,6 +3,7 @@ import type { ClustersApi, HubSummary } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { JournalEntry } from '../core/incident/journalEntry';
 import type { ProfileChoice, ReadinessReport } from '../core/readiness';
+import type { SpawnHistorySource } from '../core/readiness/spawnHistory';
 import { eventLimits } from '../core/readiness/inputs';
 import { err, messageOf, ok, type Result, UserError } from '../core/result';
 import { isRecord } from '../shared/guards';
@@ -19,6 +20,8 @@ export interface CheckReadinessDeps {
   recorder: IncidentRecorder;
   panels: ReadinessPanels;
   log: Log;
+  /** How long spawns and scale-ups took here before (the context's Prometheus). */
+  history: SpawnHistorySource;
 }
 
 /** What the event plan may be given as (other features, tests); anything missing is asked for. */
@@ -93,13 +96,17 @@ export async function checkReadiness(deps: CheckReadinessDeps, argument?: unknow
       cancellable: true,
     },
     (progress, token) => {
-      progress.report({ message: 'values, user nodes, autoscaler…' });
+      progress.report({ message: 'values, user nodes, autoscaler, spawn history…' });
       const cancelled = new Promise<'cancelled'>((resolve) =>
         token.onCancellationRequested(() => resolve('cancelled')),
       );
       // The read finishes on its own (its client is closed when it does); a cancelled one is not shown.
       return Promise.race([
-        core.readReadinessInputs(kubeConfig, { ...where, ...(profile ? { profile } : {}) }),
+        core.readReadinessInputs(kubeConfig, {
+          ...where,
+          ...(profile ? { profile } : {}),
+          historySource: deps.history,
+        }),
         cancelled,
       ]);
     },

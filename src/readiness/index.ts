@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClustersApi } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { IncidentRecorder } from '../incident/incidentRecorder';
+import type { SpawnHistorySource } from '../core/readiness/spawnHistory';
 import { commands } from '../vscode/contributes';
 import { showUserError, type Log } from '../vscode/log';
 import type { ReadinessOutcome } from './checkReadiness';
@@ -22,7 +23,13 @@ export interface ReadinessApi extends vscode.Disposable {
  */
 export function registerReadiness(
   context: vscode.ExtensionContext,
-  deps: { clusters: ClustersApi; kubeconfig: KubeconfigSource; recorder: IncidentRecorder; log: Log },
+  deps: {
+    clusters: ClustersApi;
+    kubeconfig: KubeconfigSource;
+    recorder: IncidentRecorder;
+    log: Log;
+    history: SpawnHistorySource;
+  },
 ): ReadinessApi {
   let panels: ReadinessPanels | undefined;
   const command = vscode.commands.registerCommand(

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { ReadinessOutcome } from '../../src/readiness';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { installPrometheus } from '../k8s-server/prometheusObjects';
+import { usePrometheusHistories } from '../prometheus/usePrometheusHistories';
 import { activateExtension, leaveHost, runDir, type ExtensionApi } from '../harness/inHost';
 
 type Done = Extract<NonNullable<ReadinessOutcome>, { ok: true }>['value'];
@@ -26,6 +28,7 @@ describe('Check Readiness for an Event (in the real host, against the class-star
   let server: TestServer;
   let api: ExtensionApi;
   let journal = '';
+  const histories = usePrometheusHistories();
 
   before(async () => {
     server = await startTestServer({
@@ -122,6 +125,30 @@ describe('Check Readiness for an Event (in the real host, against the class-star
       view.assumptions.join('\n'),
     );
     assert.equal(api.readiness.sessionOf('no-secrets', 'hub-classroom')?.view, view);
+  });
+
+  it('with Prometheus in the cluster: spawn and scale-up times from the last 7 days, each with its source', async () => {
+    // Before: no Prometheus, the figures are assumed and the page says why.
+    const before = (await check('sim', 150)).view;
+    assert.ok(
+      before.assumptions.some((a) => /^spawn time: assumed 30 s per spawn \(no Prometheus: /.test(a)),
+      before.assumptions.join('\n'),
+    );
+    // The class three days ago (test/prometheus/histories.ts), found through the service proxy.
+    installPrometheus(server.cluster, 'support-chart', histories().prometheus.url);
+    const { report, view } = await check('sim', 150);
+    const figure = (name: string) => report.inputs.find((i) => i.name === name);
+    assert.deepEqual(figure('spawn time'), {
+      name: 'spawn time',
+      value: '22.5 s',
+      source: 'Prometheus: median of 121 successful spawns in the last 7 days',
+      assumed: false,
+    });
+    assert.equal(figure('scale-up time')?.value, '10 min');
+    assert.equal(figure('scale-up time')?.assumed, false);
+    assert.ok(!view.assumptions.some((a) => a.startsWith('spawn time') || a.startsWith('scale-up time')));
+    const spawnCheck = view.checks.find((c) => c.id === 'spawn-limit');
+    assert.match(spawnCheck?.source ?? '', /Prometheus: median of 121 successful spawns in the last 7 days/);
   });
 
   it('an event plan out of bounds fails in one line, before reading the cluster', async () => {

@@ -13,6 +13,8 @@
  *   `status="failure", reason="throttled"`, and answer 429).
  * - `abortingHub` from 09:00 UTC on 25 Nov: spawns fail until the hub exits after five in a row.
  * - `leakyHub` from 12:00 UTC on 25 Nov: hub-leaky is healthy but sits at ~93 % of its memory limit.
+ * - `recentClassStart`: the class start again, three days before the test run (on a whole hour), so what
+ *   reads "the last 7 days" (the readiness check's spawn and scale-up times) finds it.
  */
 import { join } from 'node:path';
 import { classStartSteps } from '../k8s-server/scenarios/classStart';
@@ -70,7 +72,14 @@ export const abortingHub: HistorySpec = {
   steps: () => consecutiveFailuresSteps(),
 };
 
-export const allHistories = [incidentNight, classStart, classStartSix, abortingHub, leakyHub];
+export const recentClassStart: HistorySpec = {
+  name: 'class-recent',
+  start: new Date(Math.floor(Date.now() / hour) * hour - 72 * hour),
+  durationMs: minutes(60),
+  steps: () => classStartSteps({ durationMs: minutes(60) }),
+};
+
+export const allHistories = [incidentNight, classStart, classStartSix, abortingHub, leakyHub, recentClassStart];
 
 export interface LoadedHistories {
   prometheus: TestPrometheus;

@@ -107,6 +107,16 @@ async function readWith(
       ),
     );
   const hubPods = group.pods;
+  // Prometheus answers while the cluster is read.
+  const historyRead: Promise<SpawnHistory | undefined> =
+    options.history || !options.historySource
+      ? Promise.resolve(undefined)
+      : options.historySource
+          .spawnHistory({ context: client.context, namespace: ns, release: group.release })
+          .catch((error: unknown) => {
+            warnings.push(`spawn history not readable: ${String(error).slice(0, 200)}`);
+            return undefined;
+          });
 
   const [nodesRead, metricsRead] = await Promise.all([
     client.listNodes().then(
@@ -277,18 +287,7 @@ async function readWith(
   });
   const autoscaler = await readAutoscaler(client, pool.value, options.overrides?.poolMaxNodes);
 
-  let history = options.history;
-  if (!history && options.historySource) {
-    try {
-      history = await options.historySource.spawnHistory({
-        context: client.context,
-        namespace: ns,
-        release: group.release,
-      });
-    } catch (error) {
-      warnings.push(`spawn history not readable: ${String(error).slice(0, 200)}`);
-    }
-  }
+  const history = options.history ?? (await historyRead);
   const figures = historyFigures(history);
   const given = options.overrides ?? {};
   if (given.spawnSeconds !== undefined) figures.spawnSeconds = read(given.spawnSeconds, 'given: --spawn-seconds');

@@ -11,6 +11,8 @@ export interface SpawnHistory {
   spawnSeconds?: { seconds: number; source: string };
   /** How long scale-ups took: a pod triggering one until the new node takes pods. */
   scaleUpSeconds?: { seconds: number; source: string };
+  /** For a figure left out: why, in a few words ("no scale-up in the last 7 days in Prometheus…"). */
+  why?: { spawnSeconds?: string; scaleUpSeconds?: string };
 }
 
 /** Reads spawn history for one hub; resolves to {} (not a rejection) when nothing is known. */
@@ -33,13 +35,16 @@ export function historyFigures(history: SpawnHistory | undefined): {
     spawnSeconds:
       spawn && spawn.seconds > 0
         ? read(spawn.seconds, spawn.source)
-        : assumed(defaultSpawnSeconds, `assumed ${defaultSpawnSeconds} s per spawn (no spawn history)`),
+        : assumed(
+            defaultSpawnSeconds,
+            `assumed ${defaultSpawnSeconds} s per spawn (${history?.why?.spawnSeconds ?? 'no spawn history'})`,
+          ),
     scaleUpSeconds:
       scale && scale.seconds > 0
         ? read(scale.seconds, scale.source)
         : assumed(
             defaultScaleUpSeconds,
-            `assumed ${defaultScaleUpSeconds / 60} min per scale-up (no scale-up history)`,
+            `assumed ${defaultScaleUpSeconds / 60} min per scale-up (${history?.why?.scaleUpSeconds ?? 'no scale-up history'})`,
           ),
   };
 }

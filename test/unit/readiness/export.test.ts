@@ -19,6 +19,8 @@ import { useTempDir } from '../../harness/tempDir';
 import { useTestServer } from '../../k8s-server';
 import { findScenario, Timeline } from '../../k8s-server/scenarios';
 import { writeFileSync } from 'node:fs';
+import { freePort } from '../../harness/processes';
+import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
 
 const run = promisify(execFile);
 
@@ -27,6 +29,7 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
   const server = useTestServer();
   const dir = useTempDir('readiness-');
   const builtCli = useBuiltCli();
+  const histories = usePrometheusHistories();
 
   const classStart = () => new Timeline(server(), findScenario('class-start')!.steps()).advanceTo(45_000);
 
@@ -161,6 +164,50 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
       json.valuesDiff.yaml,
       /^hub:\n {2}concurrentSpawnLimit: 150\nscheduling:\n {2}userPlaceholder:\n {4}replicas: 150 {2}# at least 10 min before the event; set it back afterwards\n$/,
     );
+  });
+
+  it('hubops readiness --prometheus URL: spawn and scale-up times from the last 7 days, with their source', async () => {
+    classStart();
+    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
+    const args = [
+      builtCli(),
+      'readiness',
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      'hub-classroom',
+      '--attendees',
+      '150',
+    ];
+    const figure = (json: { inputs: { name: string; source: string }[] }, name: string) =>
+      json.inputs.find((f) => f.name === name)!;
+    const url = histories().prometheus.url;
+    const read = JSON.parse((await run(process.execPath, [...args, '--prometheus', url, '--json'])).stdout);
+    // The class three days ago (test/prometheus/histories.ts): successes in the 15–30 s bucket, nodes after 10 min.
+    assert.deepEqual(figure(read, 'spawn time'), {
+      name: 'spawn time',
+      value: '22.5 s',
+      source: 'Prometheus: median of 121 successful spawns in the last 7 days',
+      assumed: false,
+    });
+    assert.deepEqual(figure(read, 'scale-up time'), {
+      name: 'scale-up time',
+      value: '10 min',
+      source:
+        'Prometheus: median of 1 scale-up in the last 7 days, from the first waiting user pod to a new node (±2 min)',
+      assumed: false,
+    });
+    // No Prometheus at the URL: the defaults, and why, in the figures; the check still runs (exit 0).
+    const down = JSON.parse(
+      (await run(process.execPath, [...args, '--prometheus', `http://127.0.0.1:${await freePort()}`, '--json'])).stdout,
+    );
+    assert.match(
+      figure(down, 'spawn time').source,
+      /^assumed 30 s per spawn \(no Prometheus: Cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connection refused\)$/,
+    );
+    // Without --prometheus, the one in the context: the test cluster has none, and the figure says so.
+    const none = JSON.parse((await run(process.execPath, [...args, '--json'])).stdout);
+    assert.match(figure(none, 'scale-up time').source, /^assumed 10 min per scale-up \(no Prometheus: /);
   });
 
   it('hubops readiness --markdown writes the report and its chart beside it; a snapshot feeds the DB checks', async () => {
