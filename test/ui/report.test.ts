@@ -119,7 +119,8 @@ describe('UI: incident journal and report in code-server', () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The panel comes back by itself (its serializer), showing the saved edit.
     frame = reportFrame(page);
-    await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
+    // The workbench restores the panel once the extension has activated again: slow on a loaded machine.
+    await frame.locator('#section-summary').waitFor({ timeout: 120_000 });
     await frame.locator('#section-summary textarea, #section-summary .markdown').first().waitFor();
     const kept = await frame.locator('#section-summary').evaluate((section) => {
       const area = section.querySelector('vscode-text-area') as (HTMLElement & { value: string }) | null;
