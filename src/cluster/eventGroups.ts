@@ -17,11 +17,13 @@ export interface EventGroup {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The message with the involved object's name as `<name>` and every number as `#`. */
+const uid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/** The message with the involved object's name as `<name>`, uids as `<uid>` and every number as `#`. */
 export function messagePattern(event: EventModel): string {
   let message = event.message;
   if (event.object.name) message = message.replace(new RegExp(escapeRegExp(event.object.name), 'g'), '<name>');
-  return message.replace(/\d+(?:\.\d+)?/g, '#');
+  return message.replace(uid, '<uid>').replace(/\d+(?:\.\d+)?/g, '#');
 }
 
 const newestFirst = (a: EventModel, b: EventModel) => (toMillis(b.time) ?? 0) - (toMillis(a.time) ?? 0);
