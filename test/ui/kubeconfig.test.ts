@@ -63,8 +63,7 @@ describe('UI: no kubeconfig, kubeconfig problems, and the kubeconfig setting app
     await toast.first().waitFor();
     const rows = await waitForRow(page, /^Kubeconfig problem \| /);
     assert.deepEqual(rows, [`Kubeconfig problem | No kubeconfig file at ${missing}.`]);
-    await toast.first().hover();
-    await toast.first().locator('.codicon-notifications-clear').click();
+    await runFromPalette(page, 'Notifications: Clear All Notifications');
   });
 
   it('gives a malformed kubeconfig a hover with its path and reason, and a menu that opens the file', async () => {
