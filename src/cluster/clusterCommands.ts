@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { commands } from '../vscode/contributes';
+import { commands, settingIds } from '../vscode/contributes';
+import type { EventDocumentProvider } from './eventDocuments';
+import { groupObjects } from './eventGroups';
+import type { KubeconfigSource } from './kubeconfigSource';
 import type { ClusterNode, HubNode, PodNode } from './clusterNodes';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import type { LiveContexts } from './liveContexts';
@@ -46,6 +50,8 @@ function nameOf(node: ClusterNode): string | undefined {
       return node.pod.name;
     case 'event':
       return node.event.object.name;
+    case 'eventGroup':
+      return groupObjects(node.events).join('\n');
     default:
       return undefined;
   }
@@ -62,8 +68,10 @@ export function registerClusterCommands(deps: {
   tree: ClustersTreeProvider;
   live: LiveContexts;
   documents: PodDocumentProvider;
+  events: EventDocumentProvider;
+  kubeconfig: KubeconfigSource;
 }): vscode.Disposable {
-  const { tree, live, documents } = deps;
+  const { tree, live, documents, events, kubeconfig } = deps;
 
   /** Opens a pod's log (current or previous container) or YAML in a read-only document. */
   const openPodDocument = async (node: ClusterNode | undefined, what: 'log' | 'yaml', previous = false) => {
@@ -95,6 +103,29 @@ export function registerClusterCommands(deps: {
       openPodDocument(node, 'log', true),
     ),
     vscode.commands.registerCommand(commands.showPodYaml, (node?: ClusterNode) => openPodDocument(node, 'yaml')),
+    /** An event row (or a group of near-identical events) in a read-only document: returns its URI. */
+    vscode.commands.registerCommand(commands.showEvent, async (node?: ClusterNode) => {
+      if (node?.kind !== 'event' && node?.kind !== 'eventGroup') return undefined;
+      return (await events.show(node)).uri.toString();
+    }),
+    vscode.commands.registerCommand(commands.openKubeconfigSetting, () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', settingIds.kubeconfig),
+    ),
+    /** A problem row's file, or the kubeconfig's first file that exists: returns the file opened. */
+    vscode.commands.registerCommand(commands.openKubeconfigFile, async (target?: ClusterNode | string) => {
+      const file =
+        typeof target === 'string'
+          ? target
+          : target?.kind === 'message' && target.file
+            ? target.file
+            : kubeconfig.get().files.find((f) => existsSync(f));
+      if (!file || !existsSync(file)) {
+        void vscode.window.showWarningMessage(`No kubeconfig file at ${file ?? kubeconfig.get().files.join(', ')}.`);
+        return undefined;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+      return file;
+    }),
     vscode.commands.registerCommand(commands.copyName, async (node?: ClusterNode) => {
       const name = node ? nameOf(node) : undefined;
       if (name === undefined) return undefined;

@@ -7,7 +7,7 @@ import type { ContextInfo } from '../core/cluster/kubeconfig';
  *   context → (error / warnings) → hub → group (Hub, Proxy, User servers, Placeholders, Other, Events)
  *   → pod / event
  */
-export type ClusterNode = ContextNode | HubNode | GroupNode | PodNode | EventNode | MessageNode;
+export type ClusterNode = ContextNode | HubNode | GroupNode | PodNode | EventNode | EventGroupNode | MessageNode;
 
 export interface ContextNode {
   kind: 'context';
@@ -53,6 +53,20 @@ export interface EventNode {
   event: EventModel;
 }
 
+/**
+ * Near-identical events of one hub (same type and reason, same message once pod names and numbers are
+ * abstracted: a class start's 64 FailedScheduling) as one row; its children are the events.
+ */
+export interface EventGroupNode {
+  kind: 'eventGroup';
+  context: string;
+  hubKey: string;
+  /** type, reason, involved kind and message pattern: stable while the burst goes on. */
+  groupKey: string;
+  /** Newest first. */
+  events: EventModel[];
+}
+
 /** A row that says something instead of showing an object: an error, an empty state, a hint. */
 export interface MessageNode {
   kind: 'message';
@@ -65,6 +79,10 @@ export interface MessageNode {
   id?: string;
   /** A command the row runs when clicked (e.g. open the namespaces setting). */
   command?: { command: string; title: string; arguments?: unknown[] };
+  /** For menus: `message-<severity>` unless set (e.g. `kubeconfig-problem-file`). */
+  contextValue?: string;
+  /** The file a kubeconfig problem row is about (its menu's Open Kubeconfig File opens it). */
+  file?: string;
 }
 
 export const hubNodeKey = (context: string, hub: Pick<HubModel, 'namespace' | 'release'>): string =>

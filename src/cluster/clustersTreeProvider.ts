@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContextModel, HubModel } from '../core/cluster/model';
-import type { LoadedKubeconfig } from '../core/cluster/kubeconfig';
-import { settingIds } from '../vscode/contributes';
+import type { KubeconfigProblem, LoadedKubeconfig } from '../core/cluster/kubeconfig';
+import { commands, settingIds } from '../vscode/contributes';
 import { settings } from '../vscode/settings';
 import {
   hubNodeKey,
@@ -13,13 +13,14 @@ import {
   type MessageNode,
 } from './clusterNodes';
 import { contextItem, messageItem } from './contextItems';
-import { eventItem } from './eventItem';
+import { eventGroupItem, eventItem } from './eventItem';
+import { groupEvents } from './eventGroups';
 import type { DbFindings } from './dbFindings';
 import { groupItem, hubItem } from './hubItems';
 import type { KubeconfigSource } from './kubeconfigSource';
 import type { LiveContexts } from './liveContexts';
 import { podItem } from './podItem';
-import { problemLabel, sortPods, warningLabel, withoutContext } from './rowText';
+import { contextState, contextSummary, problemLabel, sortPods, warningLabel, withoutContext } from './rowText';
 
 /** Changes arriving together (several contexts, a burst of watch events) become one tree refresh. */
 const refreshDelayMs = 50;
@@ -61,6 +62,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private rootPending = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly historyNodes = new Map<string, MessageNode>();
+  /** What each context row last said about its hubs (see `contextChanged`). */
+  private readonly rowSummaries = new Map<string, string>();
   /** The context's history row (where Prometheus is), once a feature provides it (setHistoryRow). */
   private historyRow: ((context: string) => MessageNode) | undefined;
 
@@ -117,6 +120,13 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         return this.groupRows(element);
       case 'group':
         return this.groupChildren(element);
+      case 'eventGroup':
+        return element.events.map((event) => ({
+          kind: 'event',
+          context: element.context,
+          hubKey: element.hubKey,
+          event,
+        }));
       default:
         return [];
     }
@@ -125,8 +135,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   getTreeItem(node: ClusterNode): vscode.TreeItem {
     const now = Date.now();
     switch (node.kind) {
-      case 'context':
-        return contextItem(node, this.live.watch(node.context.name)?.model);
+      case 'context': {
+        const summary = this.live.summary(node.context.name);
+        this.rowSummaries.set(node.context.name, summaryKey(summary));
+        return contextItem(node, summary);
+      }
       case 'hub':
         return hubItem(
           node,
@@ -140,6 +153,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         return podItem(node, `pod:${node.hubKey}:${node.pod.uid || node.pod.name}`, now);
       case 'event':
         return eventItem(node, `event:${node.hubKey}:${node.event.key}`, now);
+      case 'eventGroup':
+        return eventGroupItem(node, `events:${node.hubKey}:${node.groupKey}`, now);
       case 'message':
         return messageItem(node);
     }
@@ -156,30 +171,22 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
 
   private contextRows(): ClusterNode[] {
     const loaded = this.kubeconfig.get();
-    const rows: ClusterNode[] = loaded.problems.map((problem, i): MessageNode => ({
-      kind: 'message',
-      severity: 'error',
-      label: 'Kubeconfig problem',
-      detail: problem.message,
-      id: `kubeconfig-problem:${i}`,
-    }));
+    const state = this.kubeconfig.state();
+    // No contexts and nothing wrong to show (no ~/.kube/config yet, or files without contexts): no rows,
+    // so that the view's welcome text (package.json viewsWelcome, by jupyterhubOps.kubeconfigState) shows.
+    const problems = state === 'missing' || state === 'empty' ? [] : loaded.problems;
+    const rows: ClusterNode[] = problems.map((problem, i) => kubeconfigProblemRow(problem, i, this.kubeconfig));
     const names = new Set<string>();
     for (const context of loaded.contexts) {
       names.add(context.name);
+      // The collapsed row summarizes the context's hubs: a summary watch (z2jh pods only) per context.
+      this.live.summarize(context.name);
       const node = this.contextNodes.get(context.name);
       if (node) node.context = context;
       else this.contextNodes.set(context.name, { kind: 'context', context });
       rows.push(this.contextNodes.get(context.name)!);
     }
     for (const name of [...this.contextNodes.keys()]) if (!names.has(name)) this.forgetContext(name);
-    if (loaded.contexts.length === 0 && loaded.problems.length === 0) {
-      rows.push({
-        kind: 'message',
-        severity: 'warning',
-        label: 'No contexts',
-        detail: `${loaded.files.join(', ')} defines no contexts.`,
-      });
-    }
     return rows;
   }
 
@@ -292,7 +299,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     const base = { context: node.context, hubKey: node.hubKey };
     // Row ids must be unique: a repeated event or pod would break the whole tree, so keep the first.
     if (node.group === 'events') {
-      return uniqueBy(hub.events, (e) => e.key).map((event) => ({ kind: 'event', ...base, event }));
+      return groupEvents(uniqueBy(hub.events, (e) => e.key)).map((group): ClusterNode =>
+        group.events.length === 1
+          ? { kind: 'event', ...base, event: group.events[0]! }
+          : { kind: 'eventGroup', ...base, groupKey: group.key, events: group.events },
+      );
     }
     const pods = sortPods(uniqueBy(hub.pods, (p) => p.uid || p.name).filter((p) => p.role === node.group));
     if (pods.length === 0) {
@@ -329,6 +340,14 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
   private contextChanged(name: string): void {
     const node = this.contextNodes.get(name);
     if (!node) return;
+    if (!this.shown.has(name)) {
+      // Never opened: only its row shows anything; refresh it when what it says changes.
+      if (summaryKey(this.live.summary(name)) !== this.rowSummaries.get(name)) {
+        this.pending.add(node);
+        this.schedule();
+      }
+      return;
+    }
     const before = this.shown.get(name);
     const after = this.live.watch(name)?.model;
     if (!before || !after || shapeOf(before) !== shapeOf(after)) {
@@ -415,6 +434,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
     this.contextNodes.delete(name);
     this.shown.delete(name);
     this.historyNodes.delete(name);
+    this.rowSummaries.delete(name);
     this.expanded.delete(name);
     clearTimeout(this.refetching.get(name));
     this.refetching.delete(name);
@@ -427,6 +447,11 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
+/** What a context row says about its hubs (and the colour of its icon). */
+function summaryKey(model: ContextModel | undefined): string {
+  return `${contextState(model)}|${contextSummary(model)}`;
+}
+
 /** What decides a context's rows apart from the hubs' contents. */
 function shapeOf(model: ContextModel): string {
   return JSON.stringify([
@@ -435,6 +460,44 @@ function shapeOf(model: ContextModel): string {
     model.warnings,
     model.hubs.map((h) => [h.namespace, h.release, h.health]),
   ]);
+}
+
+const originWords = {
+  setting: `the ${settingIds.kubeconfig} setting`,
+  KUBECONFIG: 'the KUBECONFIG environment variable',
+  default: "kubectl's default, ~/.kube/config",
+} as const;
+
+/**
+ * A kubeconfig file that cannot be used: the reason on the row, the path and where it came from in the
+ * hover; clicking opens the file (or the setting, when there is no file), and its menu offers both.
+ */
+function kubeconfigProblemRow(problem: KubeconfigProblem, i: number, source: KubeconfigSource): MessageNode {
+  const missing = problem.kind === 'missing';
+  const open = missing
+    ? { command: commands.openKubeconfigSetting, title: 'Open Kubeconfig Setting' }
+    : { command: commands.openKubeconfigFile, title: 'Open Kubeconfig File', arguments: [problem.file] };
+  return {
+    kind: 'message',
+    severity: 'error',
+    label: 'Kubeconfig problem',
+    detail: problem.message,
+    tooltip: [
+      missing ? 'The kubeconfig file does not exist.' : 'The kubeconfig file cannot be read.',
+      '',
+      `file: ${problem.file}`,
+      `from: ${originWords[source.origin()]}`,
+      `reason: ${problem.message}`,
+      '',
+      missing
+        ? `Click to open the ${settingIds.kubeconfig} setting.`
+        : `Click to open the file; its menu also opens the ${settingIds.kubeconfig} setting.`,
+    ].join('\n'),
+    id: `kubeconfig-problem:${i}`,
+    contextValue: missing ? 'kubeconfig-problem-missing' : 'kubeconfig-problem-file',
+    file: problem.file,
+    command: open,
+  };
 }
 
 const namespacesSettingCommand = {

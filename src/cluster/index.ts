@@ -9,6 +9,7 @@ import { views } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
 import type { KubeconfigSource } from './kubeconfigSource';
 import { LiveContexts } from './liveContexts';
+import { EventDocumentProvider, eventDocumentScheme } from './eventDocuments';
 import { PodDocumentProvider, podDocumentScheme } from './podDocuments';
 import { RowDecorations } from './rowDecorations';
 import { hubPodOf } from './rowText';
@@ -63,6 +64,7 @@ export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSo
   const findings = new DbFindings();
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
   const documents = new PodDocumentProvider(live, log);
+  const events = new EventDocumentProvider();
   const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
   const expansion = tree.followExpansion(view);
   live.setVisible(view.visible);
@@ -71,9 +73,11 @@ export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSo
     expansion,
     view.onDidChangeVisibility((e) => live.setVisible(e.visible)),
     vscode.workspace.registerTextDocumentContentProvider(podDocumentScheme, documents),
+    vscode.workspace.registerTextDocumentContentProvider(eventDocumentScheme, events),
     vscode.window.registerFileDecorationProvider(new RowDecorations()),
-    registerClusterCommands({ tree, live, documents }),
+    registerClusterCommands({ tree, live, documents, events, kubeconfig }),
     documents,
+    events,
     tree,
     live,
     findings,

@@ -41,7 +41,11 @@ export class ContextWatch {
   }
 }
 
+/** 'summary': the z2jh pods only, for a collapsed row; 'full': everything below an opened context. */
+type Scope = 'full' | 'summary';
+
 interface Entry {
+  scope: Scope;
   /** What the watch was made from (context, cluster, user, settings), hashed; '' until known. */
   fingerprint: string;
   ready: Promise<Result<ContextWatch, string>>;
@@ -50,10 +54,12 @@ interface Entry {
 }
 
 /**
- * The live side of the Clusters view: one core `ClusterWatcher` per context the operator expanded,
- * created on first need (the watcher code, and client-node with it, is imported then), restarted when
- * the context's kubeconfig entry or the settings change, and paused (metrics polling) while the view is
- * hidden. Model changes and observations are passed on as events.
+ * The live side of the Clusters view: one core `ClusterWatcher` per context, created on first need (the
+ * watcher code, and client-node with it, is imported then), restarted when the context's kubeconfig entry
+ * or the settings change, and paused (metrics polling) while the view is hidden. A context the view lists
+ * gets a summary watch (its z2jh pods only: one list, then one watch), so its collapsed row can say how
+ * its hubs are; opening it replaces that with the full watch (events, nodes, metrics, side reads), which
+ * then keeps the row's summary too. Model changes and observations are passed on as events.
  */
 export class LiveContexts implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
@@ -64,22 +70,47 @@ export class LiveContexts implements vscode.Disposable {
   readonly onObservation = this.observed.event;
   private visible = false;
   private disposed = false;
+  /** The last model of a context whose watch was stopped, until its next watch has one. */
+  private readonly lastSeen = new Map<string, ContextModel>();
 
   constructor(
     private readonly kubeconfig: KubeconfigSource,
     private readonly log: Log,
   ) {}
 
+  /** The full watch of an opened context (undefined for a context that only has a summary watch). */
   watch(name: string): ContextWatch | undefined {
-    return this.entries.get(name)?.watch;
+    const entry = this.entries.get(name);
+    return entry?.scope === 'full' ? entry.watch : undefined;
   }
 
-  /** The watch of a context, started if it is not running. Never rejects: a failure is a value. */
+  /**
+   * What a context's row summarizes: the latest model of its watch, full or summary; while a new watch
+   * lists (after a restart or when the context was opened), the last model seen before.
+   */
+  summary(name: string): ContextModel | undefined {
+    return this.entries.get(name)?.watch?.model ?? this.lastSeen.get(name);
+  }
+
+  /**
+   * Starts a summary watch of a context that has no watch yet. Cheap (one pod list and one watch per
+   * namespace scope); a context that cannot be read says why on its row.
+   */
+  summarize(name: string): void {
+    if (this.disposed || this.entries.has(name)) return;
+    this.entries.set(name, this.start(name, 'summary'));
+  }
+
+  /** The full watch of a context, started (or upgraded from a summary) if needed. Never rejects. */
   ensure(name: string): Promise<Result<ContextWatch, string>> {
     if (this.disposed) return Promise.resolve(err('The extension is shutting down.'));
     let entry = this.entries.get(name);
+    if (entry?.scope === 'summary') {
+      this.stop(name, entry);
+      entry = undefined;
+    }
     if (!entry) {
-      entry = this.start(name);
+      entry = this.start(name, 'full');
       this.entries.set(name, entry);
     }
     return entry.ready;
@@ -90,12 +121,16 @@ export class LiveContexts implements vscode.Disposable {
     await watch.firstModel(firstModelWaitMs);
   }
 
-  /** Stops a context's watcher; the next `ensure` starts a fresh one (a manual refresh). */
+  /**
+   * Stops a context's watcher (a manual refresh). A summary watch starts again at once, so the row keeps
+   * its summary; a full one on the next `ensure` (VS Code fetches an open context's rows again).
+   */
   restart(name: string): void {
     const entry = this.entries.get(name);
     if (!entry) return;
     this.log.info(`Cluster: restarting the watch of context "${name}"`);
     this.stop(name, entry);
+    if (entry.scope === 'summary') this.summarize(name);
     this.changed.fire(name);
   }
 
@@ -105,8 +140,15 @@ export class LiveContexts implements vscode.Disposable {
 
   /** After a kubeconfig or settings change: stop watches whose context changed or is gone. */
   reconcile(loaded: LoadedKubeconfig): void {
+    const names = new Set(loaded.contexts.map((c) => c.name));
     for (const [name, entry] of [...this.entries]) {
-      if (entry.fingerprint !== fingerprint(loaded, name)) this.restart(name);
+      if (!names.has(name)) {
+        this.stop(name, entry);
+        this.lastSeen.delete(name);
+      } else if (entry.fingerprint !== fingerprint(loaded, name)) {
+        this.lastSeen.delete(name); // another cluster or user: the last model says nothing about it
+        this.restart(name);
+      }
     }
   }
 
@@ -120,10 +162,11 @@ export class LiveContexts implements vscode.Disposable {
     }
   }
 
-  /** The models of the watched contexts that have one. */
+  /** The models of the fully watched (opened) contexts that have one. */
   model(): ClusterModel {
     const contexts: ContextModel[] = [];
-    for (const entry of this.entries.values()) if (entry.watch?.model) contexts.push(entry.watch.model);
+    for (const entry of this.entries.values())
+      if (entry.scope === 'full' && entry.watch?.model) contexts.push(entry.watch.model);
     return { contexts };
   }
 
@@ -135,13 +178,14 @@ export class LiveContexts implements vscode.Disposable {
   }
 
   private stop(name: string, entry: Entry): void {
+    if (entry.watch?.model) this.lastSeen.set(name, entry.watch.model);
     entry.disposed = true;
     entry.watch?.watcher.dispose();
     this.entries.delete(name);
   }
 
-  private start(name: string): Entry {
-    const entry: Entry = { fingerprint: '', disposed: false, ready: Promise.resolve(err('not started')) };
+  private start(name: string, scope: Scope): Entry {
+    const entry: Entry = { scope, fingerprint: '', disposed: false, ready: Promise.resolve(err('not started')) };
     entry.ready = (async (): Promise<Result<ContextWatch, string>> => {
       const loaded = this.kubeconfig.get();
       entry.fingerprint = fingerprint(loaded, name);
@@ -150,17 +194,24 @@ export class LiveContexts implements vscode.Disposable {
       }
       // The watcher (and client-node's API clients with it) loads when the first context is expanded.
       const { ClusterWatcher } = await import('../core/cluster/clusterWatcher');
-      // Restarted while loading (the kubeconfig changed): start over with the new one.
-      if (entry.disposed) return this.ensure(name);
+      // Stopped while loading (the kubeconfig changed, or a summary was upgraded): hand over to what runs now.
+      if (entry.disposed) {
+        if (scope === 'full') return this.ensure(name);
+        return err(`The summary watch of "${name}" was stopped.`);
+      }
       const namespaces = settings.namespaces();
       const watcher = new ClusterWatcher({
         kubeConfig: loaded.kubeConfig,
         contexts: [name],
         namespaces,
+        scope,
         metricsIntervalMs: settings.metricsIntervalMs(),
       });
+      const where = namespaces.length ? namespaces.join(', ') : 'all namespaces';
       this.log.info(
-        `Cluster: watching context "${name}" (${namespaces.length ? namespaces.join(', ') : 'all namespaces'})`,
+        scope === 'full'
+          ? `Cluster: watching context "${name}" (${where})`
+          : `Cluster: summarizing context "${name}" from its z2jh pods (${where})`,
       );
       let lastProblem = '';
       const watch = new ContextWatch(name, watcher);
@@ -178,6 +229,7 @@ export class LiveContexts implements vscode.Disposable {
         watch.accept(context);
         this.changed.fire(name);
       });
+      // A summary watch makes no observations (see ContextWatcherOptions.scope).
       watcher.onObservation((observation) => {
         if (!entry.disposed) this.observed.fire(observation);
       });

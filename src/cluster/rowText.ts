@@ -48,9 +48,12 @@ export function spawnPressureText(hub: HubModel): string {
   return `${pendingSpawns} pending / ${concurrentSpawnLimit > 0 ? `${concurrentSpawnLimit} limit` : 'no limit'}`;
 }
 
-/** `5.3.0 · down · OOMKilled ×4`, `5.3.0 · degraded · 64 pending / 64 limit`, `4.1.6 · ok`. */
+/**
+ * `down · OOMKilled ×4 · 5.3.0`, `degraded · 64 pending / 64 limit · 5.3.0`, `ok · 4.1.6`: the health
+ * word first, so it survives the default side bar width; the version last.
+ */
 export function hubDescription(hub: HubModel, now: number, dbPredictsOom = false): string {
-  const parts = [hub.jupyterhubVersion ?? 'version ?', hub.health];
+  const parts: string[] = [hub.health];
   // Right after the health word: the row is narrow, and this is what decides whether to restart the hub.
   if (dbPredictsOom) parts.push('DB predicts OOM');
   if (hub.health !== 'ok') {
@@ -61,6 +64,7 @@ export function hubDescription(hub: HubModel, now: number, dbPredictsOom = false
     else if (!pod.ready) parts.push(pod.status);
   }
   if (hub.spawnPressure.level !== 'none') parts.push(spawnPressureText(hub));
+  parts.push(hub.jupyterhubVersion ?? 'version ?');
   return parts.join(' · ');
 }
 
@@ -222,15 +226,51 @@ export function warningLabel(message: string): string {
   return 'Warning';
 }
 
-/** The context row's summary once it is watched: "3 hubs · 1 down", "error". */
+/** A context that cannot be read, in the few words its collapsed row has room for. */
+function contextProblemWords(code: string): string {
+  switch (code) {
+    case 'unauthorized':
+      return 'credentials rejected (401)';
+    case 'forbidden':
+      return 'not allowed (403)';
+    case 'unreachable':
+      return 'unreachable';
+    case 'timeout':
+      return 'not answering';
+    case 'tls':
+      return 'TLS failed';
+    case 'server-error':
+      return 'API server error';
+    case 'bad-context':
+      return 'context not usable';
+    default:
+      return 'cannot be read';
+  }
+}
+
+/**
+ * The context row's summary, worst first so that it survives a narrow side bar: "1 down · 1 degraded ·
+ * 3 hubs", "3 hubs · healthy", "no hubs", "unreachable", "credentials rejected (401)"; "checking…"
+ * until the first list is in.
+ */
 export function contextSummary(model: ContextModel | undefined): string {
-  if (!model) return '';
-  if (model.status === 'error') return problemLabel(model.error?.code ?? 'unknown').toLowerCase();
+  if (!model) return 'checking…';
+  if (model.status === 'error') return contextProblemWords(model.error?.code ?? 'unknown');
+  if (model.hubs.length === 0) return 'no hubs';
   const down = model.hubs.filter((h) => h.health === 'down').length;
   const degraded = model.hubs.filter((h) => h.health === 'degraded').length;
+  if (!down && !degraded) return `${plural(model.hubs.length, 'hub')} · healthy`;
   return [
-    plural(model.hubs.length, 'hub'),
     ...(down ? [`${down} down`] : []),
     ...(degraded ? [`${degraded} degraded`] : []),
+    plural(model.hubs.length, 'hub'),
   ].join(' · ');
+}
+
+/** The worst state a context's row stands for, for its icon colour. */
+export function contextState(model: ContextModel | undefined): 'error' | 'warning' | 'ok' | 'unknown' {
+  if (!model) return 'unknown';
+  if (model.status === 'error' || model.hubs.some((h) => h.health === 'down')) return 'error';
+  if (model.hubs.some((h) => h.health === 'degraded')) return 'warning';
+  return 'ok';
 }

@@ -21,6 +21,10 @@ export const commands = {
   showPreviousPodLog: 'jupyterhubOps.showPreviousPodLog',
   showPodYaml: 'jupyterhubOps.showPodYaml',
   copyName: 'jupyterhubOps.copyName',
+  showEvent: 'jupyterhubOps.showEvent',
+  // Kubeconfig problems
+  openKubeconfigSetting: 'jupyterhubOps.openKubeconfigSetting',
+  openKubeconfigFile: 'jupyterhubOps.openKubeconfigFile',
   // Incidents
   startIncident: 'jupyterhubOps.startIncident',
   stopIncident: 'jupyterhubOps.stopIncident',
@@ -67,6 +71,8 @@ export const webviews = {
 export const contextKeys = {
   incidentRecording: 'jupyterhubOps.incidentRecording',
   incidentCurrent: 'jupyterhubOps.incidentCurrent',
+  /** contexts | problem | missing | empty: the Clusters view's welcome text depends on it (kubeconfigState). */
+  kubeconfigState: 'jupyterhubOps.kubeconfigState',
 } as const;
 
 /** Every setting in `contributes.configuration`, by its full id. */

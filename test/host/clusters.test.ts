@@ -110,6 +110,29 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     await server?.close();
   });
 
+  it('summarizes every context on its collapsed row, worst first, from its hub pods only', async () => {
+    const rows = await waitRows([], (r) => r.length === 3 && !r.some((x) => x.includes('checking…')), 'summaries');
+    assert.deepEqual(rows, [
+      'lab | 1 down · 5 hubs · current',
+      'physics-only | not allowed (403)',
+      'expired | credentials rejected (401)',
+    ]);
+    // Economical: before a context is opened, its summary lists and watches its z2jh pods and nothing else.
+    const other = server.requests.filter((r) => !r.path.startsWith('/api/v1/pods?'));
+    assert.deepEqual(
+      other.filter((r) => /events|nodes|metrics|proxy|secrets|log/.test(r.path)),
+      [],
+      JSON.stringify(other.slice(0, 10)),
+    );
+    assert.deepEqual(api.clusters.model().contexts, [], 'no context is fully watched yet');
+    const [lab, physicsOnly] = await api.clusters.getChildren();
+    const color = (node: ClusterNode) =>
+      ((api.clusters.getTreeItem(node).iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id;
+    assert.equal(color(lab!), 'problemsErrorIcon.foreground');
+    assert.equal(color(physicsOnly!), 'problemsErrorIcon.foreground');
+    assert.match((api.clusters.getTreeItem(lab!).tooltip as vscode.MarkdownString).value, /Needs a look:\n- hub-/);
+  });
+
   it('discovers one hub per release, z2jh 3.x and 4.x, with the JupyterHub version on the row', async () => {
     const rows = await waitRows(['lab'], (r) => hubsOnly(r).length === 5, 'five hubs');
     // First the history row: this test cluster has no Prometheus.
@@ -119,8 +142,8 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
       hubs.map((r) => r.split(' | ')[0]),
       ['hub-aborting', 'hub-classroom', 'hub-legacy', 'hub-modern', 'hub-physics'],
     );
-    assert.equal(row(hubs, 'hub-legacy'), 'hub-legacy | 4.1.6 · ok');
-    assert.equal(row(hubs, 'hub-modern'), 'hub-modern | 5.3.0 · ok');
+    assert.equal(row(hubs, 'hub-legacy'), 'hub-legacy | ok · 4.1.6');
+    assert.equal(row(hubs, 'hub-modern'), 'hub-modern | ok · 5.3.0');
     const item = api.clusters.getTreeItem(await nodeAt(['lab', 'hub-modern']));
     assert.equal(item.contextValue, 'hub');
     assert.deepEqual(await rowsAt(['lab', 'hub-modern']), [
@@ -130,7 +153,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
       'Other | 2 running',
     ]);
     const contexts = await rowsAt([]);
-    assert.match(contexts[0]!, /^lab \| current · 5 hubs/);
+    assert.match(contexts[0]!, /^lab \| (\d down · )?(\d degraded · )?5 hubs( · healthy)? · current$/);
   });
 
   it('shows KubeSpawner 6 and 7 user servers by user and server name, with the pod name', async () => {
@@ -172,14 +195,14 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
 
   it('follows the class start live: pending user servers with the reason, spawn pressure on the hub', async () => {
     const calm = await rowsAt(['lab']);
-    assert.equal(row(calm, 'hub-classroom'), 'hub-classroom | 5.3.0 · ok');
+    assert.equal(row(calm, 'hub-classroom'), 'hub-classroom | ok · 5.3.0');
     timeline.advanceTo(storyMs); // 150 students arrive; the autoscaler is asked for nodes
     const hubs = await waitRows(
       ['lab'],
       (r) => /64 pending \/ 64 limit/.test(row(r, 'hub-classroom') ?? ''),
       'pressure',
     );
-    assert.equal(row(hubs, 'hub-classroom'), 'hub-classroom | 5.3.0 · degraded · 64 pending / 64 limit');
+    assert.equal(row(hubs, 'hub-classroom'), 'hub-classroom | degraded · 64 pending / 64 limit · 5.3.0');
     const users = await rowsAt(['lab', 'hub-classroom', 'User servers']);
     const pending = users.filter((r) => / \| Pending · /.test(r));
     assert.equal(pending.length, 64, users.join('\n'));
@@ -202,15 +225,49 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     assert.match(row(groups, 'User servers')!, /64 pending/);
     const events = await rowsAt(['lab', 'hub-classroom', 'Events']);
     assert.ok(
-      events.some((r) => /^TriggeredScaleUp \| .* pod triggered scale-up/.test(r)),
+      events.some((r) => /^TriggeredScaleUp ×\d+ pods \| newest .* pod triggered scale-up/.test(r)),
       events.slice(0, 5).join('\n'),
     );
-    assert.ok(events.some((r) => /^FailedScheduling( ×\d+)? \| /.test(r)));
+    // The scheduler's burst is one row (the pods and placeholders it could not place), not 64+.
+    const failed = events.filter((r) => r.startsWith('FailedScheduling'));
+    assert.equal(failed.length, 1, events.join('\n'));
+    const burst = /^FailedScheduling ×(\d+) pods \| newest (?:\d+m)?\d+s ago · 0\/\d+ nodes are available: /.exec(
+      failed[0]!,
+    );
+    assert.ok(burst && Number(burst[1]) >= 64, failed[0]);
+    const groupNode = await nodeAt(['lab', 'hub-classroom', 'Events', failed[0]!.split(' | ')[0]!]);
+    const groupItem = api.clusters.getTreeItem(groupNode);
+    assert.equal(groupItem.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const hover = (groupItem.tooltip as vscode.MarkdownString).value;
+    assert.match(hover, new RegExp(`${burst![1]} pods, newest first:\\n- jupyter-`));
+    // Expanding lists the events, one per pod; clicking the row opens them all in a read-only document.
+    const members = (await api.clusters.getChildren(groupNode)).map(text);
+    assert.ok(members.length >= Number(burst![1]), `${members.length} events for ${burst![1]} pods`);
+    for (const r of members)
+      assert.match(r, /^FailedScheduling(?: ×\d+)? \| (?:\d+m)?\d+s ago · pod\/(jupyter-|user-placeholder-)/);
+    const uri = await vscode.commands.executeCommand<string>(
+      groupItem.command!.command,
+      ...(groupItem.command!.arguments ?? []),
+    );
+    const document = vscode.window.activeTextEditor!.document;
+    assert.equal(document.uri.toString(), uri);
+    assert.equal(document.uri.scheme, 'jupyterhubops-event');
+    assert.match(document.getText(), new RegExp(`^${burst![1]} near-identical FailedScheduling events in context lab`));
+    assert.match(document.getText(), /^ {2}jupyter-\S+$/m);
+    assert.match(document.getText(), /^message: {2}0\/\d+ nodes are available: /m);
+    // A single event row opens that event.
+    const single = (await api.clusters.getChildren(await nodeAt(['lab', 'hub-classroom', 'Events']))).find(
+      (n) => n.kind === 'event',
+    )!;
+    const singleItem = api.clusters.getTreeItem(single);
+    await vscode.commands.executeCommand(singleItem.command!.command, ...(singleItem.command!.arguments ?? []));
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /^reason: {3}\S+ \((Normal|Warning)\)$/m);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('shows the OOM-looping hub: OOMKilled, restarts and memory against the limit', async () => {
     const hubs = await waitRows(['lab'], (r) => /OOMKilled ×4/.test(row(r, 'hub-physics') ?? ''), 'four OOM kills');
-    assert.equal(row(hubs, 'hub-physics'), 'hub-physics | 5.3.0 · down · OOMKilled ×4');
+    assert.equal(row(hubs, 'hub-physics'), 'hub-physics | down · OOMKilled ×4 · 5.3.0');
     const hubNode = await nodeAt(['lab', 'hub-physics']);
     const hubItem = api.clusters.getTreeItem(hubNode);
     assert.equal((hubItem.iconPath as vscode.ThemeIcon).id, 'error');
@@ -244,7 +301,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
       (r) => /spawn failures/.test(row(r, 'hub-aborting') ?? ''),
       'the previous log read',
     );
-    assert.equal(row(hubs, 'hub-aborting'), 'hub-aborting | 5.3.0 · degraded · exit 1 after 5 spawn failures ×1');
+    assert.equal(row(hubs, 'hub-aborting'), 'hub-aborting | degraded · exit 1 after 5 spawn failures ×1 · 5.3.0');
     const [pod] = await rowsAt(['lab', 'hub-aborting', 'Hub']);
     assert.match(pod!, /^hub-\S+ \| Running · 5 spawn failures \(exit 1\) \d+m\d*s? ago · 1 restart · /);
     assert.doesNotMatch(pod!, /OOMKilled/);
@@ -306,7 +363,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     ]);
     const item = api.clusters.getTreeItem((await api.clusters.getChildren(await nodeAt(['expired'])))[0]!);
     assert.doesNotMatch(JSON.stringify(item), /expired-token/);
-    assert.match(row(await rowsAt([]), 'expired')!, /credentials rejected/);
+    assert.equal(row(await rowsAt([]), 'expired'), 'expired | credentials rejected (401)');
   });
 
   it('says 403 with the namespaces hint, and shows the namespaces it may read once they are set', async () => {
@@ -335,7 +392,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
       ['hub-physics'],
       limited.join('\n'),
     );
-    assert.match(row(limited, 'hub-physics')!, /^hub-physics \| 5\.3\.0 · down · OOMKilled ×\d+$/);
+    assert.match(row(limited, 'hub-physics')!, /^hub-physics \| down · OOMKilled ×\d+ · 5\.3\.0$/);
     await config().update('namespaces', undefined, true);
     await waitRows(['physics-only'], (r) => r[0]?.startsWith('Not allowed') ?? false, '403 again without the setting');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
@@ -21,27 +21,85 @@ async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
   throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
 }
 
+/** Waits until no context row is still "checking…" (each has its summary); returns the rows then. */
+async function waitForSummaries(page: Page, count: number): Promise<string[]> {
+  let rows: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    rows = await treeRows(page, 'Clusters');
+    if (rows.length === count && !rows.some((r) => r.includes('checking…'))) return rows;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the context rows did not all get their summary; rows: ${JSON.stringify(rows, null, 1)}`);
+}
+
 describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
   let server: TestServer;
+  let staging: TestServer;
   let workbench: Workbench;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({
+      tokens: [
+        { token: 'admin-token', user: 'hubops-admin' },
+        { token: 'physics-only', user: 'system:serviceaccount:hub-physics:viewer', namespaces: ['hub-physics'] },
+        { token: 'expired-token', expired: true },
+      ],
+    });
     // The demo story: an OOM-looping hub, a class start and a healthy hub in one cluster. Virtual time
     // catches up with the real clock at `storyMs`, so ages read as they would live.
     const timeline = new Timeline(server, findScenario('incident')!.steps(), {
       start: new Date(Date.now() - storyMs),
     });
     timeline.advanceTo(storyMs);
+    // A second cluster with one healthy hub.
+    staging = await startTestServer();
+    new Timeline(staging, findScenario('healthy')!.steps(), { start: new Date(Date.now() - storyMs) }).advanceTo(
+      storyMs,
+    );
+    const env: NodeJS.ProcessEnv = {};
     workbench = await openInstalledWorkbench({
       name: 'ui-clusters',
+      env,
       prepare(dirs) {
         mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context });
+        server.writeKubeconfig(join(dirs.home, '.kube/config'), [
+          { context, token: 'admin-token' },
+          { context: 'physics-viewer', token: 'physics-only' },
+          { context: 'expired-creds', token: 'expired-token' },
+        ]);
+        // Several clusters, merged from KUBECONFIG as kubectl does.
+        staging.writeKubeconfig(join(dirs.home, '.kube/staging'), { context: 'staging' });
+        env.KUBECONFIG = [join(dirs.home, '.kube/config'), join(dirs.home, '.kube/staging')].join(delimiter);
       },
     });
     const { page } = workbench;
     await openSidebar(page);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+    await staging?.close();
+  });
+
+  it('says on each collapsed context row how its hubs are, worst first, at the default width', async () => {
+    const { page } = workbench;
+    const rows = await waitForSummaries(page, 4);
+    assert.deepEqual(rows, [
+      `${context} | 1 down · 1 degraded · 3 hubs · current`,
+      'physics-viewer | not allowed (403)',
+      'expired-creds | credentials rejected (401)',
+      'staging | 1 hub · healthy',
+    ]);
+    await workbench.screenshot('clusters-collapsed');
+    for (const label of [context, 'physics-viewer', 'expired-creds', 'staging']) {
+      const row = page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+      assert.equal(await row.getAttribute('aria-expanded'), 'false', `${label} stays collapsed`);
+    }
+  });
+
+  it('shows the OOMKilled hub with its restarts, and its hub pod with memory against the limit', async () => {
+    const { page } = workbench;
     // Room for the descriptions: widen the side bar by dragging its edge, fold the Incident view.
     const sidebar = await page.locator('.part.sidebar').boundingBox();
     if (sidebar) {
@@ -52,22 +110,13 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     }
     const incidentHeader = page.locator('.pane-header[aria-label^="Incident"]').first();
     if ((await incidentHeader.getAttribute('aria-expanded')) === 'true') await incidentHeader.click();
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-  });
-
-  it('shows the OOMKilled hub with its restarts, and its hub pod with memory against the limit', async () => {
-    const { page } = workbench;
     await waitForRow(page, new RegExp(`^${context}`));
     await setOpen(page, context);
     const hubs = await waitForRow(page, /^hub-physics \| /);
-    assert.ok(hubs.includes('hub-physics | 5.3.0 · down · OOMKilled ×4'), hubs.join('\n'));
-    assert.ok(hubs.includes('hub-staff | 5.4.3 · ok'), hubs.join('\n'));
+    assert.ok(hubs.includes('hub-physics | down · OOMKilled ×4 · 5.3.0'), hubs.join('\n'));
+    assert.ok(hubs.includes('hub-staff | ok · 5.4.3'), hubs.join('\n'));
     assert.ok(
-      hubs.some((r) => /^hub-classroom \| 5\.3\.0 · degraded · 64 pending \/ 64 limit$/.test(r)),
+      hubs.some((r) => /^hub-classroom \| degraded · 64 pending \/ 64 limit · 5\.3\.0$/.test(r)),
       hubs.join('\n'),
     );
     await setOpen(page, 'hub-physics');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { kubeconfigYaml } from '../builders/kubeconfig';
 import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
 
+const closedPort = 'https://127.0.0.1:2';
+
 describe('UI: the installed VSIX in code-server', () => {
   let workbench: Workbench;
 
@@ -15,10 +17,11 @@ describe('UI: the installed VSIX in code-server', () => {
         writeFileSync(
           join(dirs.home, '.kube/config'),
           kubeconfigYaml(
+            // No API server listens there: each row says so while collapsed.
             [
-              { name: 'prod-us-east', namespace: 'hub-physics' },
-              { name: 'staging', namespace: 'hub-staging' },
-              { name: 'teaching-eu' },
+              { name: 'prod-us-east', namespace: 'hub-physics', server: closedPort },
+              { name: 'staging', namespace: 'hub-staging', server: closedPort },
+              { name: 'teaching-eu', server: closedPort },
             ],
             'prod-us-east',
           ),
@@ -35,8 +38,16 @@ describe('UI: the installed VSIX in code-server', () => {
     const { page } = workbench;
     await openSidebar(page);
     await page.locator('.monaco-list-row', { hasText: 'teaching-eu' }).waitFor();
-    const rows = await treeRows(page, 'Clusters');
-    assert.deepEqual(rows, ['prod-us-east | current · hub-physics', 'staging | hub-staging', 'teaching-eu']);
+    let rows = await treeRows(page, 'Clusters');
+    for (let i = 0; i < 300 && rows.some((r) => r.includes('checking…')); i++) {
+      await page.waitForTimeout(100);
+      rows = await treeRows(page, 'Clusters');
+    }
+    assert.deepEqual(rows, [
+      'prod-us-east | unreachable · current · hub-physics',
+      'staging | unreachable · hub-staging',
+      'teaching-eu | unreachable',
+    ]);
     await workbench.screenshot('sidebar-contexts');
   });
 

@@ -14,6 +14,8 @@ export interface ClusterWatcherOptions {
   contexts: string[];
   /** Only these namespaces (one informer each); empty = the whole cluster. */
   namespaces?: string[];
+  /** 'summary': z2jh pods only, for a collapsed context's row (see ContextWatcherOptions.scope). */
+  scope?: 'full' | 'summary';
   /** Pod metrics poll interval (default 30 s). */
   metricsIntervalMs?: number;
   /** Quiet time before a change rebuilds the model (default 250 ms). */
@@ -48,6 +50,7 @@ export class ClusterWatcher {
       (name) =>
         new ContextWatcher(options.kubeConfig, name, {
           namespaces: [...new Set(options.namespaces ?? [])].filter((ns) => ns.trim()),
+          scope: options.scope ?? 'full',
           backoff,
           debounceMs: options.debounceMs ?? 250,
           metricsIntervalMs: options.metricsIntervalMs ?? 30_000,

@@ -15,6 +15,12 @@ import { mainContainer } from './podMemory';
 
 export interface ContextWatcherOptions {
   namespaces: string[];
+  /**
+   * 'summary' watches only the z2jh pods (one list, then one watch per scope): enough for each hub's
+   * health and counts on a collapsed context row, without events, nodes, metrics, side reads or
+   * observations. 'full' (the default) watches everything the tree shows below the context.
+   */
+  scope?: 'full' | 'summary';
   backoff: Backoff;
   debounceMs: number;
   metricsIntervalMs: number;
@@ -137,10 +143,16 @@ export class ContextWatcher {
       return created;
     };
     const scopes: (string | undefined)[] = this.options.namespaces.length ? this.options.namespaces : [undefined];
+    const summary = this.options.scope === 'summary';
     for (const namespace of scopes) {
       const base = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}` : '/api/v1';
       this.pods.push(slot(`${base}/pods`, () => client.listPods(namespace), 'list pods', namespace, z2jhPodSelector));
-      this.events.push(slot(`${base}/events`, () => client.listEvents(namespace), 'list events', namespace));
+      if (!summary)
+        this.events.push(slot(`${base}/events`, () => client.listEvents(namespace), 'list events', namespace));
+    }
+    if (summary) {
+      for (const slot of this.pods) slot.informer.start();
+      return;
     }
     if (this.options.namespaces.length && !this.options.namespaces.includes('default')) {
       // Node OOM events (OOMKilling, SystemOOM) live in `default`; a namespace-limited token may not see them.
@@ -161,7 +173,7 @@ export class ContextWatcher {
   }
 
   resumeMetrics(): void {
-    if (!this.metricsPaused) return;
+    if (!this.metricsPaused || this.options.scope === 'summary') return;
     this.metricsPaused = false;
     this.pollMetrics();
   }
@@ -231,7 +243,7 @@ export class ContextWatcher {
       });
       hubs = built.hubs;
       this.lastHubs = hubs;
-      if (!contextDown) {
+      if (!contextDown && this.options.scope !== 'summary') {
         // Start the side reads first: a termination whose log is being read is reported once explained.
         this.fetchHubExtras(pods);
         const observations = this.memory.observe(this.name, hubs, built.allEvents, now, this.logsInFlight);

@@ -18,7 +18,30 @@ export interface ContextInfo {
 /** A file that could not be used, with the reason in an operator's words. */
 export interface KubeconfigProblem {
   file: string;
+  /** 'missing': no file at that path; 'unreadable': a file that cannot be read or parsed. */
+  kind: 'missing' | 'unreadable';
   message: string;
+}
+
+/** Where the kubeconfig's files came from: the extension's setting, KUBECONFIG, or kubectl's default. */
+export type KubeconfigOrigin = 'setting' | 'KUBECONFIG' | 'default';
+
+export function kubeconfigOrigin(override: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeconfigOrigin {
+  if (override && override.trim()) return 'setting';
+  return (env.KUBECONFIG ?? '').split(delimiter).some((f) => f.length > 0) ? 'KUBECONFIG' : 'default';
+}
+
+/**
+ * What the Clusters view has to show for a kubeconfig: its contexts; problem rows (a file that cannot be
+ * read, or a named file that is missing); or nothing, so that the view's welcome text appears: 'missing'
+ * (kubectl's default ~/.kube/config does not exist: a first run) or 'empty' (files without contexts).
+ */
+export type KubeconfigState = 'contexts' | 'problem' | 'missing' | 'empty';
+
+export function kubeconfigState(loaded: LoadedKubeconfig, origin: KubeconfigOrigin): KubeconfigState {
+  if (loaded.contexts.length > 0) return 'contexts';
+  if (loaded.problems.some((p) => p.kind === 'unreadable' || origin !== 'default')) return 'problem';
+  return loaded.problems.length > 0 ? 'missing' : 'empty';
 }
 
 export interface LoadedKubeconfig {
@@ -36,7 +59,11 @@ export interface LoadedKubeconfig {
  * the platform's path delimiter), else ~/.kube/config.
  */
 export function kubeconfigFiles(override: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
-  if (override && override.trim()) return [override.trim()];
+  if (override && override.trim()) {
+    // A setting is not read by a shell: `~/…` is the home folder, as the operator means it.
+    const path = override.trim();
+    return [/^~(?=$|[/\\])/.test(path) ? join(env.HOME || homedir(), path.slice(1)) : path];
+  }
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f.length > 0);
   if (fromEnv.length > 0) return [...new Set(fromEnv)];
   return [join(env.HOME || homedir(), '.kube', 'config')];
@@ -58,7 +85,7 @@ export function loadKubeconfig(files: string[]): LoadedKubeconfig {
   for (const file of files) {
     if (!existsSync(file)) {
       // kubectl ignores missing KUBECONFIG entries; a single named file that is missing is worth saying.
-      if (explicitSingleFile) problems.push({ file, message: `No kubeconfig file at ${file}.` });
+      if (explicitSingleFile) problems.push({ file, kind: 'missing', message: `No kubeconfig file at ${file}.` });
       continue;
     }
     const part = new KubeConfig();
@@ -69,7 +96,11 @@ export function loadKubeconfig(files: string[]): LoadedKubeconfig {
       part.loadFromString(text);
       part.makePathsAbsolute(dirname(file)); // what loadFromFile does: relative cert paths are file-relative
     } catch (error) {
-      problems.push({ file, message: `Cannot read kubeconfig ${file}: ${firstLine(messageOf(error))}` });
+      problems.push({
+        file,
+        kind: 'unreadable',
+        message: `Cannot read kubeconfig ${file}: ${firstLine(messageOf(error))}`,
+      });
       continue;
     }
     if (!currentContext && part.currentContext) currentContext = part.currentContext;

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { kubeconfigFiles, loadKubeconfig } from '../../../src/core/cluster/kubeconfig';
+import {
+  kubeconfigFiles,
+  kubeconfigOrigin,
+  kubeconfigState,
+  loadKubeconfig,
+} from '../../../src/core/cluster/kubeconfig';
 import { kubeconfigYaml } from '../../builders/kubeconfig';
 import { useTempDir } from '../../harness/tempDir';
 
@@ -63,5 +68,34 @@ describe('kubeconfig loading', () => {
     assert.deepEqual(loaded.problems, []);
     assert.deepEqual(loaded.contexts, []);
     assert.equal(loaded.currentContext, undefined);
+  });
+
+  it('reads `~/` in the setting as the home folder, as the operator means it', () => {
+    assert.deepEqual(kubeconfigFiles('~/.kube/other', { HOME: '/home/op' }), ['/home/op/.kube/other']);
+    assert.deepEqual(kubeconfigFiles('/srv/~x/config', { HOME: '/home/op' }), ['/srv/~x/config']);
+  });
+
+  it('tells the view what to show: contexts, problem rows, or the welcome text (missing default, empty)', () => {
+    const good = join(dir(), 'good.yaml');
+    writeFileSync(good, kubeconfigYaml([{ name: 'good' }], 'good'));
+    const bad = join(dir(), 'bad.yaml');
+    writeFileSync(bad, 'clusters: [\n');
+    const empty = join(dir(), 'empty.yaml');
+    writeFileSync(empty, '');
+    const nope = join(dir(), 'nope');
+    assert.equal(kubeconfigOrigin(' ', { KUBECONFIG: '' }), 'default');
+    assert.equal(kubeconfigOrigin(undefined, { KUBECONFIG: good }), 'KUBECONFIG');
+    assert.equal(kubeconfigOrigin(good, { KUBECONFIG: good }), 'setting');
+    assert.equal(kubeconfigState(loadKubeconfig([bad, good]), 'KUBECONFIG'), 'contexts');
+    assert.equal(kubeconfigState(loadKubeconfig([bad]), 'setting'), 'problem');
+    assert.equal(kubeconfigState(loadKubeconfig([bad]), 'default'), 'problem');
+    assert.equal(kubeconfigState(loadKubeconfig([nope]), 'setting'), 'problem');
+    assert.equal(kubeconfigState(loadKubeconfig([nope]), 'default'), 'missing');
+    assert.equal(kubeconfigState(loadKubeconfig([empty]), 'setting'), 'empty');
+    assert.deepEqual(
+      loadKubeconfig([nope, bad]).problems.map((p) => [p.file, p.kind]),
+      [[bad, 'unreadable']],
+      'of several files, a missing one is skipped as kubectl does',
+    );
   });
 });

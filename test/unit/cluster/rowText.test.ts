@@ -1,11 +1,30 @@
 import assert from 'node:assert/strict';
-import type { PodModel } from '../../../src/core/cluster/model';
-import { podDescription, podGroupDescription, podState } from '../../../src/cluster/rowText';
+import type { ContextModel, HubModel, PodModel } from '../../../src/core/cluster/model';
+import { contextSummary, podDescription, podGroupDescription, podState } from '../../../src/cluster/rowText';
 
 /** Just what a group row reads of a pod. */
 const pod = (phase: string, ready: boolean, status = phase) => ({ phase, ready, status }) as PodModel;
 
 describe('Clusters view row text', () => {
+  it('summarizes a context for its collapsed row, worst first', () => {
+    const context = (health: HubModel['health'][], error?: string): ContextModel => ({
+      name: 'c',
+      status: error ? 'error' : 'ok',
+      ...(error ? { error: { code: error, message: 'x' } } : {}),
+      warnings: [],
+      hubs: health.map((h) => ({ health: h }) as HubModel),
+      builtAt: '',
+    });
+    assert.equal(contextSummary(context(['ok', 'down', 'degraded'])), '1 down · 1 degraded · 3 hubs');
+    assert.equal(contextSummary(context(['ok', 'ok', 'ok'])), '3 hubs · healthy');
+    assert.equal(contextSummary(context(['down'])), '1 down · 1 hub');
+    assert.equal(contextSummary(context([])), 'no hubs');
+    assert.equal(contextSummary(context([], 'unreachable')), 'unreachable');
+    assert.equal(contextSummary(context([], 'unauthorized')), 'credentials rejected (401)');
+    assert.equal(contextSummary(context([], 'forbidden')), 'not allowed (403)');
+    assert.equal(contextSummary(undefined), 'checking…');
+  });
+
   it('counts a group’s pods running first, then pending, whatever order the API listed them in', () => {
     const pending = Array.from({ length: 64 }, () => pod('Pending', false));
     const running = Array.from({ length: 42 }, () => pod('Running', true));

@@ -71,6 +71,36 @@ describe('cluster watcher against the test API server', function () {
     assert.equal(model.hubs[0]!.spawnPressure.pendingSpawns, 0);
   });
 
+  it('in summary scope, lists and watches the z2jh pods only: health and counts, no events, nodes or metrics', async () => {
+    seed(server());
+    server().cluster.apply(
+      hubPod({
+        ...a,
+        node: 'core-1',
+        resources: { limits: { memory: '2Gi' } },
+        restartCount: 3,
+        lastTerminated: oomKilled(at(400), at(590)),
+      }),
+    );
+    const watched = watch({ now, scope: 'summary' });
+    const model = await watched.until((c) => c.hubs.length === 2, 'two hubs');
+    assert.deepEqual(
+      model.hubs.map((h) => [h.namespace, h.health]),
+      [
+        ['hub-a', 'down'],
+        ['hub-b', 'ok'],
+      ],
+    );
+    server().cluster.apply(
+      proxyPod({ ...b, node: 'core-1', container: { state: 'running', ready: false, startedAt: at(500) } }),
+    );
+    await watched.until((c) => c.hubs[1]!.health === 'degraded', 'hub-b degraded by watch');
+    const paths = server().requests.map((r) => r.path.split('?')[0]!);
+    assert.deepEqual([...new Set(paths)], ['/api/v1/pods'], 'one list and its watch, of pods only');
+    assert.equal(server().requests.filter((r) => !r.path.includes('watch=')).length, 1, 'listed once');
+    assert.deepEqual(watched.observations, [], 'a summary makes no observations');
+  });
+
   it('reports an OOMKilled hub as down and emits the observation, with metrics against the limit', async () => {
     const { hubA } = seed(server());
     server().cluster.setPodMetrics(podMetrics(hubA, { hub: { cpu: '250m', memory: '1900Mi' } }));

@@ -20,7 +20,7 @@ interface Manifest {
     commands: { command: string }[];
     viewsContainers: { activitybar: { id: string }[] };
     views: Record<string, { id: string }[]>;
-    viewsWelcome: { view: string; contents: string }[];
+    viewsWelcome: { view: string; contents: string; when?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { default: unknown }> };
     customEditors: { viewType: string }[];
@@ -88,14 +88,15 @@ describe('the registry of commands, views and settings matches package.json', ()
       for (const [, id] of welcome.contents.matchAll(/command:([\w.]+)/g))
         assert.ok(known.has(id!) || !id!.startsWith(`${namespace}.`), `welcome link ${id}`);
     }
-    for (const item of menuItems)
-      for (const [name] of (item.when ?? '').matchAll(new RegExp(`${namespace}\\.\\w+`, 'g')))
+    const whenClauses = [...menuItems, ...contributes.viewsWelcome].map((item) => item.when ?? '');
+    for (const when of whenClauses)
+      for (const [name] of when.matchAll(new RegExp(`${namespace}\\.\\w+`, 'g')))
         assert.ok(known.has(name), `when clause names ${name}`);
-    // Every context key the extension sets is read by some menu.
+    // Every context key the extension sets is read by some menu or welcome view.
     for (const key of Object.values(contextKeys))
       assert.ok(
-        menuItems.some((item) => item.when?.includes(key)),
-        `${key} is read by no menu`,
+        whenClauses.some((when) => when.includes(key)),
+        `${key} is read by no menu or welcome view`,
       );
   });
 });
