@@ -21,6 +21,10 @@ export const commands = {
   showPreviousPodLog: 'jupyterhubOps.showPreviousPodLog',
   showPodYaml: 'jupyterhubOps.showPodYaml',
   copyName: 'jupyterhubOps.copyName',
+  // Pod log and YAML tabs (editor title)
+  refreshPodDocument: 'jupyterhubOps.refreshPodDocument',
+  followPodLog: 'jupyterhubOps.followPodLog',
+  stopFollowingPodLog: 'jupyterhubOps.stopFollowingPodLog',
   // Incidents
   startIncident: 'jupyterhubOps.startIncident',
   stopIncident: 'jupyterhubOps.stopIncident',
@@ -67,6 +71,8 @@ export const webviews = {
 export const contextKeys = {
   incidentRecording: 'jupyterhubOps.incidentRecording',
   incidentCurrent: 'jupyterhubOps.incidentCurrent',
+  /** The resource paths of the pod log tabs being followed (`resourcePath in …`). */
+  followedPodLogs: 'jupyterhubOps.followedPodLogs',
 } as const;
 
 /** Every setting in `contributes.configuration`, by its full id. */
