@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ClusterWatcher } from '../../../src/core/cluster/clusterWatcher';
-import { PodLogTab } from '../../../src/core/cluster/podLogView';
+import { LogLines, PodLogTab } from '../../../src/core/cluster/podLogView';
 import { hubPod, namespace, node } from '../../k8s-server/objects';
 import { useTestServer } from '../../k8s-server/useTestServer';
 import { waitFor } from '../../k8s-server/waitFor';
@@ -42,5 +42,30 @@ describe('PodLogTab against the test server', () => {
     await waitFor(() => /── /.test(text()));
     assert.match(text(), /── pod hub-\S+ is gone \(\d\d:\d\d:\d\d \(UTC\)\): nothing more to follow ──\n$/);
     t.dispose();
+  });
+});
+
+describe('LogLines: a log tab’s lines', () => {
+  it('redacts each line as it arrives, a private key block whole, and keeps a partial line for its rest', () => {
+    const lines = new LogLines(100);
+    lines.append('[I] start\n[D] JUPYTERHUB_API_TOKEN=2f9c0c7e3a8b4d1e');
+    assert.equal(lines.text(), '[I] start\n[D] JUPYTERHUB_API_TOKEN=‹redacted›');
+    lines.append(
+      '9f6a5b4c3d2e1f0a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----\n',
+    );
+    lines.append('[I] after the key\n');
+    assert.equal(
+      lines.text(),
+      '[I] start\n[D] JUPYTERHUB_API_TOKEN=‹redacted›\n‹redacted›\n‹redacted›\n‹redacted›\n‹redacted›\n[I] after the key',
+    );
+    assert.doesNotMatch(lines.text(), /2f9c0c7e|9f6a5b4c|MIIEpAIB/);
+  });
+
+  it('keeps the last lines and counts the ones it dropped', () => {
+    const lines = new LogLines(2);
+    lines.append('a\nb\nc\n');
+    lines.note('── restart 2 of container hub started 10:00:00 ──');
+    assert.equal(lines.text(), 'c\n── restart 2 of container hub started 10:00:00 ──');
+    assert.equal(lines.dropped, 2);
   });
 });
