@@ -13,7 +13,7 @@ import { openLog } from './vscode/log';
 export function activate(context: vscode.ExtensionContext) {
   const log = openLog();
   const kubeconfig = new KubeconfigSource(log);
-  const clusters = registerClusters({ kubeconfig, log });
+  const clusters = registerClusters({ kubeconfig, log, timezone: reportTimezone });
   const incident = registerIncident(context, {
     kubeconfig,
     log,

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { commands, settingIds } from '../vscode/contributes';
+import { commands, contextKeys, settingIds } from '../vscode/contributes';
 import type { EventDocumentProvider } from './eventDocuments';
 import { groupObjects } from './eventGroups';
 import type { KubeconfigSource } from './kubeconfigSource';
 import type { ClusterNode, HubNode, PodNode } from './clusterNodes';
 import type { ClustersTreeProvider } from './clustersTreeProvider';
 import type { LiveContexts } from './liveContexts';
-import type { PodDocumentProvider } from './podDocuments';
+import { podDocumentScheme, type PodDocumentProvider } from './podDocuments';
 import { hubPodOf } from './rowText';
 
 interface PodTarget {
@@ -91,7 +91,44 @@ export function registerClusterCommands(deps: {
     return document.uri.toString();
   };
 
+  /** The pod tab a title action means: the one it was clicked on, else the active editor's. */
+  const podTab = (uri: unknown): vscode.Uri | undefined => {
+    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    return target?.scheme === podDocumentScheme ? target : undefined;
+  };
+  const notATab = () => {
+    void vscode.window.showInformationMessage('Run this from a pod log or YAML tab (opened from a pod row).');
+    return undefined;
+  };
+
   return vscode.Disposable.from(
+    documents.onDidChangeFollowing(
+      () =>
+        void vscode.commands.executeCommand(
+          'setContext',
+          contextKeys.followedPodLogs,
+          documents.followedResourcePaths(),
+        ),
+    ),
+    vscode.commands.registerCommand(commands.refreshPodDocument, async (uri?: unknown) => {
+      const tab = podTab(uri);
+      if (!tab) return notATab();
+      await documents.refresh(tab);
+      return tab.toString();
+    }),
+    vscode.commands.registerCommand(commands.followPodLog, async (uri?: unknown) => {
+      const tab = podTab(uri);
+      if (!tab) return notATab();
+      if (!(await documents.follow(tab)))
+        void vscode.window.showInformationMessage('Only the current log of a container can be followed.');
+      return tab.toString();
+    }),
+    vscode.commands.registerCommand(commands.stopFollowingPodLog, (uri?: unknown) => {
+      const tab = podTab(uri);
+      if (!tab) return notATab();
+      documents.stopFollowing(tab);
+      return tab.toString();
+    }),
     /** No row: re-read the kubeconfig and restart every watch. A context row: restart its watch. A hub row: read its metrics now. */
     vscode.commands.registerCommand(commands.refresh, async (node?: ClusterNode) => {
       if (node?.kind === 'context') live.restart(node.context.name);

@@ -59,11 +59,20 @@ export interface HistoryRows {
 }
 
 /** The Clusters view: tree, live watches, pod documents, commands. */
-export function registerClusters({ kubeconfig, log }: { kubeconfig: KubeconfigSource; log: Log }): ClustersApi {
+export function registerClusters({
+  kubeconfig,
+  log,
+  timezone,
+}: {
+  kubeconfig: KubeconfigSource;
+  log: Log;
+  /** The zone log tabs give their times in (the report's). */
+  timezone?: () => string;
+}): ClustersApi {
   const live = new LiveContexts(kubeconfig, log);
   const findings = new DbFindings();
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
-  const documents = new PodDocumentProvider(live, log);
+  const documents = new PodDocumentProvider(live, log, timezone);
   const events = new EventDocumentProvider();
   const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
   const expansion = tree.followExpansion(view);

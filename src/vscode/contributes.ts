@@ -25,6 +25,10 @@ export const commands = {
   // Kubeconfig problems
   openKubeconfigSetting: 'jupyterhubOps.openKubeconfigSetting',
   openKubeconfigFile: 'jupyterhubOps.openKubeconfigFile',
+  // Pod log and YAML tabs (editor title)
+  refreshPodDocument: 'jupyterhubOps.refreshPodDocument',
+  followPodLog: 'jupyterhubOps.followPodLog',
+  stopFollowingPodLog: 'jupyterhubOps.stopFollowingPodLog',
   // Incidents
   startIncident: 'jupyterhubOps.startIncident',
   stopIncident: 'jupyterhubOps.stopIncident',
@@ -73,6 +77,8 @@ export const contextKeys = {
   incidentCurrent: 'jupyterhubOps.incidentCurrent',
   /** contexts | problem | missing | empty: the Clusters view's welcome text depends on it (kubeconfigState). */
   kubeconfigState: 'jupyterhubOps.kubeconfigState',
+  /** The resource paths of the pod log tabs being followed (`resourcePath in …`). */
+  followedPodLogs: 'jupyterhubOps.followedPodLogs',
 } as const;
 
 /** Every setting in `contributes.configuration`, by its full id. */

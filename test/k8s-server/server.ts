@@ -73,6 +73,8 @@ export interface TestServer {
   /** Sends a BOOKMARK on every watch that allows them, now. */
   sendBookmarks(): void;
   readonly openWatches: number;
+  /** Log streams (`follow=true`) still open. */
+  readonly openLogFollows: number;
   /** Resolves when no exec command is running (pod-side processes have exited). */
   execIdle(): Promise<void>;
   /** Stops and starts the server on the same port, keeping the cluster (optionally forgetting history). */
@@ -163,6 +165,10 @@ class TestServerImpl implements TestServer {
 
   get url(): string {
     return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.portNumber}`;
+  }
+
+  get openLogFollows(): number {
+    return this.logFollows.size;
   }
 
   get openWatches(): number {

@@ -5,6 +5,8 @@ import type { HubMetricsReading } from './hubMetrics';
 import type { KubeProblem } from './kubeErrors';
 import type { ClusterModel, ContextModel } from './model';
 import type { Observation } from './observations';
+import { followPodLog, readContainerInstance } from './podLogStream';
+import type { LogSource } from './podLogView';
 import { defaultBackoff, type Backoff } from './resilientInformer';
 
 export interface ClusterWatcherOptions {
@@ -104,6 +106,24 @@ export class ClusterWatcher {
   ): Promise<Result<string, KubeProblem>> {
     const client = this.watcher(context)?.contextClient;
     return client ? client.readPodLogs(namespace, pod, options) : Promise.resolve(noContext(context));
+  }
+
+  /** A log tab's API calls for one pod's container (default: its only one), or undefined without the context. */
+  podLogSource(
+    context: string,
+    namespace: string,
+    pod: string,
+    options: { container?: string; tailLines: number },
+  ): LogSource | undefined {
+    const client = this.watcher(context)?.contextClient;
+    if (!client) return undefined;
+    const { tailLines } = options;
+    return {
+      instance: () => readContainerInstance(client, namespace, pod, options.container),
+      read: (container, previous) =>
+        client.readPodLogs(namespace, pod, { container, ...(previous ? { previous: true } : { tailLines }) }),
+      follow: (container, handlers) => followPodLog(client, namespace, pod, container, tailLines, handlers),
+    };
   }
 
   podYaml(

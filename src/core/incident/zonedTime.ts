@@ -18,6 +18,7 @@ export interface ZonedTime {
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 const nameFormatters = new Map<string, Intl.DateTimeFormat>();
+const secondsFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function cached(cache: Map<string, Intl.DateTimeFormat>, key: string, make: () => Intl.DateTimeFormat) {
   let f = cache.get(key);
@@ -110,4 +111,22 @@ export function abbreviationsAt(instants: readonly number[], timezone: string): 
     if (!seen.includes(a)) seen.push(a);
   }
   return seen;
+}
+
+/** HH:MM:SS (24-hour) in the zone, and the zone's short name then: ["15:40:12", "EST"]. */
+export function clockTime(ms: number, timezone: string): [time: string, abbreviation: string] {
+  const parts = cached(
+    secondsFormatters,
+    timezone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  ).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return [`${part('hour')}:${part('minute')}:${part('second')}`, zoneAbbreviation(ms, timezone)];
 }
