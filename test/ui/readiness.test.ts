@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { hubSecret } from '../k8s-server/objects';
+import { hubValues } from '../k8s-server/hubValues';
+import { dumpYaml } from '@kubernetes/client-node';
 import { openInstalledWorkbench, openSidebar, runFromPalette, setOpen, type Workbench } from '../harness/workbench';
 
 const context = 'gke-hub-cluster';
@@ -175,16 +178,49 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     assert.deepEqual(workbench.cspViolations, []);
   });
 
-  it('from the command palette: asks which hub first, then the event', async () => {
+  it('from the command palette: asks which hub, then the event, then the profile when the hub has several', async () => {
     const { page } = workbench;
+    // The hub's values now offer two profiles (as z2jh's singleuser.profileList).
+    const values = hubValues({ namespace: 'hub-classroom', chart: '4.2.0' }, { concurrentSpawnLimit: 64 });
+    (values.singleuser as Record<string, unknown>).profileList = [
+      { display_name: 'Small', slug: 'small', default: true },
+      { display_name: 'Large (4 GB)', slug: 'large', kubespawner_override: { mem_guarantee: '4G', mem_limit: '8G' } },
+    ];
+    server.cluster.apply(hubSecret({ namespace: 'hub-classroom', chart: '4.2.0' }, { valuesYaml: dumpYaml(values) }));
     await runFromPalette(page, 'JupyterHub: Check Readiness for an Event…');
     // One context in the kubeconfig: no question about the cluster, straight to its hubs.
     await quickInput(page, 'Check Readiness: which hub in gke-hub-cluster?');
     const hubs = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
     assert.ok(hubs.includes('hub-classroom'), hubs.join(' | '));
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-classroom' }).first().click();
-    await quickInput(page, 'Check Readiness: hub-classroom (1/3)');
-    await page.keyboard.press('Escape');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const attendees = await quickInput(page, 'Check Readiness: hub-classroom (1/3)');
+    await attendees.fill('40');
+    await page.keyboard.press('Enter');
+    await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All within N minutes' }).first().click();
+    await page.waitForFunction(
+      () => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === '0',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.keyboard.press('Enter');
+    // The third question: the default profile first.
+    await quickInput(page, 'Check Readiness: hub-classroom (3/3)');
+    // The list is rebuilt in place: wait until it holds the profiles, then check their order.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.quick-input-list .monaco-list-row .label-name')]
+          .map((e) => e.textContent)
+          .join(' | ') === 'Small | Large (4 GB)',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Large (4 GB)' }).first().click();
+    const frame = readinessFrame(page);
+    // The hub's panel now shows this plan, with the profile.
+    const plan = frame.locator('p.muted', { hasText: 'profile Large (4 GB)' });
+    await plan.waitFor({ timeout: 60_000 });
+    assert.match(await plan.innerText(), /^40 attendees, all at once · profile Large \(4 GB\) · read /);
+    await workbench.screenshot('readiness-profile');
   });
 });

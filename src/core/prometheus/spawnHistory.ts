@@ -146,7 +146,11 @@ export function scaleUpWaits(pending: readonly RangeSeries[], nodes: readonly Ra
 export async function spawnHistoryFrom(finding: Promise<Found>, namespace: string): Promise<SpawnHistory> {
   const found = await finding;
   if (!found.ok) {
-    const why = `no Prometheus: ${found.error.message.replace(/\.$/, '')}`;
+    // One short reason: it is said for both figures, in a table cell; the Clusters view has the details.
+    const why =
+      found.error.code === 'not-found'
+        ? 'no Prometheus found in the context'
+        : `no Prometheus: ${found.error.message.split(/(?<=\.) /)[0]!.replace(/\.$/, '')}`;
     return { why: { spawnSeconds: why, scaleUpSeconds: why } };
   }
   try {
