@@ -117,6 +117,20 @@ const fileInfo = obj({
 });
 export type FileInfo = Infer<typeof fileInfo>;
 
+/**
+ * Where a file came from, when it is a snapshot of a known hub: the hub and the settings it ran with when
+ * the snapshot was taken (null where none was detected). Only the analysis at these settings is evidence;
+ * the page labels any other as a what-if (src/shared/whatIf.ts). null for any other file.
+ */
+const fileOrigin = obj({
+  context: name,
+  namespace: name,
+  takenAt: str(100),
+  jupyterhubVersion: nullable(str(100)),
+  memoryLimitBytes: nullable(num),
+});
+export type FileOrigin = Infer<typeof fileOrigin>;
+
 /** One row of SQLite's EXPLAIN QUERY PLAN, flat (the page nests them by `parent`). */
 const planStep = obj({ id: int(), parent: int(), detail: str(10_000) });
 export type PlanStep = Infer<typeof planStep>;
@@ -225,6 +239,7 @@ const toWebviewSchemas = {
     tables: arr(tableInfo, 10_000),
     hub: hubSchema,
     secretsRevealed: bool,
+    origin: nullable(fileOrigin),
     /** Things the operator should know that do not stop the explorer (a WAL beside, tables hidden…). */
     notices: arr(str(10_000), 100),
   }),

@@ -45,7 +45,7 @@ export class ExplorerApp {
 
   private renderOpened(opened: ToWebviewOf<'opened'>): void {
     this.data = new DataTab(this.connection, this.state, opened.tables);
-    this.analysis = new AnalysisTab(this.connection, this.state, opened.hub);
+    this.analysis = new AnalysisTab(this.connection, this.state, opened.hub, opened.origin);
     const schemaLabel =
       opened.hub.kind === 'hub'
         ? `JupyterHub ${opened.hub.versions} schema`
@@ -74,6 +74,8 @@ export class ExplorerApp {
       opened.notices.length ? el('ul', { className: 'notices' }, ...opened.notices.map((n) => el('li', {}, n))) : null,
       this.panels,
     );
+    // After a reload the tab shows what it showed before (the result is not kept, the form is: run it again).
+    if (this.state.get().analysisRan) void this.analysis.run();
   }
 
   private secretsControl(revealed: boolean): HTMLElement {

@@ -79,6 +79,13 @@ describe('explorer protocol validators', () => {
         ],
         hub: { kind: 'foreign', revision: null, versions: '', summary: 'not a hub' },
         secretsRevealed: false,
+        origin: {
+          context: payload,
+          namespace: payload,
+          takenAt: '2026-12-02T15:00:00.000Z',
+          jupyterhubVersion: '5.3.0',
+          memoryLimitBytes: 2 ** 31,
+        },
         notices: [],
       },
       { type: 'openFailed', file: { name: 'x', bytes: 0, walBytes: 4096 }, error: { code: 'empty', message: 'empty' } },
