@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { HubDbAnalysis } from '../core/hubdb';
 import { redactDeep } from '../core/secrets';
-import type { FileOrigin, ToHost, ToHostOf, ToWebview, ToWebviewOf } from '../protocol/explorerProtocol';
+import type { FileOrigin, SavedView, ToHost, ToHostOf, ToWebview, ToWebviewOf } from '../protocol/explorerProtocol';
 import { whatIfChanges } from '../shared/whatIf';
 import type { Log } from '../vscode/redactedLog';
 import type { PageConnection, PageHandler, WithoutRequestId } from '../vscode/pageConnection';
@@ -21,6 +21,8 @@ export interface ExplorerEditorDeps {
   onAnalysis?: (analysis: HubDbAnalysis, options: AnalysisOptions, standing: AnalysisStanding) => void;
   /** Where the file came from (a snapshot of a known hub), or null; asked once, when the page first opens. */
   origin?: () => Promise<FileOrigin | null>;
+  /** What this file's explorer showed before a reload (the tab, the last analysis), kept by the extension. */
+  view?: { get(): SavedView | null; update(change: Partial<SavedView>): void };
 }
 
 /** An analysis of a known hub's snapshot at that hub's settings (evidence), at other ones, or of another file. */
@@ -121,11 +123,19 @@ export class ExplorerEditor implements PageHandler<ToHost, ToWebview> {
         return this.ui.copyText(message.text);
       case 'setSecretsRevealed':
         return this.setSecretsRevealed(message);
+      case 'tabChanged':
+        return this.deps.view?.update({ tab: message.tab });
       case 'analyze': {
         const { jupyterhubVersion, memoryLimitBytes } = message;
         const outcome = await this.client.request('analyze', { jupyterhubVersion, memoryLimitBytes });
         if (outcome.ok) {
           const options = { jupyterhubVersion, memoryLimitBytes };
+          this.deps.view?.update({
+            analysis: {
+              ...(jupyterhubVersion !== undefined ? { jupyterhubVersion } : {}),
+              ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+            },
+          });
           this.deps.onAnalysis?.(outcome.value.analysis, options, analysisStanding(options, this.origin));
         }
         return page.answer(message, outcome, ({ view }) => ({ type: 'analysis', analysis: view }));
@@ -156,7 +166,13 @@ export class ExplorerEditor implements PageHandler<ToHost, ToWebview> {
   }
 
   private openedMessage(opened: DbOverview): ToWebviewOf<'opened'> {
-    return { type: 'opened', file: this.file.info, ...opened, origin: this.origin };
+    return {
+      type: 'opened',
+      file: this.file.info,
+      ...opened,
+      origin: this.origin,
+      saved: this.deps.view?.get() ?? null,
+    };
   }
 
   private async cancel(): Promise<void> {

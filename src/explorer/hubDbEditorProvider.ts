@@ -8,6 +8,7 @@ import type { FileOrigin } from '../protocol/explorerProtocol';
 import { HubDbDocument } from './hubDbDocument';
 import type { SqlWorkerOptions } from './sqlWorkerClient';
 import { VscodeExplorerUi } from './vscodeExplorerUi';
+import type { ViewMemory } from './viewMemory';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
 /** An analysis run in an explorer editor, with the file it analysed. */
@@ -37,7 +38,7 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly deps: { worker: SqlWorkerOptions; log: Log },
+    private readonly deps: { worker: SqlWorkerOptions; log: Log; views?: ViewMemory },
   ) {}
 
   openCustomDocument(uri: vscode.Uri): Promise<HubDbDocument> {
@@ -59,6 +60,10 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
       onAnalysis: (analysis, options, standing) =>
         this.analysed.fire({ uri: document.uri, analysis, options, standing }),
       origin: async () => (await this.origins?.(document.uri)) ?? null,
+      view: this.deps.views && {
+        get: () => this.deps.views?.get(document.uri.toString()) ?? null,
+        update: (change) => this.deps.views?.update(document.uri.toString(), change),
+      },
     });
     const key = document.uri.toString();
     const forUri = this.editors.get(key) ?? new Set();

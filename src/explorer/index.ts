@@ -3,6 +3,7 @@ import { webviews } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
 import { HubDbEditorProvider, type FileOrigins, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
+import { ViewMemory } from './viewMemory';
 
 export type { FileOrigins, HubDbAnalysed } from './hubDbEditorProvider';
 export type { AnalysisOptions } from './worker/workerProtocol';
@@ -40,6 +41,7 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
       wasmPath: deps.wasmPath ?? `${dist}/sql-wasm.wasm`,
     },
     log: deps.log,
+    views: new ViewMemory(vscode.Uri.joinPath(context.globalStorageUri, 'explorer-views.json').fsPath),
   });
   const registration = vscode.window.registerCustomEditorProvider(webviews.hubDbExplorer, provider, {
     // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.

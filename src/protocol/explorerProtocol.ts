@@ -198,6 +198,13 @@ const analysisRequest = {
   memoryLimitBytes: opt(num),
 };
 
+/**
+ * What the extension remembers of a file's explorer across window reloads: the tab, and the analysis last
+ * run (null: none). A reloaded page that lost its own state starts from it.
+ */
+const savedView = obj({ tab: lit('data', 'analysis'), analysis: nullable(obj(analysisRequest)) });
+export type SavedView = Infer<typeof savedView>;
+
 // ---------------------------------------------------------------------------------------------------
 // Webview → host
 
@@ -223,6 +230,8 @@ const toHostSchemas = {
   /** Ask to show (after the operator confirms) or hide secrets for this editor. */
   setSecretsRevealed: obj({ type: lit('setSecretsRevealed'), requestId, revealed: bool }),
   analyze: obj({ type: lit('analyze'), requestId, ...analysisRequest }),
+  /** The operator switched tabs: remembered for after a reload. */
+  tabChanged: obj({ type: lit('tabChanged'), tab: lit('data', 'analysis') }),
 } as const;
 
 const toHost = messages(toHostSchemas);
@@ -240,6 +249,7 @@ const toWebviewSchemas = {
     hub: hubSchema,
     secretsRevealed: bool,
     origin: nullable(fileOrigin),
+    saved: nullable(savedView),
     /** Things the operator should know that do not stop the explorer (a WAL beside, tables hidden…). */
     notices: arr(str(10_000), 100),
   }),

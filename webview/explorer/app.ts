@@ -1,6 +1,6 @@
 import type { ToWebview, ToWebviewOf, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
-import { formatBytes } from '../../src/shared/format';
+import { formatBytes, formatMemoryQuantity } from '../../src/shared/format';
 import { inertText } from '../../src/shared/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
@@ -33,6 +33,10 @@ export class ExplorerApp {
       case 'showAnalysis': {
         if (!this.analysis || !this.panels) return;
         this.panels.activeid = 'tab-analysis';
+        if (this.state.get().tab !== 'analysis') {
+          this.state.update({ tab: 'analysis' });
+          this.connection.send({ type: 'tabChanged', tab: 'analysis' });
+        }
         const { jupyterhubVersion, memoryLimitBytes } = message;
         void this.analysis.run({ jupyterhubVersion, memoryLimitBytes });
         return;
@@ -44,6 +48,22 @@ export class ExplorerApp {
   }
 
   private renderOpened(opened: ToWebviewOf<'opened'>): void {
+    // A page that lost its own state in a window reload starts from what the extension kept.
+    const saved = opened.saved;
+    if (!this.state.restored && saved && !this.state.get().analysisRan)
+      this.state.update({
+        tab: saved.tab,
+        ...(saved.analysis
+          ? {
+              analysisRan: true,
+              analysisVersion: saved.analysis.jupyterhubVersion ?? '',
+              memoryLimit:
+                saved.analysis.memoryLimitBytes !== undefined
+                  ? formatMemoryQuantity(saved.analysis.memoryLimitBytes)
+                  : '',
+            }
+          : {}),
+      });
     this.data = new DataTab(this.connection, this.state, opened.tables);
     this.analysis = new AnalysisTab(this.connection, this.state, opened.hub, opened.origin);
     const schemaLabel =
@@ -58,7 +78,12 @@ export class ExplorerApp {
         { id: 'analysis', label: 'Analysis', view: this.analysis.element },
       ],
       this.state.get().tab,
-      (id) => this.state.update({ tab: id === 'analysis' ? 'analysis' : 'data' }),
+      (id) => {
+        const tab = id === 'analysis' ? 'analysis' : 'data';
+        if (tab === this.state.get().tab) return;
+        this.state.update({ tab });
+        this.connection.send({ type: 'tabChanged', tab });
+      },
     );
     replaceChildren(
       this.root,

@@ -24,8 +24,13 @@ const defaults: ExplorerState = {
 export class PersistedState {
   private state: ExplorerState;
 
+  /** Whether VS Code gave the page its state back (a page shown again); false for a fresh page. */
+  readonly restored: boolean;
+
   constructor(private readonly api: VsCodeApi) {
-    this.state = sanitize(api.getState());
+    const raw = api.getState();
+    this.restored = typeof raw === 'object' && raw !== null;
+    this.state = sanitize(raw);
   }
 
   get(): Readonly<ExplorerState> {

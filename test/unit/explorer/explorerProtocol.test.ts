@@ -86,6 +86,7 @@ describe('explorer protocol validators', () => {
           jupyterhubVersion: '5.3.0',
           memoryLimitBytes: 2 ** 31,
         },
+        saved: { tab: 'analysis', analysis: { jupyterhubVersion: '5.4.3', memoryLimitBytes: 2 ** 33 } },
         notices: [],
       },
       { type: 'openFailed', file: { name: 'x', bytes: 0, walBytes: 4096 }, error: { code: 'empty', message: 'empty' } },
