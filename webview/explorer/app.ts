@@ -48,9 +48,10 @@ export class ExplorerApp {
   }
 
   private renderOpened(opened: ToWebviewOf<'opened'>): void {
-    // A page that lost its own state in a window reload starts from what the extension kept.
+    // After a window reload the page's own state may be missing or older than the last analysis (VS Code
+    // saves it from time to time): the tab and the analysis come from what the extension kept on each change.
     const saved = opened.saved;
-    if (!this.state.restored && saved && !this.state.get().analysisRan)
+    if (saved)
       this.state.update({
         tab: saved.tab,
         ...(saved.analysis

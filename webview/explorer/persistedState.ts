@@ -24,13 +24,8 @@ const defaults: ExplorerState = {
 export class PersistedState {
   private state: ExplorerState;
 
-  /** Whether VS Code gave the page its state back (a page shown again); false for a fresh page. */
-  readonly restored: boolean;
-
   constructor(private readonly api: VsCodeApi) {
-    const raw = api.getState();
-    this.restored = typeof raw === 'object' && raw !== null;
-    this.state = sanitize(raw);
+    this.state = sanitize(api.getState());
   }
 
   get(): Readonly<ExplorerState> {
