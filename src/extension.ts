@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext) {
     registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer, log }),
   );
   log.info(`JupyterHub Ops ${context.extension.packageJSON.version as string} activated.`);
-  return { clusters, incident, readiness, prometheus };
+  return { clusters, incident, readiness, prometheus, explorer };
 }
 
 export function deactivate() {}

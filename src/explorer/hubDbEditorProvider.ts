@@ -3,10 +3,12 @@ import type { HubDbAnalysis } from '../core/hubdb';
 import { explorerPage, type ToHost, type ToWebview } from '../protocol/explorerProtocol';
 import type { Log } from '../vscode/log';
 import { WebviewHost } from '../vscode/webviewHost';
-import { ExplorerEditor } from './explorerEditor';
+import { ExplorerEditor, type AnalysisStanding } from './explorerEditor';
+import type { FileOrigin } from '../protocol/explorerProtocol';
 import { HubDbDocument } from './hubDbDocument';
 import type { SqlWorkerOptions } from './sqlWorkerClient';
 import { VscodeExplorerUi } from './vscodeExplorerUi';
+import type { ViewMemory } from './viewMemory';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
 /** An analysis run in an explorer editor, with the file it analysed. */
@@ -14,7 +16,12 @@ export interface HubDbAnalysed {
   uri: vscode.Uri;
   analysis: HubDbAnalysis;
   options: AnalysisOptions;
+  /** Evidence (a snapshot at its hub's settings), a what-if, or the analysis of another file. */
+  standing: AnalysisStanding;
 }
+
+/** Says where a file came from (a snapshot of a known hub), or undefined for any other file. */
+export type FileOrigins = (uri: vscode.Uri) => Promise<FileOrigin | undefined>;
 
 /**
  * The read-only custom editor for *.sqlite and *.db: the document holds the bytes, each editor (tab) gets
@@ -26,10 +33,12 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly analysed = new vscode.EventEmitter<HubDbAnalysed>();
   /** Every analysis run in an explorer editor, with the file it analysed. */
   readonly onDidAnalyze = this.analysed.event;
+  /** Set by the snapshot feature: which files are snapshots of which hub, at which settings. */
+  origins: FileOrigins | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly deps: { worker: SqlWorkerOptions; log: Log },
+    private readonly deps: { worker: SqlWorkerOptions; log: Log; views?: ViewMemory },
   ) {}
 
   openCustomDocument(uri: vscode.Uri): Promise<HubDbDocument> {
@@ -46,9 +55,15 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
       loading: `Opening ${document.file.info.name}…`,
       retainsContext: true,
     });
-    const editor = new ExplorerEditor(document.file, host.page, new VscodeExplorerUi(document.uri), {
+    const editor = new ExplorerEditor(document.file, host.page, new VscodeExplorerUi(), {
       ...this.deps,
-      onAnalysis: (analysis, options) => this.analysed.fire({ uri: document.uri, analysis, options }),
+      onAnalysis: (analysis, options, standing) =>
+        this.analysed.fire({ uri: document.uri, analysis, options, standing }),
+      origin: async () => (await this.origins?.(document.uri)) ?? null,
+      view: this.deps.views && {
+        get: () => this.deps.views?.get(document.uri.toString()) ?? null,
+        update: (change) => this.deps.views?.update(document.uri.toString(), change),
+      },
     });
     const key = document.uri.toString();
     const forUri = this.editors.get(key) ?? new Set();

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { webviews } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
-import { HubDbEditorProvider, type HubDbAnalysed } from './hubDbEditorProvider';
+import { HubDbEditorProvider, type FileOrigins, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
+import { ViewMemory } from './viewMemory';
 
-export type { HubDbAnalysed } from './hubDbEditorProvider';
+export type { FileOrigins, HubDbAnalysed } from './hubDbEditorProvider';
 export type { AnalysisOptions } from './worker/workerProtocol';
 
 export interface HubDbExplorerDeps {
@@ -22,8 +23,13 @@ export interface HubDbExplorer extends vscode.Disposable {
    * and runs with those options ("Analyze Hub DB").
    */
   open(uri: vscode.Uri, options?: { analysis?: AnalysisOptions }): Promise<void>;
-  /** Every analysis run in an explorer tab, with the file it analysed. */
+  /** Every analysis run in an explorer tab, with the file it analysed and whether it is evidence. */
   readonly onDidAnalyze: vscode.Event<HubDbAnalysed>;
+  /**
+   * Says which files are snapshots of which hub, and the settings that hub ran with: the page shows them,
+   * and labels an analysis at any other version or limit as a what-if.
+   */
+  useOrigins(origins: FileOrigins): void;
 }
 
 /** Registers the read-only hub DB explorer for *.sqlite and *.db (the manifest contributes the editor). */
@@ -35,6 +41,7 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
       wasmPath: deps.wasmPath ?? `${dist}/sql-wasm.wasm`,
     },
     log: deps.log,
+    views: new ViewMemory(vscode.Uri.joinPath(context.globalStorageUri, 'explorer-views.json').fsPath),
   });
   const registration = vscode.window.registerCustomEditorProvider(webviews.hubDbExplorer, provider, {
     // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.
@@ -47,6 +54,9 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
       await vscode.commands.executeCommand('vscode.openWith', uri, webviews.hubDbExplorer);
     },
     onDidAnalyze: provider.onDidAnalyze,
+    useOrigins(origins) {
+      provider.origins = origins;
+    },
     dispose() {
       registration.dispose();
       provider.dispose();

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { ExplorerUi } from './explorerEditor';
 
@@ -5,8 +6,6 @@ const REVEAL = 'Reveal Secrets';
 
 /** What an explorer editor asks of VS Code: a modal, the save dialog, the clipboard. */
 export class VscodeExplorerUi implements ExplorerUi {
-  constructor(private readonly documentUri: vscode.Uri) {}
-
   async confirmRevealSecrets(fileName: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(
       `Reveal secrets in ${fileName} for this editor?`,
@@ -22,10 +21,13 @@ export class VscodeExplorerUi implements ExplorerUi {
 
   async pickExportPath(format: 'csv' | 'json', fileName: string): Promise<string | null | { problem: string }> {
     const stem = fileName.replace(/\.[^.]*$/, '') || 'hub-db';
-    const folder = this.documentUri.scheme === 'file' ? vscode.Uri.joinPath(this.documentUri, '..') : undefined;
+    // Where the operator keeps their work: the workspace, else their home; never beside a snapshot, which
+    // lives deep in the extension's storage.
+    const folder =
+      vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri ?? vscode.Uri.file(homedir());
     const target = await vscode.window.showSaveDialog({
       title: `Export the result as ${format.toUpperCase()}`,
-      defaultUri: folder ? vscode.Uri.joinPath(folder, `${stem}-result.${format}`) : undefined,
+      defaultUri: vscode.Uri.joinPath(folder, `${stem}-result.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!target) return null;

@@ -32,7 +32,7 @@ export interface IncidentRecorder {
   recordObservation(obs: Observation): Recorded;
   /** A hub DB snapshot was taken. */
   recordSnapshot(info: SnapshotRecord): Recorded;
-  /** The hub DB analyzer's result for one hub. */
+  /** The hub DB analyzer's result for one hub; once per `target.snapshot` in a journal (a repeat writes nothing). */
   recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded;
   /** A readiness check of one hub (`summary`: its verdict line's figures). */
   recordReadiness(report: ReadinessReport, summary: string): Recorded;
@@ -41,6 +41,8 @@ export interface IncidentRecorder {
 interface Seen {
   /** observationKey → the highest event count journaled (0 for observations without one). */
   counts: Map<string, number>;
+  /** The snapshot files whose analysis the journal holds. */
+  analysedSnapshots: Set<string>;
 }
 
 export class JournalRecorder implements IncidentRecorder {
@@ -74,7 +76,11 @@ export class JournalRecorder implements IncidentRecorder {
 
   recordAnalysis(analysis: HubDbAnalysis, target: AnalysisTarget): Recorded {
     if (!this.covers(target.namespace, target.context)) return ok(null);
-    return this.store.append(analysisEntry(analysis, target));
+    const seen = target.snapshot !== undefined ? this.seenFor(this.store.current!.file) : undefined;
+    if (target.snapshot !== undefined && seen?.analysedSnapshots.has(target.snapshot)) return ok(null);
+    const written = this.store.append(analysisEntry(analysis, target));
+    if (written.ok && target.snapshot !== undefined) seen?.analysedSnapshots.add(target.snapshot);
+    return written;
   }
 
   recordReadiness(report: ReadinessReport, summary: string): Recorded {
@@ -95,12 +101,16 @@ export class JournalRecorder implements IncidentRecorder {
 
   private seenFor(file: string): Seen {
     if (this.seen?.file === file) return this.seen.value;
-    const value: Seen = { counts: new Map() };
+    const value: Seen = { counts: new Map(), analysedSnapshots: new Set() };
     // Every line, superseded burst lines included: each stands for observations already journaled.
     const seeLine = (line: JournalLine) => {
-      if (!('text' in line) || !line.text.includes('"observationKey"')) return;
+      if (!('text' in line)) return;
+      const observed = line.text.includes('"observationKey"');
+      if (!observed && !line.text.includes('"db-analysis"')) return;
       try {
         const entry = JSON.parse(line.text) as Record<string, unknown>;
+        if (entry.kind === 'db-analysis' && typeof entry.snapshot === 'string')
+          value.analysedSnapshots.add(entry.snapshot);
         if (typeof entry.observationKey !== 'string') return;
         const count = typeof entry.eventCount === 'number' ? entry.eventCount : 0;
         value.counts.set(entry.observationKey, Math.max(count, value.counts.get(entry.observationKey) ?? 0));

@@ -107,6 +107,8 @@ export interface AnalysisTarget {
   chartVersion?: string;
   /** When the analysed snapshot was taken; defaults to now. */
   time?: string | Date;
+  /** The analysed snapshot file: a journal holds one analysis per snapshot (the recorder skips repeats). */
+  snapshot?: string;
 }
 
 /**
@@ -138,6 +140,7 @@ export function analysisEntry(analysis: HubDbAnalysis, target: AnalysisTarget): 
     verdict: status,
     ...(running ? { jupyterhubVersion: running } : {}),
     ...(target.chartVersion ? { chartVersion: target.chartVersion } : {}),
+    ...(target.snapshot !== undefined ? { snapshot: target.snapshot } : {}),
     versionAssumed: verdict.versionAssumed,
     limitBytes: verdict.limitBytes,
     table,

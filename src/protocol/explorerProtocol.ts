@@ -117,6 +117,20 @@ const fileInfo = obj({
 });
 export type FileInfo = Infer<typeof fileInfo>;
 
+/**
+ * Where a file came from, when it is a snapshot of a known hub: the hub and the settings it ran with when
+ * the snapshot was taken (null where none was detected). Only the analysis at these settings is evidence;
+ * the page labels any other as a what-if (src/shared/whatIf.ts). null for any other file.
+ */
+const fileOrigin = obj({
+  context: name,
+  namespace: name,
+  takenAt: str(100),
+  jupyterhubVersion: nullable(str(100)),
+  memoryLimitBytes: nullable(num),
+});
+export type FileOrigin = Infer<typeof fileOrigin>;
+
 /** One row of SQLite's EXPLAIN QUERY PLAN, flat (the page nests them by `parent`). */
 const planStep = obj({ id: int(), parent: int(), detail: str(10_000) });
 export type PlanStep = Infer<typeof planStep>;
@@ -184,6 +198,13 @@ const analysisRequest = {
   memoryLimitBytes: opt(num),
 };
 
+/**
+ * What the extension remembers of a file's explorer across window reloads: the tab, and the analysis last
+ * run (null: none). A reloaded page that lost its own state starts from it.
+ */
+const savedView = obj({ tab: lit('data', 'analysis'), analysis: nullable(obj(analysisRequest)) });
+export type SavedView = Infer<typeof savedView>;
+
 // ---------------------------------------------------------------------------------------------------
 // Webview → host
 
@@ -209,6 +230,8 @@ const toHostSchemas = {
   /** Ask to show (after the operator confirms) or hide secrets for this editor. */
   setSecretsRevealed: obj({ type: lit('setSecretsRevealed'), requestId, revealed: bool }),
   analyze: obj({ type: lit('analyze'), requestId, ...analysisRequest }),
+  /** The operator switched tabs: remembered for after a reload. */
+  tabChanged: obj({ type: lit('tabChanged'), tab: lit('data', 'analysis') }),
 } as const;
 
 const toHost = messages(toHostSchemas);
@@ -225,6 +248,8 @@ const toWebviewSchemas = {
     tables: arr(tableInfo, 10_000),
     hub: hubSchema,
     secretsRevealed: bool,
+    origin: nullable(fileOrigin),
+    saved: nullable(savedView),
     /** Things the operator should know that do not stop the explorer (a WAL beside, tables hidden…). */
     notices: arr(str(10_000), 100),
   }),

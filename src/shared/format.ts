@@ -35,6 +35,51 @@ export function parseMemoryQuantity(text: string): number | null {
   return Number.isFinite(bytes) && exact >= 1 ? bytes : null;
 }
 
+/**
+ * Why `text` is not a memory quantity, in one line for a form or a command line, or null when it is one
+ * (then `parseMemoryQuantity` gives its bytes). The same grammar as `parseMemoryQuantity`.
+ */
+export function memoryQuantityProblem(text: string): string | null {
+  const trimmed = text.trim();
+  if (!trimmed) return 'empty: write a quantity such as 2Gi, 512Mi or 2G';
+  if (parseMemoryQuantity(trimmed) !== null) return null;
+  const parts = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*(.*)$/.exec(trimmed);
+  if (!parts) return `"${trimmed.slice(0, 40)}" does not start with a number: write e.g. 2Gi, 512Mi or 2G`;
+  const [, number, suffix] = parts as unknown as [string, string, string];
+  if (/\s/.test(trimmed.slice(number.length)) && QUANTITY.test(number + suffix))
+    return 'no space between the number and its suffix: write e.g. 2Gi';
+  if (suffix && !QUANTITY.test(`1${suffix}`)) {
+    const hint = /^([kmgtpe])i?b?$/i.exec(suffix);
+    const letter = hint?.[1]?.toUpperCase();
+    const binary = letter && letter !== 'M' ? `${letter}i` : letter === 'M' ? 'Mi' : undefined;
+    const decimal = letter === 'K' ? 'k' : letter;
+    return binary
+      ? `"${suffix}" is not a Kubernetes suffix: write ${binary} (powers of 1024) or ${decimal} (powers of 1000)`
+      : `"${suffix.slice(0, 20)}" is not a Kubernetes suffix (Ki, Mi, Gi, Ti; k, M, G, T)`;
+  }
+  if (Number(number) < 0) return 'a memory limit cannot be negative';
+  return 'less than one byte: a memory limit is at least 1 byte (e.g. 512Mi)';
+}
+
+/**
+ * Bytes as the exact quantity to write back into a form or a manifest: the largest binary suffix that
+ * divides it (2147483648 → 2Gi, 1610612736 → 1536Mi) or the largest decimal one (2000000000 → 2G),
+ * whichever is shorter, else plain bytes. `parseMemoryQuantity` reads it back to the same number. For display use `formatBytes`.
+ */
+export function formatMemoryQuantity(bytes: number): string {
+  if (!Number.isInteger(bytes) || bytes <= 0) return String(bytes);
+  const exact = (units: Record<string, number>) => {
+    const fit = Object.entries(units)
+      .filter(([, size]) => size >= 1 && bytes % size === 0)
+      .sort((a, b) => b[1] - a[1])[0];
+    return fit ? `${bytes / fit[1]}${fit[0]}` : String(bytes);
+  };
+  // The shorter of the two (2000000000 is 2G, not 1953125Ki); binary when they tie.
+  const binary = exact(BINARY);
+  const decimal = exact(DECIMAL);
+  return decimal.length < binary.length ? decimal : binary;
+}
+
 /** Bytes in Kubernetes' binary units, short: 412Mi, 5.1Gi, 900Ki, 12B (three significant figures at most). */
 export function formatBytes(bytes: number): string {
   const units: [string, number][] = [

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ClustersApi, HubSummary } from '../cluster';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { HelperPodPlan } from '../core/snapshot/helperPod';
-import type { SnapshotInfo } from '../core/snapshot/snapshotFiles';
+import { writeSidecar, type SnapshotInfo } from '../core/snapshot/snapshotFiles';
 import { err, messageOf, ok, type Result, UserError } from '../core/result';
 import { formatBytes } from '../shared/format';
 import type { HubDbExplorer } from '../explorer';
@@ -184,8 +184,21 @@ function noHubPod(hub: HubSummary): UserError {
   );
 }
 
-/** Records the snapshot for the journal and opens it with the analysis at the hub's version and limit. */
-async function opened(deps: AnalyzeHubDbDeps, hub: HubSummary, snapshot: SnapshotInfo): Promise<AnalyzeOutcome> {
+/**
+ * Records the snapshot for the journal, with the hub's version and limit beside it (the analysis at those is
+ * the evidence; any other is a what-if), and opens it with that analysis.
+ */
+async function opened(deps: AnalyzeHubDbDeps, hub: HubSummary, taken: SnapshotInfo): Promise<AnalyzeOutcome> {
+  const snapshot: SnapshotInfo = {
+    ...taken,
+    hubSettings: { jupyterhubVersion: hub.jupyterhubVersion ?? null, memoryLimitBytes: hub.memoryLimitBytes ?? null },
+  };
+  try {
+    await writeSidecar(snapshot);
+  } catch (error) {
+    // The snapshot stands; without the settings its analyses compare with the hub as it is now.
+    deps.log.warn(`Analyze Hub DB: could not note the hub's settings beside the snapshot: ${messageOf(error)}`);
+  }
   deps.log.info(
     `Analyze Hub DB: snapshot of ${hub.namespace} taken, ${formatBytes(snapshot.bytes)}, quick_check ${snapshot.quickCheck}: ${snapshot.file}`,
   );

@@ -9,6 +9,8 @@ import type { Pod } from '../k8s-server/wireTypes';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
 import { runWriter, startWriter } from '../harness/dbWriter';
 import { activateExtension, leaveHost, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
+import { listSnapshots } from '../../src/core/snapshot/snapshotFiles';
+import type { HubDbAnalysed } from '../../src/explorer';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const DB = '/srv/jupyterhub/jupyterhub.sqlite';
@@ -18,7 +20,31 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
   let api: ExtensionApi;
   let hubPodName: string;
   let snapshotsDir = '';
+  let snapshotFile = '';
   let journal = '';
+  const entries = () =>
+    readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) => JSON.parse(line) as { kind?: string; verdict?: string; hub?: string; offenders?: { user: string }[] },
+      );
+  /** The hub-physics row's description in the Clusters view, as the tree gives it now. */
+  const hubRowItem = async () => {
+    const [context] = await api.clusters.getChildren();
+    const rows = await api.clusters.getChildren(context);
+    const hub = rows.find((n) => n.kind === 'hub' && n.hub.namespace === 'hub-physics');
+    return hub && api.clusters.getTreeItem(hub);
+  };
+  /** The next analysis the explorer runs that matches. */
+  const nextAnalysis = (match: (e: HubDbAnalysed) => boolean) =>
+    new Promise<HubDbAnalysed>((resolve) => {
+      const subscription = api.explorer.onDidAnalyze((e) => {
+        if (!match(e)) return;
+        subscription.dispose();
+        resolve(e);
+      });
+    });
 
   before(async () => {
     const hubDbFile = join(runDir(), 'incident-hub.sqlite');
@@ -60,6 +86,7 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
     assert.equal(snapshot.pod, hubPodName);
     assert.equal(sha(snapshot.file), snapshot.sha256);
     snapshotsDir = dirname(snapshot.file);
+    snapshotFile = snapshot.file;
 
     // Only read: the live file ends exactly as the writer alone makes it.
     assert.equal(await runWriter(reference, inserts), 0);
@@ -78,14 +105,6 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
   });
 
   it('records the snapshot and the analysis in the incident journal, and badges the hub row', async () => {
-    const entries = () =>
-      readFileSync(journal, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(
-          (line) =>
-            JSON.parse(line) as { kind?: string; verdict?: string; hub?: string; offenders?: { user: string }[] },
-        );
     const analysis = await waitFor('the analysis in the journal', () =>
       entries().find((e) => e.kind === 'db-analysis'),
     );
@@ -94,14 +113,35 @@ describe('Analyze Hub DB (in the real host, against the Kubernetes API test serv
     assert.equal(analysis.offenders?.[0]?.user, 'stress-user');
     assert.ok(entries().some((e) => e.kind === 'db-snapshot' && e.hub === 'hub-physics'));
 
-    const [context] = await api.clusters.getChildren();
     const hubRow = await waitFor('the hub row to show the DB prediction', async () => {
-      const rows = await api.clusters.getChildren(context);
-      const hub = rows.find((n) => n.kind === 'hub' && n.hub.namespace === 'hub-physics');
-      const item = hub && api.clusters.getTreeItem(hub);
+      const item = await hubRowItem();
       return item && String(item.description).includes('DB predicts OOM') ? item : undefined;
     });
     assert.match(String((hubRow.tooltip as vscode.MarkdownString).value), /would need/);
+  });
+
+  it('keeps what-ifs out of the record: not journaled, the badge stays; the evidence is journaled once', async () => {
+    const journaled = entries().length;
+    assert.equal(entries().filter((e) => e.kind === 'db-analysis').length, 1);
+    const uri = vscode.Uri.file(snapshotFile);
+    // What if the hub ran JupyterHub 5.4.3 with an 8Gi limit? It would fit, but that is not this hub.
+    const whatIf = nextAnalysis((e) => e.options.memoryLimitBytes === 8 * 2 ** 30);
+    await api.explorer.open(uri, { analysis: { jupyterhubVersion: '5.4.3', memoryLimitBytes: 8 * 2 ** 30 } });
+    assert.equal((await whatIf).analysis.verdict.status, 'fits');
+    await listSnapshots(snapshotsDir); // (lets anything the analysis set off read the snapshots too)
+    assert.deepEqual(entries().slice(journaled), [], 'a what-if is not journaled');
+    assert.match(String((await hubRowItem())?.description), /DB predicts OOM/, 'a what-if leaves the badge');
+
+    // At the hub's own settings again (JupyterHub 5.3.0, its 2Gi limit), clicked twice: the evidence is
+    // already in the journal, once.
+    for (let click = 0; click < 2; click++) {
+      const evidence = nextAnalysis((e) => e.options.memoryLimitBytes === 2 * 2 ** 30);
+      await api.explorer.open(uri, { analysis: { jupyterhubVersion: '5.3.0', memoryLimitBytes: 2 * 2 ** 30 } });
+      assert.equal((await evidence).analysis.verdict.status, 'oom');
+    }
+    await listSnapshots(snapshotsDir);
+    assert.equal(entries().filter((e) => e.kind === 'db-analysis').length, 1);
+    assert.match(String((await hubRowItem())?.description), /DB predicts OOM/);
   });
 
   it('waits while the hub container is in CrashLoopBackOff and snapshots once it runs again', async () => {

@@ -163,6 +163,22 @@ describe('UI: the hub DB explorer in code-server', () => {
     assert.equal(lines[4], '$(touch /tmp/hubops-pwned),$(touch /tmp/hubops-pwned),‹redacted›');
   });
 
+  it('puts a SQL error in place of the previous result, with nothing left to export', async () => {
+    const frame = explorer(workbench.page);
+    const editor = frame.locator('vscode-text-area textarea');
+    await editor.fill('SELECT count(*) AS users FROM users');
+    await editor.press('Control+Enter');
+    await frame.locator('.grid-row:not(.loading)[data-row="0"]').waitFor();
+    assert.equal(await frame.locator('#export-csv').getAttribute('disabled'), null);
+    await editor.fill('SELEC name FROM users');
+    await editor.press('Control+Enter');
+    await frame.locator('.result-error', { hasText: 'syntax error' }).waitFor();
+    assert.equal(await frame.locator('.grid-rows .grid-row').count(), 0);
+    assert.notEqual(await frame.locator('#export-csv').getAttribute('disabled'), null);
+    assert.notEqual(await frame.locator('#export-json').getAttribute('disabled'), null);
+    await workbench.screenshot('explorer-sql-error');
+  });
+
   it('cancels a runaway query and keeps working', async () => {
     const frame = explorer(workbench.page);
     const editor = frame.locator('vscode-text-area textarea');

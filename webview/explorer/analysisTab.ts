@@ -1,5 +1,6 @@
 import type {
   AnalysisView,
+  FileOrigin,
   HubSchema,
   PlanStep,
   VerdictLevel,
@@ -7,7 +8,15 @@ import type {
   ToWebview,
 } from '../../src/protocol/explorerProtocol';
 import { append, el, replaceChildren, type Child } from '../shared/dom';
-import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../src/shared/format';
+import {
+  formatBytes,
+  formatCount,
+  formatMemoryQuantity,
+  formatSeconds,
+  memoryQuantityProblem,
+  parseMemoryQuantity,
+} from '../../src/shared/format';
+import { describeHubSettings, whatIfChanges, type AnalysisSettings } from '../../src/shared/whatIf';
 import { inertText } from '../../src/shared/untrustedText';
 import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
@@ -32,9 +41,19 @@ const VERDICT_TEXT: Record<VerdictLevel, string> = {
   unknown: 'No memory limit to compare with',
 };
 
+/** The version choices, the hub's detected version first among them and marked as such. */
+function versionChoices(origin: FileOrigin | null): { value: string; label: string }[] {
+  const detected = origin?.jupyterhubVersion;
+  if (!detected || !origin) return VERSION_CHOICES;
+  const label = `JupyterHub ${detected} · detected on ${inertText(origin.namespace, 'line')}`;
+  const others = VERSION_CHOICES.filter((c) => c.value !== detected);
+  return [others[0]!, { value: detected, label }, ...others.slice(1)];
+}
+
 /**
  * The Analysis tab: what JupyterHub's start-up query will cost on this DB, verdict first. The
- * operator picks the version (or sees every 5.x variant) and the hub's memory limit.
+ * operator picks the version (or sees every 5.x variant) and the hub's memory limit. For a snapshot of a
+ * known hub the form starts at the hub's own settings; an analysis at any other is labelled a what-if.
  */
 export class AnalysisTab {
   readonly element: HTMLElement;
@@ -49,11 +68,21 @@ export class AnalysisTab {
     private readonly connection: HostConnection<ToHost, ToWebview>,
     private readonly state: PersistedState,
     private readonly hub: HubSchema,
+    private readonly origin: FileOrigin | null,
   ) {
-    this.version = state.get().analysisVersion;
-    this.versionPicker = dropdown(VERSION_CHOICES, this.version, (v) => this.pickVersion(v), 'JupyterHub version');
+    const saved = state.get();
+    // A fresh page on a snapshot starts at the hub's settings; a restored one as the operator left it.
+    const fresh = !saved.analysisRan && saved.analysisVersion === '' && saved.memoryLimit === '';
+    this.version = fresh && origin?.jupyterhubVersion ? origin.jupyterhubVersion : saved.analysisVersion;
+    const limit = fresh && origin?.memoryLimitBytes ? formatMemoryQuantity(origin.memoryLimitBytes) : saved.memoryLimit;
+    this.versionPicker = dropdown(
+      versionChoices(origin),
+      this.version,
+      (v) => this.pickVersion(v),
+      'JupyterHub version',
+    );
     this.limitField = textField({
-      value: state.get().memoryLimit,
+      value: limit,
       placeholder: 'e.g. 2Gi',
       label: 'Hub memory limit',
       className: 'limit-field',
@@ -76,6 +105,7 @@ export class AnalysisTab {
       this.output,
     );
     this.onLimitInput();
+    if (this.version) this.pickVersion(this.version);
     if (off)
       replaceChildren(
         this.output,
@@ -88,24 +118,71 @@ export class AnalysisTab {
     if (this.hub.kind === 'foreign') return;
     if (options.jupyterhubVersion !== undefined) this.pickVersion(options.jupyterhubVersion);
     if (options.memoryLimitBytes !== undefined) {
-      this.limitField.value = String(options.memoryLimitBytes);
+      this.limitField.value = formatMemoryQuantity(options.memoryLimitBytes);
       this.onLimitInput();
     }
     const limitText = this.limitField.value.trim();
     const memoryLimitBytes = limitText ? parseMemoryQuantity(limitText) : undefined;
     if (memoryLimitBytes === null)
-      return this.problem('The memory limit is not a quantity like 2Gi, 1500M or 2147483648.');
+      return this.problem(`The memory limit ${memoryQuantityProblem(limitText) ?? 'is not a quantity'}.`);
     replaceChildren(this.output, el('p', { className: 'status status-busy' }, 'Analyzing…'));
     setEnabled(this.analyzeButton, false);
-    const reply = await this.connection.request({
-      type: 'analyze',
+    const asked: AnalysisSettings = {
       ...(this.version ? { jupyterhubVersion: this.version } : {}),
       ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
-    });
+    };
+    const reply = await this.connection.request({ type: 'analyze', ...asked });
     setEnabled(this.analyzeButton, true);
-    if (reply.type === 'analysis') replaceChildren(this.output, ...renderAnalysis(reply.analysis, (t) => this.copy(t)));
-    else if (reply.type === 'failed')
+    if (reply.type === 'analysis') {
+      this.state.update({ analysisRan: true });
+      replaceChildren(this.output, this.standing(asked), ...renderAnalysis(reply.analysis, (t) => this.copy(t)));
+    } else if (reply.type === 'failed')
       this.problem(reply.error.code === 'cancelled' ? 'Cancelled.' : reply.error.message);
+  }
+
+  /**
+   * Whether what follows is about the hub (the snapshot at the settings the hub ran with: the evidence the
+   * journal and the hub row use) or a what-if at other settings, which neither records. Nothing for a file
+   * that is not a snapshot of a known hub.
+   */
+  private standing(asked: AnalysisSettings): Child {
+    const origin = this.origin;
+    if (!origin) return null;
+    const hubName = inertText(origin.namespace, 'line');
+    const settings = describeHubSettings(origin);
+    const changes = whatIfChanges(asked, origin);
+    if (changes.length === 0)
+      return el(
+        'div',
+        { className: 'standing standing-evidence', attrs: { id: 'analysis-standing', role: 'note' } },
+        el('strong', {}, `At the hub's settings: ${settings}`),
+        el(
+          'p',
+          {},
+          `As ${hubName} ran when the snapshot was taken: this is the analysis the incident journal and the hub's row use.`,
+        ),
+      );
+    return el(
+      'div',
+      { className: 'standing standing-what-if', attrs: { id: 'analysis-standing', role: 'note' } },
+      el('strong', {}, `What if: ${changes.join(', ')} — not the hub's settings`),
+      el(
+        'p',
+        {},
+        `${hubName} ran ${settings} when the snapshot was taken. This what-if is not journaled and leaves the hub's row as it was.`,
+      ),
+      button('Analyze at the Hub’s Settings', () => void this.atHubSettings(), { id: 'use-hub-settings' }),
+    );
+  }
+
+  /** Puts the form back to the hub's own settings and runs: the evidence again. */
+  private async atHubSettings(): Promise<void> {
+    if (!this.origin) return;
+    this.pickVersion(this.origin.jupyterhubVersion ?? '');
+    this.limitField.value =
+      this.origin.memoryLimitBytes === null ? '' : formatMemoryQuantity(this.origin.memoryLimitBytes);
+    this.onLimitInput();
+    await this.run();
   }
 
   /** Selects a version; one the list lacks (read from the hub, e.g. 5.3.1) is added to it. */
@@ -132,8 +209,8 @@ export class AnalysisTab {
       bytes === undefined
         ? 'no limit: the verdict compares nothing'
         : bytes === null
-          ? 'not a quantity (Kubernetes writes 2Gi, 1500M)'
-          : `= ${formatBytes(bytes)}`;
+          ? (memoryQuantityProblem(text) ?? 'not a quantity')
+          : `= ${formatCount(bytes)} bytes`;
     this.limitHint.className = `hint${bytes === null ? ' problem' : ''}`;
   }
 

@@ -1,6 +1,6 @@
 import type { ToWebview, ToWebviewOf, ToHost } from '../../src/protocol/explorerProtocol';
 import { el, replaceChildren } from '../shared/dom';
-import { formatBytes } from '../../src/shared/format';
+import { formatBytes, formatMemoryQuantity } from '../../src/shared/format';
 import { inertText } from '../../src/shared/untrustedText';
 import { AnalysisTab } from './analysisTab';
 import { DataTab } from './dataTab';
@@ -33,6 +33,10 @@ export class ExplorerApp {
       case 'showAnalysis': {
         if (!this.analysis || !this.panels) return;
         this.panels.activeid = 'tab-analysis';
+        if (this.state.get().tab !== 'analysis') {
+          this.state.update({ tab: 'analysis' });
+          this.connection.send({ type: 'tabChanged', tab: 'analysis' });
+        }
         const { jupyterhubVersion, memoryLimitBytes } = message;
         void this.analysis.run({ jupyterhubVersion, memoryLimitBytes });
         return;
@@ -44,8 +48,25 @@ export class ExplorerApp {
   }
 
   private renderOpened(opened: ToWebviewOf<'opened'>): void {
+    // After a window reload the page's own state may be missing or older than the last analysis (VS Code
+    // saves it from time to time): the tab and the analysis come from what the extension kept on each change.
+    const saved = opened.saved;
+    if (saved)
+      this.state.update({
+        tab: saved.tab,
+        ...(saved.analysis
+          ? {
+              analysisRan: true,
+              analysisVersion: saved.analysis.jupyterhubVersion ?? '',
+              memoryLimit:
+                saved.analysis.memoryLimitBytes !== undefined
+                  ? formatMemoryQuantity(saved.analysis.memoryLimitBytes)
+                  : '',
+            }
+          : {}),
+      });
     this.data = new DataTab(this.connection, this.state, opened.tables);
-    this.analysis = new AnalysisTab(this.connection, this.state, opened.hub);
+    this.analysis = new AnalysisTab(this.connection, this.state, opened.hub, opened.origin);
     const schemaLabel =
       opened.hub.kind === 'hub'
         ? `JupyterHub ${opened.hub.versions} schema`
@@ -58,7 +79,12 @@ export class ExplorerApp {
         { id: 'analysis', label: 'Analysis', view: this.analysis.element },
       ],
       this.state.get().tab,
-      (id) => this.state.update({ tab: id === 'analysis' ? 'analysis' : 'data' }),
+      (id) => {
+        const tab = id === 'analysis' ? 'analysis' : 'data';
+        if (tab === this.state.get().tab) return;
+        this.state.update({ tab });
+        this.connection.send({ type: 'tabChanged', tab });
+      },
     );
     replaceChildren(
       this.root,
@@ -74,6 +100,8 @@ export class ExplorerApp {
       opened.notices.length ? el('ul', { className: 'notices' }, ...opened.notices.map((n) => el('li', {}, n))) : null,
       this.panels,
     );
+    // After a reload the tab shows what it showed before (the result is not kept, the form is: run it again).
+    if (this.state.get().analysisRan) void this.analysis.run();
   }
 
   private secretsControl(revealed: boolean): HTMLElement {

@@ -101,8 +101,16 @@ export class DataTab {
     this.lastSql = sql;
     this.say('Running…', 'busy');
     const reply = await this.track(this.connection.request({ type: 'runQuery', sql }));
-    if (reply.type === 'queryResult') this.show(reply.result);
-    else this.fail(reply, 'The query failed');
+    if (reply.type === 'queryResult') return this.show(reply.result);
+    // The result on screen belongs to an earlier query: the error takes its place, and nothing is left to export.
+    if (reply.type === 'failed' && reply.error.code !== 'cancelled') {
+      this.dropResult();
+      replaceChildren(
+        this.resultArea,
+        el('pre', { className: 'result-error', attrs: { role: 'alert' } }, reply.error.message),
+      );
+    }
+    this.fail(reply, 'The query failed');
   }
 
   /** Runs the last query again (after secrets were revealed or hidden). */
@@ -193,14 +201,19 @@ export class DataTab {
     if (reply.type !== 'failed') return this.say(`${what}: unexpected answer.`, 'error');
     if (reply.error.code === 'cancelled' || reply.error.code === 'unknown-result') {
       // The worker was restarted: the result it held is gone.
-      this.grid?.dispose();
-      this.grid = undefined;
-      this.result = undefined;
+      this.dropResult();
       replaceChildren(this.resultArea);
-      this.refreshControls();
     }
     if (reply.error.code === 'cancelled') this.say('Cancelled.', 'info');
     else this.say(`${what}: ${reply.error.message}`, 'error');
+  }
+
+  /** No result any more: the grid goes, and Export and Copy with it. */
+  private dropResult(): void {
+    this.grid?.dispose();
+    this.grid = undefined;
+    this.result = undefined;
+    this.refreshControls();
   }
 
   private async track<T>(pending: Promise<T>): Promise<T> {

@@ -1,16 +1,25 @@
 import type { VsCodeApi } from '../shared/hostConnection';
 
-/** What the page keeps across reloads (VS Code's webview state): the query, its history, the tab. */
+/** What the page keeps across reloads (VS Code's webview state): the query, its history, the tab, the analysis form. */
 export interface ExplorerState {
   sql: string;
   history: string[];
   tab: 'data' | 'analysis';
   analysisVersion: string;
   memoryLimit: string;
+  /** The Analysis tab showed a result: a restored page runs it again rather than show an empty tab. */
+  analysisRan: boolean;
 }
 
 const MAX_HISTORY = 50;
-const defaults: ExplorerState = { sql: '', history: [], tab: 'data', analysisVersion: '', memoryLimit: '' };
+const defaults: ExplorerState = {
+  sql: '',
+  history: [],
+  tab: 'data',
+  analysisVersion: '',
+  memoryLimit: '',
+  analysisRan: false,
+};
 
 export class PersistedState {
   private state: ExplorerState;
@@ -49,5 +58,6 @@ function sanitize(raw: unknown): ExplorerState {
     tab: r.tab === 'analysis' ? 'analysis' : 'data',
     analysisVersion: text(r.analysisVersion, ''),
     memoryLimit: text(r.memoryLimit, ''),
+    analysisRan: r.analysisRan === true,
   };
 }

@@ -22,6 +22,11 @@ export interface SnapshotInfo {
   quickCheck: string;
   /** How the copy was made in the container. */
   method: 'python3' | 'sqlite3';
+  /**
+   * The settings the hub ran with when the snapshot was taken, as detected from the cluster (null where
+   * none was): an analysis at these is evidence, any other a what-if. Absent in sidecars written before.
+   */
+  hubSettings?: { jupyterhubVersion: string | null; memoryLimitBytes: number | null };
 }
 
 const SIDECAR_SUFFIX = '.json';
@@ -103,6 +108,8 @@ export async function listSnapshots(dir: string): Promise<SnapshotListing> {
         throw new Error(`missing ${[...missing, 'bytes'].join(', ')}`);
       const info = { file: join(dir, snapshotName), bytes: raw.bytes } as SnapshotInfo;
       for (const f of fields) (info as unknown as Record<string, unknown>)[f] = raw[f];
+      const settings = hubSettingsOf(raw.hubSettings);
+      if (settings) info.hubSettings = settings;
       listing.snapshots.push(info);
     } catch (error) {
       listing.problems.push({
@@ -113,6 +120,17 @@ export async function listSnapshots(dir: string): Promise<SnapshotListing> {
   }
   listing.snapshots.sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
   return listing;
+}
+
+/** A sidecar's hub settings, when they are well formed (a sidecar may be edited by hand). */
+function hubSettingsOf(raw: unknown): SnapshotInfo['hubSettings'] {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { jupyterhubVersion: version, memoryLimitBytes: limit } = raw as Record<string, unknown>;
+  const versionOk = version === null || (typeof version === 'string' && version.length <= 100);
+  const limitOk = limit === null || (typeof limit === 'number' && Number.isFinite(limit) && limit > 0);
+  return versionOk && limitOk
+    ? { jupyterhubVersion: version as string | null, memoryLimitBytes: limit as number | null }
+    : undefined;
 }
 
 /** Removes a snapshot and its sidecar. */

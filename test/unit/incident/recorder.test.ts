@@ -203,6 +203,15 @@ describe('incident store and recorder (the API other features call)', () => {
     assert.equal(entry.offenders![0]!.namedServers, 1000);
     assert.ok(entry.remediation!.length > 0);
     assert.match(entry.text, /^Hub DB analysis: OOM: JupyterHub 5\.0\.0-5\.3\.0/);
+
+    // One analysis per snapshot: a repeat writes nothing, in this recorder or in one opened after a reload.
+    const target = { namespace: 'stress-hub', context: 'prod', snapshot: '/tmp/snapshots/a.sqlite' };
+    const first = recorder.recordAnalysis(analysis, target);
+    assert.ok(first.ok && first.value?.snapshot === target.snapshot);
+    assert.deepEqual(recorder.recordAnalysis(analysis, target), { ok: true, value: null });
+    assert.deepEqual(new JournalRecorder(store).recordAnalysis(analysis, target), { ok: true, value: null });
+    const other = recorder.recordAnalysis(analysis, { ...target, snapshot: '/tmp/snapshots/b.sqlite' });
+    assert.ok(other.ok && other.value);
   });
 
   it('journals a snapshot as the snapshot feature describes it', () => {

@@ -4,10 +4,13 @@ import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatMemoryQuantity,
   formatMs,
   formatSeconds,
+  memoryQuantityProblem,
   parseMemoryQuantity,
 } from '../../../src/shared/format';
+import { describeHubSettings, whatIfChanges } from '../../../src/shared/whatIf';
 import { isRecord } from '../../../src/shared/guards';
 import { sectionIds } from '../../../src/shared/reportSections';
 
@@ -80,6 +83,67 @@ describe('shared formatting and parsing (one behaviour for the core, the CLI, th
         const back = parseMemoryQuantity(formatBytes(bytes));
         assert.ok(back !== null && Math.abs(back - bytes) / bytes < 0.03, `${bytes} → ${formatBytes(bytes)} → ${back}`);
       }
+    });
+  });
+
+  describe('formatMemoryQuantity and memoryQuantityProblem: the memory-limit field', () => {
+    it('writes bytes as the exact quantity to type back: 2Gi, not 2147483648', () => {
+      const cases: [number, string][] = [
+        [2 * Gi, '2Gi'],
+        [1536 * Mi, '1536Mi'],
+        [2e9, '2G'],
+        [1.5e9, '1500M'],
+        [8 * Gi, '8Gi'],
+        [512 * Mi, '512Mi'],
+        [123, '123'],
+        [2 ** 60, '1Ei'],
+      ];
+      for (const [bytes, text] of cases) {
+        assert.equal(formatMemoryQuantity(bytes), text);
+        assert.equal(parseMemoryQuantity(text), bytes);
+      }
+    });
+
+    it('says in one line why a limit is not a quantity, and nothing for one that is', () => {
+      for (const good of ['2Gi', '512Mi', '2G', '1.5Gi', '2e9', ' 2Gi '])
+        assert.equal(memoryQuantityProblem(good), null);
+      const cases: [string, RegExp][] = [
+        ['2GB', /"GB" is not a Kubernetes suffix: write Gi .* or G /],
+        ['2gi', /"gi" is not a Kubernetes suffix: write Gi/],
+        ['2K', /"K" is not a Kubernetes suffix: write Ki .* or k /],
+        ['2 Gi', /no space between the number and its suffix/],
+        ['lots', /does not start with a number/],
+        ['-1Gi', /cannot be negative/],
+        ['0', /at least 1 byte/],
+        ['', /empty/],
+      ];
+      for (const [text, expected] of cases) {
+        const problem = memoryQuantityProblem(text);
+        assert.match(problem ?? '', expected, text);
+        assert.ok(!problem?.includes('\n'), 'one line');
+      }
+    });
+  });
+
+  describe("whatIfChanges: which analyses are the hub's own (evidence) and which are what-ifs", () => {
+    const hub = { jupyterhubVersion: '5.3.0', memoryLimitBytes: 2 * Gi };
+
+    it("finds no change at the hub's settings, and names each change otherwise", () => {
+      assert.deepEqual(whatIfChanges({ jupyterhubVersion: '5.3.0', memoryLimitBytes: 2 * Gi }, hub), []);
+      assert.deepEqual(whatIfChanges({ jupyterhubVersion: '5.4.3', memoryLimitBytes: 8 * Gi }, hub), [
+        'limit 8Gi',
+        'JupyterHub 5.4.3',
+      ]);
+      assert.deepEqual(whatIfChanges({ jupyterhubVersion: '5.3.0' }, hub), ['no limit']);
+      assert.deepEqual(whatIfChanges({ memoryLimitBytes: 2 * Gi }, hub), ['every 5.x variant']);
+    });
+
+    it('takes a hub with nothing detected as what it is: no version, no limit', () => {
+      const unknown = { jupyterhubVersion: null, memoryLimitBytes: null };
+      assert.deepEqual(whatIfChanges({}, unknown), []);
+      assert.deepEqual(whatIfChanges({ memoryLimitBytes: Gi }, unknown), ['limit 1Gi']);
+      assert.equal(describeHubSettings(unknown), 'an unknown JupyterHub version with no memory limit');
+      assert.equal(describeHubSettings(hub), 'JupyterHub 5.3.0 with a 2Gi limit');
     });
   });
 
