@@ -10,7 +10,13 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { replay, type ReplayedIncident } from '../../core/incident/journalReplay';
-import { editSection, newReportDocument, redraft, type ReportDocument } from '../../core/incident/reportDocument';
+import {
+  editSection,
+  newReportDocument,
+  redraft,
+  shownSection,
+  type ReportDocument,
+} from '../../core/incident/reportDocument';
 import {
   draftReport,
   sectionIds,
@@ -184,9 +190,16 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
   /** Records the operator's text for a section and saves it. */
   edit(id: SectionId, text: string): Result<void> {
     const saved = this.requireSaved();
-    const next = { ...saved, document: editSection(saved.document, id, text) };
+    // The page shows the draft as `shownSection` makes it: the same text back is no edit.
+    const draft = text === shownSection(saved.document, id).drafted ? saved.document.sections[id].drafted : text;
+    const next = { ...saved, document: editSection(saved.document, id, draft) };
+    const summaryBefore = shownSection(saved.document, 'summary');
     const written = this.save(next);
-    if (written.ok) this.page.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    if (!written.ok) return written;
+    this.page.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    const summary = shownSection(next.document, 'summary');
+    if (id !== 'summary' && (summary.drafted !== summaryBefore.drafted || summary.edited !== summaryBefore.edited))
+      this.page.post({ type: 'section', section: { id: 'summary', title: sectionTitles.summary, ...summary } });
     return written;
   }
 
@@ -475,12 +488,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       facts,
       timezone: meta.timezone,
       utc: saved.utc,
-      sections: sectionIds.map((id) => ({
-        id,
-        title: sectionTitles[id],
-        drafted: doc.sections[id].drafted,
-        edited: doc.sections[id].edited,
-      })),
+      sections: sectionIds.map((id) => ({ id, title: sectionTitles[id], ...shownSection(doc, id) })),
       evidence: doc.evidence,
       stale: sameDraft(doc, draft.value) === false,
       exportPath,
