@@ -9,6 +9,7 @@ import type {
 import { append, el, replaceChildren, type Child } from '../shared/dom';
 import { formatBytes, formatCount, formatSeconds, parseMemoryQuantity } from '../../src/shared/format';
 import { inertText } from '../../src/shared/untrustedText';
+import { verdictText } from '../../src/shared/verdictText';
 import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
@@ -25,12 +26,7 @@ const VERSION_CHOICES = [
   { value: '5.5.0', label: 'JupyterHub 5.5.0 (z2jh 4.4.0)' },
 ];
 
-const VERDICT_TEXT: Record<VerdictLevel, string> = {
-  fits: 'Fits',
-  tight: 'Tight',
-  oom: 'Will be OOMKilled',
-  unknown: 'No memory limit to compare with',
-};
+const VERDICT_TEXT: Record<VerdictLevel, string> = verdictText;
 
 /**
  * The Analysis tab: what JupyterHub's start-up query will cost on this DB, verdict first. The
