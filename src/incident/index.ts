@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
+import type { KnownHub } from '../core/incident/startChoices';
 import { views } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
@@ -25,8 +26,8 @@ export interface IncidentDeps {
   kubeconfig: KubeconfigSource;
   /** The extension's log (never secrets). */
   log: Log;
-  /** Hub namespaces known for a context (e.g. from the cluster browser), offered by Start Incident. */
-  knownNamespaces?: (context: string) => string[];
+  /** The hubs the cluster browser knows, with their health: Start Incident offers them, down ones ticked. */
+  knownHubs?: () => KnownHub[];
 }
 
 /** What `registerIncident` gives the rest of the extension (and the in-host tests). */
@@ -88,8 +89,9 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
       namespaces: (ctx) => [
         ...(ctx.namespace ? [ctx.namespace] : []),
         ...settings.namespaces(),
-        ...(deps.knownNamespaces?.(ctx.name) ?? []),
+        ...(deps.knownHubs?.() ?? []).flatMap((h) => (h.context === ctx.name ? [h.namespace] : [])),
       ],
+      hubs: () => deps.knownHubs?.() ?? [],
     }),
     registerReportCommands(store, reports, log),
   );
