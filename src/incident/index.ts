@@ -12,7 +12,7 @@ import { IncidentTreeProvider } from './incidentTree';
 import { RecordingStatus } from './recordingStatus';
 import { registerReportCommands } from './report/reportCommands';
 import { ReportPanels } from './report/reportPanels';
-import { reportTimezone } from './reportTimezone';
+import { followReportTimezone, reportTimezone, reportZone } from './reportTimezone';
 
 export type { IncidentRecorder, Recorded } from './incidentRecorder';
 export type { AnalysisTarget, SnapshotRecord } from './recordedEntries';
@@ -69,6 +69,7 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
   const reports = new ReportPanels(context.extensionUri, {
     store,
     timezone: reportTimezone,
+    timezoneProblem: () => reportZone().problem,
     log,
     lastShown: {
       get: () => context.globalState.get<string>(lastReportKey),
@@ -81,6 +82,11 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     reports,
     vscode.window.createTreeView(views.incident, { treeDataProvider: tree }),
     settings.onDidChange(() => tree.refresh()),
+    // The timezone applies at once: the Incident view and every open report re-render in it.
+    followReportTimezone(log, () => {
+      tree.refresh();
+      void reports.timezoneChanged();
+    }),
     registerIncidentCommands({
       store,
       timezone: reportTimezone,

@@ -63,6 +63,8 @@ export interface ReportUi {
 export interface ReportEditorDeps {
   /** The report timezone setting, checked (an IANA name). */
   timezone(): string;
+  /** One line when the setting names no timezone and `timezone()` is this machine's instead. */
+  timezoneProblem?(): string | undefined;
   now?: () => Date;
   /** Charts and the alert replay from the hubs' Prometheus; none when not given. */
   history?: LoadHistory;
@@ -107,7 +109,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     const loaded = loadSavedReport(this.stateFile);
     if (loaded.ok && loaded.value) {
       this.saved = loaded.value;
-      return ok({});
+      // The setting may have changed since the report was saved: it applies now, not on the next Re-draft.
+      const retimed = this.followTimezone();
+      return retimed.ok ? ok({}) : retimed;
     }
     let notice: string | undefined;
     if (!loaded.ok) {
@@ -185,6 +189,35 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
         return this.notice('info', 'Copied the report as Markdown (secrets redacted).');
       }
     }
+  }
+
+  /**
+   * Drafts again in the timezone setting as it is now, when it differs from the report's: the sections the
+   * operator left alone take the new times, their edits stay theirs (no question asked: nothing of the
+   * journal changed). True when the report changed.
+   */
+  followTimezone(): Result<boolean> {
+    const saved = this.requireSaved();
+    const timezone = this.deps.timezone();
+    if (timezone === saved.timezone) return ok(false);
+    const draft = this.draft(timezone, saved.utc);
+    if (!draft.ok) return draft;
+    const written = this.save({ ...saved, timezone, document: redraft(saved.document, draft.value).doc });
+    if (!written.ok) return written;
+    // The charts' clock is the report's: ask for them again in the new zone.
+    this.history = undefined;
+    this.historyValue = undefined;
+    return ok(true);
+  }
+
+  /** The timezone setting changed: show the report in it (`ready` posts it again when the page is hidden). */
+  async timezoneChanged(): Promise<void> {
+    const changed = this.followTimezone();
+    if (!changed.ok) return this.notice('error', changed.error.userMessage);
+    this.postReport();
+    if (!changed.value) return;
+    this.notice('info', `Times are now in ${this.requireSaved().timezone}.`);
+    await this.postHistory();
   }
 
   /** Records the operator's text for a section and saves it. */
@@ -469,6 +502,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       },
       { label: 'Drafted', value: when(doc.draftedAt) },
     ];
+    const problem = this.deps.timezoneProblem?.();
+    if (problem && meta.timezone === this.deps.timezone())
+      facts.push({ label: 'Timezone', value: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` });
     if (replayed.value.warnings.length > 0)
       facts.push({
         label: 'Journal',

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { analyzeHubDb } from '../../../src/core/hubdb';
-import type { NewEntry } from '../../../src/core/incident/journalEntry';
+import type { EntrySource, JournalEntry } from '../../../src/core/incident/journalEntry';
+
+type Entry = Partial<JournalEntry>;
 import { replayText } from '../../../src/core/incident/journalReplay';
 import { editSection, newReportDocument, sectionText, shownSection } from '../../../src/core/incident/reportDocument';
 import { draftReport, resolutionPrompt } from '../../../src/core/incident/reportDraft';
@@ -21,7 +23,7 @@ const hubPod = 'hub-7c9d8f6b5d-x2kqp';
 let nextId = 0;
 
 /** A hub OOM kill as the cluster watcher journals it: the pod's restart count at that kill. */
-const oomKill = (restarts: number, minute: number, source = 'cluster'): NewEntry => ({
+const oomKill = (restarts: number, minute: number, source: EntrySource = 'cluster'): Entry => ({
   id: `e${++nextId}`,
   time: at(minute),
   kind: 'pod-oomkilled',
@@ -35,14 +37,14 @@ const oomKill = (restarts: number, minute: number, source = 'cluster'): NewEntry
   text: `${hubPod} OOMKilled (container hub, exit 137, ${restarts} restarts)`,
 });
 
-function draftOf(entries: NewEntry[]) {
+function draftOf(entries: Entry[]) {
   const replayed = replayText(journalText(incidentMeta({ startedAt: t0 }), entries));
   assert.ok(replayed.ok, 'the journal replays');
   return draftReport(replayed.value, { timezone: 'America/New_York', now: Date.parse(at(60)) });
 }
 
 /** The analyzer's real result on an incident-shaped DB, journaled as the recorder journals it. */
-async function analysis(): Promise<NewEntry> {
+async function analysis(): Promise<Entry> {
   const opened = await openBytes(await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }));
   try {
     const result = analyzeHubDb(opened, {
@@ -53,12 +55,12 @@ async function analysis(): Promise<NewEntry> {
     assert.ok(result.ok);
     return {
       id: 'analysis',
-      ...analysisEntry(result.value, {
+      ...(analysisEntry(result.value, {
         namespace: 'stress-hub',
         context: 'prod',
         jupyterhubVersion: '5.3.0',
         time: at(10),
-      }),
+      }) as Entry),
     };
   } finally {
     opened.db.close();
@@ -128,7 +130,7 @@ describe('the drafted report has no loose ends', () => {
   });
 
   describe('the analyzer’s evidence (a real analysis of an incident-shaped DB)', () => {
-    let entry: NewEntry;
+    let entry: Entry;
     before(async () => {
       entry = await analysis();
     });
