@@ -17,7 +17,7 @@ export function activate(context: vscode.ExtensionContext) {
   const incident = registerIncident(context, {
     kubeconfig,
     log,
-    knownNamespaces: (name) => clusters.hubs().flatMap((h) => (h.context === name ? [h.namespace] : [])),
+    knownHubs: () => clusters.hubs(),
   });
   const prometheus = registerPrometheus(context, {
     kubeconfig,

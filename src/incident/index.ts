@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
+import type { KnownHub } from '../core/incident/startChoices';
 import { views } from '../vscode/contributes';
 import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
@@ -11,7 +12,7 @@ import { IncidentTreeProvider } from './incidentTree';
 import { RecordingStatus } from './recordingStatus';
 import { registerReportCommands } from './report/reportCommands';
 import { ReportPanels } from './report/reportPanels';
-import { reportTimezone } from './reportTimezone';
+import { followReportTimezone, reportTimezone, reportZone } from './reportTimezone';
 
 export type { IncidentRecorder, Recorded } from './incidentRecorder';
 export type { AnalysisTarget, SnapshotRecord } from './recordedEntries';
@@ -25,8 +26,8 @@ export interface IncidentDeps {
   kubeconfig: KubeconfigSource;
   /** The extension's log (never secrets). */
   log: Log;
-  /** Hub namespaces known for a context (e.g. from the cluster browser), offered by Start Incident. */
-  knownNamespaces?: (context: string) => string[];
+  /** The hubs the cluster browser knows, with their health: Start Incident offers them, down ones ticked. */
+  knownHubs?: () => KnownHub[];
 }
 
 /** What `registerIncident` gives the rest of the extension (and the in-host tests). */
@@ -68,6 +69,7 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
   const reports = new ReportPanels(context.extensionUri, {
     store,
     timezone: reportTimezone,
+    timezoneProblem: () => reportZone().problem,
     log,
     lastShown: {
       get: () => context.globalState.get<string>(lastReportKey),
@@ -80,6 +82,11 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     reports,
     vscode.window.createTreeView(views.incident, { treeDataProvider: tree }),
     settings.onDidChange(() => tree.refresh()),
+    // The timezone applies at once: the Incident view and every open report re-render in it.
+    followReportTimezone(log, () => {
+      tree.refresh();
+      void reports.timezoneChanged();
+    }),
     registerIncidentCommands({
       store,
       timezone: reportTimezone,
@@ -88,8 +95,9 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
       namespaces: (ctx) => [
         ...(ctx.namespace ? [ctx.namespace] : []),
         ...settings.namespaces(),
-        ...(deps.knownNamespaces?.(ctx.name) ?? []),
+        ...(deps.knownHubs?.() ?? []).flatMap((h) => (h.context === ctx.name ? [h.namespace] : [])),
       ],
+      hubs: () => deps.knownHubs?.() ?? [],
     }),
     registerReportCommands(store, reports, log),
   );

@@ -129,6 +129,7 @@ export function analysisEntry(analysis: HubDbAnalysis, target: AnalysisTarget): 
     user: o.user,
     namedServers: o.namedServers,
     running: o.running,
+    spawners: o.spawners,
   }));
   const status: Verdict = verdict.status;
   return {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContextInfo } from '../core/cluster/kubeconfig';
 import type { HubRef } from '../core/incident/journalEntry';
+import { contextChoices, namespaceChoices, type KnownHub, type NamespaceChoice } from '../core/incident/startChoices';
 
 export interface StartIncidentArgs {
   title: string;
@@ -12,6 +13,8 @@ export interface StartPromptDeps {
   contexts(): ContextInfo[];
   /** Namespaces worth offering for a context (the setting's list, hubs the cluster browser found). */
   namespaces(context: ContextInfo): string[];
+  /** The hubs the cluster browser knows, with their health: down and degraded ones are ticked. */
+  hubs(): KnownHub[];
 }
 
 const severities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
@@ -32,15 +35,16 @@ export async function promptStartIncident(deps: StartPromptDeps): Promise<StartI
   if (title === undefined) return undefined;
 
   const contexts = deps.contexts();
+  const known = deps.hubs();
   const hubs: HubRef[] = [];
   if (contexts.length > 0) {
     const picked = await vscode.window.showQuickPick(
-      contexts.map((c) => ({
-        label: c.name,
-        description: [c.current ? 'current' : '', c.namespace ?? ''].filter(Boolean).join(' · '),
-        detail: c.server || undefined,
-        picked: c.current,
-        context: c,
+      contextChoices(contexts, known).map((c) => ({
+        label: c.context.name,
+        description: c.description,
+        detail: c.context.server || undefined,
+        picked: c.picked,
+        context: c.context,
       })),
       {
         title: 'Start Incident (2/4): affected clusters',
@@ -51,7 +55,7 @@ export async function promptStartIncident(deps: StartPromptDeps): Promise<StartI
     );
     if (picked === undefined) return undefined;
     for (const { context } of picked) {
-      const namespaces = await pickNamespaces(context, deps.namespaces(context));
+      const namespaces = await pickNamespaces(context, namespaceChoices(context, deps.namespaces(context), known));
       if (namespaces === undefined) return undefined;
       for (const namespace of namespaces) hubs.push({ context: context.name, namespace });
     }
@@ -66,16 +70,19 @@ export async function promptStartIncident(deps: StartPromptDeps): Promise<StartI
 }
 
 /** Namespaces of one context: pick known ones, or type a name (it is offered as an item as you type). */
-async function pickNamespaces(context: ContextInfo, known: string[]): Promise<string[] | undefined> {
+async function pickNamespaces(context: ContextInfo, choices: NamespaceChoice[]): Promise<string[] | undefined> {
   const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   quickPick.title = `Start Incident (3/4): hubs in ${context.name}`;
   quickPick.placeholder = 'Pick the hubs’ namespaces, or type one and press Enter';
   quickPick.canSelectMany = true;
   quickPick.ignoreFocusOut = true;
-  const base = [...new Set(known.filter((n) => n.trim() !== ''))].map((label) => ({ label }));
+  const base: vscode.QuickPickItem[] = choices.map((c) => ({
+    label: c.namespace,
+    ...(c.description ? { description: c.description } : {}),
+  }));
   const typed = new Map<string, vscode.QuickPickItem>();
   quickPick.items = base;
-  quickPick.selectedItems = base.filter((i) => i.label === context.namespace);
+  quickPick.selectedItems = base.filter((i) => choices.some((c) => c.picked && c.namespace === i.label));
   quickPick.onDidChangeValue((value) => {
     const name = value.trim();
     const selected = quickPick.selectedItems;

@@ -112,6 +112,8 @@ const toWebviewSchemas = {
   report: obj({ type: lit('report'), report: reportView }),
   /** A section's edit is on disk. */
   saved: obj({ type: lit('saved'), section: sectionId, edited: nullable(str()) }),
+  /** Another section's edit changed what this one shows (the Summary, once the Resolution is written). */
+  section: obj({ type: lit('section'), section }),
   /** The journal changed (or a re-draft caught up with it). */
   stale: obj({ type: lit('stale'), stale: bool }),
   history: obj({ type: lit('history'), history: historyView }),

@@ -356,9 +356,12 @@ describe('Incident journal and report (in the real host)', () => {
       '| 14:50 | **Note:** Load tests must clean up their servers',
     ]);
     // The analyzer's finding: the verdict and cost table as evidence, the cause in the drafted sections.
-    assert.match(markdown, /Verdict for JupyterHub 5\.3\.0: \*\*oom\*\* against a 2Gi hub memory limit\./);
+    assert.match(
+      markdown,
+      /Verdict for JupyterHub 5\.3\.0: \*\*Will be OOMKilled\*\* against a 2Gi hub memory limit\./,
+    );
     assert.match(markdown, /\| 5\.3\.0 \(running\) \| 500,\d{3} \|/);
-    assert.match(markdown, /- stress-user: 1,000 named servers \(500 running\)/);
+    assert.match(markdown, /- stress-user: 1,000 named servers( and a default server)?, 500 running/);
     assert.match(markdown, /## Resolution\n\n- 14:40 EDT: Stopped 900 of stress-user's named servers; the hub started/);
     assert.match(markdown, /## What we learned\n\n[\s\S]*Load tests must clean up their servers/);
     assert.match(markdown, /- \[ \] Upgrade to JupyterHub 5\.4\.3\+/);

@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { buildCalibrationDb } from '../builders/hubDb';
 import { kubeconfigYaml } from '../builders/kubeconfig';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
+import { startTestServer, type TestServer } from '../k8s-server';
+import { findScenario, Timeline } from '../k8s-server/scenarios';
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  runFromPalette,
+  setOpen,
+  treeRows,
+  type Workbench,
+} from '../harness/workbench';
 
 /** The report page inside its webview (the workbench nests it in two frames). */
 const reportFrame = (page: Page): FrameLocator =>
@@ -146,6 +156,159 @@ describe('UI: incident journal and report in code-server', () => {
     assert.match(markdown, /\*\*Note:\*\* Helm upgrade restarted the hub/);
     await page.locator('.tab', { hasText: file! }).first().waitFor();
     await workbench.screenshot('report-exported');
+    assert.deepEqual(workbench.cspViolations, []);
+  });
+});
+
+/** The rows of the open quick pick: label, description and whether it is ticked. */
+async function quickPickRows(page: Page): Promise<{ label: string; description: string; picked: boolean }[]> {
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  return page.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => ({
+      label: row.querySelector('.label-name')?.textContent ?? '',
+      description: row.querySelector('.label-description')?.textContent ?? '',
+      picked:
+        row.getAttribute('aria-checked') === 'true' ||
+        row.querySelector('[aria-checked="true"], input[type=checkbox]:checked') !== null,
+    })),
+  );
+}
+
+describe('UI: the OOM incident from the red hub to the exported report', () => {
+  // The OOM loop (virtual ms): kills at 80 s, 170 s, 270 s, 390 s; runs start at 90 s, 190 s, 310 s.
+  const ns = 'hub-physics';
+  const secondBackOff = 171_000;
+  const thirdKill = 270_000;
+  const fourthRun = 320_000;
+  const fourthKill = 390_000;
+  let server: TestServer;
+  let timeline: Timeline;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await startTestServer();
+    workbench = await openInstalledWorkbench({
+      name: 'ui-report-oom',
+      settings: { 'jupyterhubOps.reportTimezone': 'America/New_York' },
+      async prepare(dirs) {
+        const hubDbFile = join(dirs.root, 'incident-hub.sqlite');
+        writeFileSync(
+          hubDbFile,
+          await buildCalibrationDb({ stressServers: 1500, stressRunning: 700, ordinaryUsers: 198 }),
+        );
+        // The hub has been crash-looping for minutes (2 restarts) when the operator opens VS Code.
+        const start = Math.floor(Date.now() / 1000) * 1000 - secondBackOff;
+        timeline = new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile }), { start: new Date(start) });
+        timeline.advanceTo(secondBackOff);
+        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
+        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context: 'gke-prod' });
+      },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  it('starts the incident with the down hub ticked', async () => {
+    const { page } = workbench;
+    await openSidebar(page);
+    await setOpen(page, 'gke-prod');
+    await page.locator('.monaco-list-row', { hasText: ns }).first().waitFor({ timeout: 60_000 });
+    await runFromPalette(page, 'JupyterHub: Start Incident');
+    await answerQuickInput(page, 'Start Incident (1/4)', 'hub-physics OOMKilled at start-up');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Incident (2/4)' }).waitFor();
+    const contexts = await quickPickRows(page);
+    assert.deepEqual(
+      contexts.map((r) => [r.label, r.picked]),
+      [['gke-prod', true]],
+    );
+    assert.match(contexts[0]!.description, /^current · 1 down/);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Incident (3/4)' }).waitFor();
+    const hubs = await quickPickRows(page);
+    assert.deepEqual(hubs[0], { label: ns, description: 'down', picked: true }, JSON.stringify(hubs));
+    await workbench.screenshot('report-start-incident-down-hub');
+    await page.keyboard.press('Enter');
+    await answerQuickInput(page, 'Start Incident (4/4)');
+    await page.locator('.statusbar-item', { hasText: 'Incident ·' }).first().waitFor();
+  });
+
+  it('journals the next kills and the analysis of the snapshot taken between them', async () => {
+    const { page } = workbench;
+    timeline.advanceTo(thirdKill);
+    await page
+      .locator('.monaco-list-row', { hasText: /OOMKilled \(container hub, exit 137, 3 restarts\)/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await runFromPalette(page, 'JupyterHub: Analyze Hub DB');
+    const hubPick = page.locator('.quick-input-list .monaco-list-row', { hasText: ns });
+    await hubPick.first().waitFor({ timeout: 60_000 });
+    await hubPick.first().click();
+    await page.locator('.notification-toast', { hasText: 'waiting for hub-' }).first().waitFor({ timeout: 60_000 });
+    timeline.advanceTo(fourthRun);
+    const explorer = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await explorer.getByText('Will be OOMKilled').first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.monaco-list-row', { hasText: /^.*Hub DB analysis/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    timeline.advanceTo(fourthKill);
+    await page
+      .locator('.monaco-list-row', { hasText: /exit 137, 4 restarts/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await runFromPalette(page, 'View: Close All Editors');
+  });
+
+  it('exports a report whose Summary, evidence and advice have no loose ends', async () => {
+    const { page } = workbench;
+    await runFromPalette(page, 'JupyterHub: Draft Incident Report');
+    const frame = reportFrame(page);
+    await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
+    assert.match(await frame.locator('#section-summary').innerText(), /Say what was done to resolve it/);
+    // The operator writes the Resolution: the Summary stops asking for it, on the page and in the export.
+    await frame.locator('#section-resolution vscode-button', { hasText: 'Edit' }).click();
+    const area = frame.locator('#section-resolution vscode-text-area textarea');
+    await area.waitFor();
+    await area.fill('- Raised the hub memory limit to 4Gi (helm upgrade); the hub started and stayed up.');
+    await frame.locator('#section-resolution .section-status', { hasText: 'Edited · saved' }).waitFor();
+    await frame.locator('#section-resolution vscode-button', { hasText: 'Done' }).click();
+    await frame
+      .locator('#section-summary', { hasNotText: 'Say what was done to resolve it' })
+      .waitFor({ timeout: 10_000 });
+    await frame.locator('.toolbar vscode-button', { hasText: 'Export' }).click();
+    await frame.locator('.notice', { hasText: 'Exported to' }).waitFor({ timeout: 60_000 });
+    const folder = join(workbench.dirs.workspace, 'incident-reports');
+    const file = readdirSync(folder).find((f) => f.endsWith('.md'))!;
+    const markdown = readFileSync(join(folder, file), 'utf8');
+
+    assert.doesNotMatch(markdown, /Say what was done to resolve it/);
+    // Kills and restarts agree: two journaled, and the two before recording began are said.
+    assert.match(
+      markdown,
+      /the hub was OOMKilled twice between \d\d:\d\d and \d\d:\d\d E[DS]T; its pod's restart count reached 4: the 2 restarts before were not journaled/,
+    );
+    assert.match(markdown, /Verdict for JupyterHub 5\.3\.0: \*\*Will be OOMKilled\*\*/);
+    assert.doesNotMatch(markdown, /\*\*oom\*\*/);
+    assert.doesNotMatch(markdown, /: 0 named servers|: 1 named servers/);
+    assert.match(markdown, /- stress-user: 1,500 named servers( and a default server)?, 700 running/);
+    assert.equal(markdown.match(/upgrad\w* (first, )?to JupyterHub 5\.4\.3/gi)?.length, 1, markdown);
+
+    await page.locator('.tab', { hasText: file }).first().waitFor();
+    await page.locator('.editor-instance .view-line', { hasText: '## Summary' }).first().waitFor();
+    await workbench.screenshot('report-export');
+    // The evidence, further down the same file.
+    const namedLine = markdown.split('\n').indexOf('Users with the most named servers:') + 1;
+    await runFromPalette(page, 'Go to Line/Column...');
+    await page.keyboard.type(String(namedLine));
+    await page.keyboard.press('Enter');
+    await page
+      .locator('.editor-instance .view-line', { hasText: 'Users with the most named servers' })
+      .first()
+      .waitFor();
+    await workbench.screenshot('report-export-evidence');
     assert.deepEqual(workbench.cspViolations, []);
   });
 });

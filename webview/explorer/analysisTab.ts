@@ -18,6 +18,7 @@ import {
 } from '../../src/shared/format';
 import { describeHubSettings, whatIfChanges, type AnalysisSettings } from '../../src/shared/whatIf';
 import { inertText } from '../../src/shared/untrustedText';
+import { verdictText } from '../../src/shared/verdictText';
 import type { HostConnection } from '../shared/hostConnection';
 import type { PersistedState } from './persistedState';
 import { planTree } from './planTree';
@@ -34,12 +35,7 @@ const VERSION_CHOICES = [
   { value: '5.5.0', label: 'JupyterHub 5.5.0 (z2jh 4.4.0)' },
 ];
 
-const VERDICT_TEXT: Record<VerdictLevel, string> = {
-  fits: 'Fits',
-  tight: 'Tight',
-  oom: 'Will be OOMKilled',
-  unknown: 'No memory limit to compare with',
-};
+const VERDICT_TEXT: Record<VerdictLevel, string> = verdictText;
 
 /** The version choices, the hub's detected version first among them and marked as such. */
 function versionChoices(origin: FileOrigin | null): { value: string; label: string }[] {

@@ -43,6 +43,8 @@ export class ReportApp {
         return this.render(message.report);
       case 'saved':
         return this.editors.find((e) => e.id === message.section)?.saved(message.edited);
+      case 'section':
+        return this.editors.find((e) => e.id === message.section.id)?.update(message.section);
       case 'stale':
         return this.showStale(message.stale);
       case 'notice':

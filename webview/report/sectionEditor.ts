@@ -74,6 +74,13 @@ export class SectionEditor {
     if (!this.editing) this.render(this.text);
   }
 
+  /** The host shows this section differently now (another section's edit changed it). */
+  update(section: ReportSectionView): void {
+    this.section = section;
+    this.showStatus();
+    if (!this.editing) this.render(this.text);
+  }
+
   /** Sends what is typed now (the page is being hidden or reloaded). */
   flush(): void {
     if (this.timer !== undefined && this.pending !== null) {

@@ -102,8 +102,12 @@ export interface VersionCost {
 /** A user whose servers drive the start-up cost. */
 export interface Offender {
   user: string;
+  /** Named servers only (the default server, name '', is not one). */
   namedServers: number;
+  /** Running servers, the default server included. */
   running?: number;
+  /** All the user's servers: the named ones and the default server, when it exists. */
+  spawners?: number;
 }
 
 /** The analyzer's verdict against the hub's memory limit; `unknown` when no limit was known (z2jh 4.x sets none). */
@@ -187,7 +191,7 @@ function isVersionCost(v: unknown): v is VersionCost {
 function isOffender(v: unknown): v is Offender {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return isString(r.user) && isCount(r.namedServers) && optional(isCount)(r.running);
+  return isString(r.user) && isCount(r.namedServers) && optional(isCount)(r.running) && optional(isCount)(r.spawners);
 }
 const arrayOf =
   <T>(check: (v: unknown) => v is T) =>

@@ -3,9 +3,10 @@
  * (analyzer verdict, hub OOM kills, spawn throttling, scheduling waits) and the operator's tagged notes;
  * versions and settings are those in docs/jupyterhub-startup.md (5.0–5.3 quadratic start-up, fixed in 5.4.3 / z2jh 4.3.2).
  */
-import { startupProblem } from './journalEntry';
+import { startupProblem, type EntryOf } from './journalEntry';
 import { formatBytes, formatCount, formatDuration } from '../../shared/format';
 import { reportText } from './reportText';
+import { verdictText } from '../../shared/verdictText';
 import type { IncidentFacts } from './reportFacts';
 
 /** A prompt in the draft where the journal has nothing to say: italic, for the operator to replace. */
@@ -32,7 +33,9 @@ export function draftLearned(facts: IncidentFacts): string {
           `JupyterHub 5.0–5.3 load running servers at start-up with a query whose rows grow as running × total servers of each user${compare}. One user with many named servers can make the hub need more memory than its limit every time it starts, so it crash-loops: each restart runs the same query again.`,
         );
       } else {
-        items.push(`The hub's start-up needs more memory than its limit allows (analyzer verdict: ${a.verdict}).`);
+        items.push(
+          `The hub's start-up needs more memory than its limit allows (analyzer verdict: ${verdictText[a.verdict]}).`,
+        );
       }
     } else if (h.hubOomKills && !a) {
       items.push(
@@ -60,6 +63,12 @@ export function draftLearned(facts: IncidentFacts): string {
   return items.map((i) => `- ${i}`).join('\n');
 }
 
+/** Whether the Action items say to upgrade because of this analysis (a start-up too big, before 5.4.3). */
+export function advisesUpgrade(a: EntryOf<'db-analysis'>): boolean {
+  const v = versionNumber(a.jupyterhubVersion);
+  return startupProblem(a.verdict) && (beforeStartupFix(v) || v === null);
+}
+
 export function draftActionItems(facts: IncidentFacts): string {
   const items: string[] = [];
   const add = (item: string) => {
@@ -67,9 +76,8 @@ export function draftActionItems(facts: IncidentFacts): string {
   };
   for (const h of facts.hubs) {
     const a = h.analysis;
-    const v = versionNumber(a?.jupyterhubVersion);
     const startupTooBig = a !== null && startupProblem(a.verdict);
-    if (startupTooBig && (beforeStartupFix(v) || v === null))
+    if (a && advisesUpgrade(a))
       add('Upgrade to JupyterHub 5.4.3+ (z2jh 4.3.2+), whose start-up query grows only with running servers.');
     const big = (a?.offenders ?? [])
       .filter((o) => o.namedServers >= 10)

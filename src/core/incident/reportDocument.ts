@@ -4,7 +4,7 @@
  * the operator left alone and never overwrites what they wrote.
  */
 import { err, ok, UserError, type Result } from '../result';
-import { sectionIds, type ReportDraft, type SectionId } from './reportDraft';
+import { resolutionPrompt, resolutionSectionPrompt, sectionIds, type ReportDraft, type SectionId } from './reportDraft';
 
 export interface ReportSection {
   drafted: string;
@@ -22,6 +22,35 @@ export interface ReportDocument {
 
 export function effectiveText(section: ReportSection): string {
   return section.edited ?? section.drafted;
+}
+
+/** Whether the operator wrote the Resolution section (an edit that is more than the draft's prompt). */
+export function resolutionWritten(doc: ReportDocument): boolean {
+  const edited = doc.sections.resolution.edited;
+  return edited !== null && edited.replace(resolutionSectionPrompt, '').trim() !== '';
+}
+
+/**
+ * A section as the report shows it: once the operator has written the Resolution, the Summary no longer
+ * asks them to say what was done, whether its text is the draft or their edit around the prompt.
+ */
+export function shownSection(doc: ReportDocument, id: SectionId): ReportSection {
+  const section = doc.sections[id];
+  if (id !== 'summary' || !resolutionWritten(doc)) return section;
+  const withoutPrompt = (text: string) =>
+    text
+      .split(/\n{2,}/)
+      .filter((paragraph) => paragraph.trim() !== resolutionPrompt)
+      .join('\n\n');
+  return {
+    drafted: withoutPrompt(section.drafted),
+    edited: section.edited === null ? null : withoutPrompt(section.edited),
+  };
+}
+
+/** What a section says in the report (Markdown export, Copy): `shownSection`'s effective text. */
+export function sectionText(doc: ReportDocument, id: SectionId): string {
+  return effectiveText(shownSection(doc, id));
 }
 
 export function newReportDocument(draft: ReportDraft): ReportDocument {

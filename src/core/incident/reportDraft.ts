@@ -122,6 +122,8 @@ function symptoms(h: HubFacts, clock: ReportClock): string[] {
   if (h.hubOomKills) c.push(`the hub was OOMKilled ${formatTimes(h.hubOomKills.count)} ${when(h.hubOomKills)}`);
   if (h.hubOtherRestarts)
     c.push(`the hub restarted ${formatTimes(h.hubOtherRestarts.count)} for other reasons ${when(h.hubOtherRestarts)}`);
+  const unjournaled = unjournaledRestarts(h);
+  if (unjournaled) c[c.length - 1] += unjournaled;
   if (h.pendingPods) c.push(`${plural(h.pendingPods.count, 'user pod')} went Pending ${when(h.pendingPods)}`);
   if (h.peakPressure && h.peakPressure.limit !== null && h.peakPressure.pending >= h.peakPressure.limit)
     c.push(`spawns in progress reached the concurrent spawn limit of ${formatCount(h.peakPressure.limit)}`);
@@ -140,6 +142,21 @@ function symptoms(h: HubFacts, clock: ReportClock): string[] {
   if (h.userOomKills) c.push(`${plural(h.userOomKills.count, 'user pod')} OOMKilled`);
   if (h.evictions) c.push(`${plural(h.evictions.count, 'pod')} evicted`);
   return c;
+}
+
+/**
+ * When the hub pods' restart counts say more restarts than the journal has entries for (recording began
+ * while the hub was already crash-looping): "; its pod's restart count reached 5: the 3 restarts before
+ * were not journaled, so their cause is not known". The kills stay counted as journaled, never guessed.
+ */
+function unjournaledRestarts(h: HubFacts): string {
+  const r = h.hubRestarts;
+  if (!r || r.unjournaled <= 0 || (!h.hubOomKills && !h.hubOtherRestarts)) return '';
+  const which =
+    r.before === r.unjournaled
+      ? `the ${plural(r.before, 'restart')} before ${r.before === 1 ? 'was' : 'were'}`
+      : `${plural(r.unjournaled, 'restart')} ${r.unjournaled === 1 ? 'was' : 'were'}`;
+  return `; its pod's restart count reached ${formatCount(r.total)}: ${which} not journaled, so ${r.unjournaled === 1 ? 'its cause is' : 'their cause is'} not known`;
 }
 
 function joinClauses(clauses: string[]): string {
@@ -184,6 +201,16 @@ function doneSentence(facts: IncidentFacts): string | null {
   return `What was done: ${notes.map((n) => reportText(n.text.trim()).replace(/\.?$/, '.')).join(' ')}`;
 }
 
+/**
+ * The Summary's last paragraph while the journal says nothing of the resolution. Once the operator has
+ * written the Resolution section, `summaryText` leaves it out (the draft itself does not change, so a
+ * re-draft does not take it for an edit).
+ */
+export const resolutionPrompt = todo('Say what was done to resolve it (notes tagged "resolution" appear here).');
+
+/** The Resolution section's prompt while the journal says nothing of it. */
+export const resolutionSectionPrompt = todo('How was the incident resolved? (Notes tagged "resolution" appear here.)');
+
 export function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
   const day = zoned(facts.startMs, clock.timezone).dayLabel;
   const paragraphs: string[] = [];
@@ -205,7 +232,7 @@ export function draftSummary(facts: IncidentFacts, clock: ReportClock): string {
     );
   for (const n of facts.notes.cause) paragraphs.push(`Cause (operator): ${reportText(n.text)}`);
   const done = doneSentence(facts);
-  paragraphs.push(done ?? todo('Say what was done to resolve it (notes tagged "resolution" appear here).'));
+  paragraphs.push(done ?? resolutionPrompt);
   return paragraphs.join('\n\n');
 }
 
@@ -221,8 +248,9 @@ export function draftImpact(facts: IncidentFacts, clock: ReportClock): string {
     const prefix = facts.hubs.length > 1 ? `${reportText(h.hub)}: ` : '';
     if (h.hubOomKills || h.hubOtherRestarts) {
       const first = Math.min(h.hubOomKills?.firstMs ?? Infinity, h.hubOtherRestarts?.firstMs ?? Infinity);
+      const since = (h.hubRestarts?.before ?? 0) > 0 ? 'from before' : 'from';
       lines.push(
-        `- ${prefix}While the hub was crash-looping (from ${clock.at(first)}), nobody could log in or start a server; servers already running kept running.`,
+        `- ${prefix}While the hub was crash-looping (${since} ${clock.at(first)}), nobody could log in or start a server; servers already running kept running.`,
       );
     }
     if (h.pendingPods) {
@@ -284,7 +312,7 @@ export function draftResolution(facts: IncidentFacts, clock: ReportClock): strin
       ? facts.notes.resolution
       : facts.notes.untagged.filter((n) => Date.parse(n.time) >= lastSymptomMs).slice(-3);
   for (const n of notes) lines.push(`- ${clock.at(Date.parse(n.time))}: ${reportText(n.text)}`);
-  if (lines.length === 0) lines.push(todo('How was the incident resolved? (Notes tagged "resolution" appear here.)'));
+  if (lines.length === 0) lines.push(resolutionSectionPrompt);
   lines.push(
     '',
     facts.ongoing

@@ -2,7 +2,9 @@
  * Evidence under the report: the hub DB analyzer's per-version table and a hub-memory-over-time chart as a
  * Mermaid `xychart-beta` block, which GitHub renders.
  */
-import type { EntryOf } from './journalEntry';
+import type { EntryOf, Offender } from './journalEntry';
+import { verdictText } from '../../shared/verdictText';
+import { advisesUpgrade } from './reportAdvice';
 import { formatBytes, formatCount, plural, toMiB } from '../../shared/format';
 import { reportText } from './reportText';
 import type { HubFacts, MemorySample } from './reportFacts';
@@ -16,17 +18,27 @@ export function draftEvidence(hubs: HubFacts[], clock: ReportClock, multiHub: bo
   for (const h of hubs) {
     const name = multiHub ? ` (${reportText(h.hub)})` : '';
     if (h.analysis)
-      parts.push(`### Start-up query cost by JupyterHub version${name}`, '', analysisTable(h.analysis), '');
+      parts.push(
+        `### Start-up query cost by JupyterHub version${name}`,
+        '',
+        analysisTable(h.analysis, { upgradeInActionItems: advisesUpgrade(h.analysis) }),
+        '',
+      );
     if (h.memory.length > 0) parts.push(`### Hub memory${name}`, '', memoryChart(h, clock), '');
   }
   return parts.join('\n').trimEnd();
 }
 
-export function analysisTable(a: EntryOf<'db-analysis'>): string {
+/**
+ * The analyzer's evidence: its verdict in the words the explorer shows, the cost per version, the users
+ * with named servers, and its remediation. With `upgradeInActionItems`, the remediation leaves out the
+ * sentences that say to upgrade: the Action items say it once.
+ */
+export function analysisTable(a: EntryOf<'db-analysis'>, options: { upgradeInActionItems?: boolean } = {}): string {
   const out: string[] = [];
   const limit = a.limitBytes ? ` against a ${formatBytes(a.limitBytes)} hub memory limit` : '';
   const version = a.jupyterhubVersion ? ` for JupyterHub ${reportText(a.jupyterhubVersion)}` : '';
-  out.push(`Verdict${version}: **${a.verdict}**${limit}.`);
+  out.push(`Verdict${version}: **${verdictText[a.verdict]}**${limit}.`);
   if (a.table && a.table.length > 0) {
     out.push('', '| JupyterHub | Start-up query rows | Peak memory | CPU |', '| --- | ---: | ---: | ---: |');
     for (const row of a.table) {
@@ -37,18 +49,49 @@ export function analysisTable(a: EntryOf<'db-analysis'>): string {
       );
     }
   }
-  if (a.offenders && a.offenders.length > 0) {
+  const named = (a.offenders ?? [])
+    .filter((o) => o.namedServers > 0)
+    .sort((x, y) => y.namedServers - x.namedServers)
+    .slice(0, 10);
+  if (named.length > 0) {
     out.push('', 'Users with the most named servers:', '');
-    for (const o of a.offenders.slice(0, 10)) {
-      const running = o.running !== undefined ? ` (${formatCount(o.running)} running)` : '';
-      out.push(`- ${reportText(o.user)}: ${formatCount(o.namedServers)} named servers${running}`);
-    }
+    for (const o of named) out.push(`- ${reportText(o.user)}: ${servers(o)}`);
   }
-  if (a.remediation && a.remediation.length > 0) {
-    out.push('', "The analyzer's remediation:", '');
-    for (const r of a.remediation) out.push(`- ${reportText(r)}`);
+  const steps = (a.remediation ?? []).flatMap((r) => {
+    const kept = options.upgradeInActionItems ? withoutUpgrade(r) : r;
+    return kept ? [kept] : [];
+  });
+  if (steps.length > 0) {
+    const note = options.upgradeInActionItems ? ' (its upgrade advice is in the Action items)' : '';
+    out.push('', `The analyzer's remediation${note}:`, '');
+    for (const r of steps) out.push(`- ${reportText(r)}`);
   }
   return out.join('\n');
+}
+
+/**
+ * "stress-test: 1,500 named servers and a default server, 700 running". Running counts every running
+ * server, the default one included, so it is said of all the user's servers, never of the named ones.
+ */
+function servers(o: Offender): string {
+  const named = plural(o.namedServers, 'named server');
+  if (o.running === undefined) return named;
+  if (o.spawners !== undefined) {
+    const withDefault = o.spawners > o.namedServers ? ' and a default server' : '';
+    return `${named}${withDefault}, ${formatCount(o.running)} running`;
+  }
+  return o.running > o.namedServers
+    ? `${named}; ${plural(o.running, 'server')} running, the default server among them`
+    : `${named}, ${formatCount(o.running)} running`;
+}
+
+/** A remediation step without its sentences that say to upgrade; '' when nothing else is left. */
+function withoutUpgrade(step: string): string {
+  return step
+    .split(/(?<=\.)\s+(?=[A-Z])/)
+    .filter((sentence) => !/\bupgrad/i.test(sentence))
+    .join(' ')
+    .trim();
 }
 
 /** Keeps at most `max` points: equal time buckets, each keeping its highest sample (peaks cause OOM kills). */

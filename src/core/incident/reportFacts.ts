@@ -31,9 +31,16 @@ export interface HubFacts {
   /** The hub's namespace. */
   hub: string;
   context: string | null;
+  /** Hub OOM kills journaled, each restart once (the watcher and a Prometheus backfill may both see one). */
   hubOomKills: Span | null;
   /** Hub restarts that were not OOM kills (e.g. "Aborting due to N consecutive spawn failures"). */
   hubOtherRestarts: Span | null;
+  /**
+   * What the hub pods' restart counts say (each journaled kill or restart carries its pod's count): how
+   * many restarts there were in all, and how many of them no entry stands for, because they came before
+   * the journal (`before`) or between two looks of the watcher. Null when no entry carried a count.
+   */
+  hubRestarts: { total: number; unjournaled: number; before: number; lastMs: number } | null;
   userOomKills: Span | null;
   pendingPods: Span | null;
   scheduledPods: Span | null;
@@ -79,6 +86,7 @@ function emptyHub(hub: string, context: string | null): HubFacts {
     context,
     hubOomKills: null,
     hubOtherRestarts: null,
+    hubRestarts: null,
     userOomKills: null,
     pendingPods: null,
     scheduledPods: null,
@@ -108,6 +116,21 @@ export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
   const notes: IncidentFacts['notes'] = { resolution: [], learned: [], action: [], cause: [], untagged: [] };
   let nodeOoms: Span | null = null;
   const scheduledTimes = new Map<HubFacts, number[]>();
+  const hubPods = new Map<HubFacts, Map<string, HubPodRestarts>>();
+  /** False when this restart of a hub pod was counted already (watcher and backfill both journal it). */
+  const firstSight = (h: HubFacts, e: EntryOf<'pod-oomkilled'> | EntryOf<'pod-restarted'>): boolean => {
+    if (typeof e.restarts !== 'number' || e.restarts < 1) return true;
+    let pods = hubPods.get(h);
+    if (!pods) hubPods.set(h, (pods = new Map()));
+    const key = `${e.pod}\u0000${e.container ?? ''}`;
+    let pod = pods.get(key);
+    if (!pod) pods.set(key, (pod = { seen: new Set(), highest: 0, lastMs: Date.parse(e.time) }));
+    pod.highest = Math.max(pod.highest, Math.round(e.restarts));
+    pod.lastMs = Math.max(pod.lastMs, Date.parse(e.time));
+    if (pod.seen.has(Math.round(e.restarts))) return false;
+    pod.seen.add(Math.round(e.restarts));
+    return true;
+  };
 
   for (const e of entries) {
     if (isKind(e, 'note')) {
@@ -122,11 +145,11 @@ export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
     if (e.hub === null) continue;
     const h = hubFor(e.hub);
     if (isKind(e, 'pod-oomkilled')) {
-      if (isHubPod(e)) h.hubOomKills = addTo(h.hubOomKills, e);
-      else h.userOomKills = addTo(h.userOomKills, e);
+      if (!isHubPod(e)) h.userOomKills = addTo(h.userOomKills, e);
+      else if (firstSight(h, e)) h.hubOomKills = addTo(h.hubOomKills, e);
     } else if (isKind(e, 'pod-restarted')) {
       // An OOM kill also restarts the pod; count only restarts that had another reason.
-      if (isHubPod(e) && e.reason !== 'OOMKilled' && e.exitCode !== 137)
+      if (isHubPod(e) && e.reason !== 'OOMKilled' && e.exitCode !== 137 && firstSight(h, e))
         h.hubOtherRestarts = addTo(h.hubOtherRestarts, e);
     } else if (isKind(e, 'pod-pending')) {
       if (!isHubPod(e)) h.pendingPods = addTo(h.pendingPods, e);
@@ -154,6 +177,7 @@ export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
     else if (isKind(e, 'db-snapshot')) h.snapshot = e;
   }
 
+  for (const [h, pods] of hubPods) h.hubRestarts = restartAccount([...pods.values()]);
   for (const h of hubs.values()) {
     if (h.scaleUps) {
       const after = (scheduledTimes.get(h) ?? []).filter((t) => t >= h.scaleUps!.firstMs).sort((a, b) => a - b)[0];
@@ -177,6 +201,29 @@ export function gatherFacts(replayed: ReplayedIncident): IncidentFacts {
     notes,
     timeline: entries.filter((e) => e.kind !== 'hub-memory'),
   };
+}
+
+interface HubPodRestarts {
+  /** The restart counts journaled (restart n is the n-th time the container was started again). */
+  seen: Set<number>;
+  highest: number;
+  lastMs: number;
+}
+
+/**
+ * Restarts in all (each pod's highest count, added up over the hub's pods: a Helm upgrade makes a new
+ * pod counting from 0) against those an entry stands for.
+ */
+function restartAccount(pods: HubPodRestarts[]): HubFacts['hubRestarts'] {
+  let total = 0;
+  let unjournaled = 0;
+  let before = 0;
+  for (const pod of pods) {
+    total += pod.highest;
+    unjournaled += pod.highest - pod.seen.size;
+    before += Math.min(...pod.seen) - 1;
+  }
+  return { total, unjournaled, before, lastMs: Math.max(...pods.map((p) => p.lastMs)) };
 }
 
 /** Whether a hub had anything worth a sentence. */

@@ -7,7 +7,7 @@ import { redactText } from '../secrets';
 import { inertText } from '../../shared/untrustedText';
 import { reportText } from './reportText';
 import { sectionIds, sectionTitles, type ReportMeta } from './reportDraft';
-import { effectiveText, type ReportDocument } from './reportDocument';
+import { sectionText, type ReportDocument } from './reportDocument';
 import { zoned } from './zonedTime';
 
 export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
@@ -30,7 +30,7 @@ export function renderMarkdown(doc: ReportDocument, meta: ReportMeta): string {
       : `- **Ended:** not yet (last entry ${when(end)})`,
     `- **Drafted:** ${when(Date.parse(doc.draftedAt))} from the JupyterHub Ops incident journal`,
   ];
-  for (const id of sectionIds) lines.push('', `## ${sectionTitles[id]}`, '', effectiveText(doc.sections[id]).trim());
+  for (const id of sectionIds) lines.push('', `## ${sectionTitles[id]}`, '', sectionText(doc, id).trim());
   if (doc.evidence.trim() !== '') lines.push('', '## Evidence', '', doc.evidence.trim());
   // Every journal string was made inert Markdown where it went in; the operator's own edits were not, so
   // the file as a whole keeps no control or bidi character either (for a terminal, `cat` or `less`).

@@ -10,7 +10,13 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { replay, type ReplayedIncident } from '../../core/incident/journalReplay';
-import { editSection, newReportDocument, redraft, type ReportDocument } from '../../core/incident/reportDocument';
+import {
+  editSection,
+  newReportDocument,
+  redraft,
+  shownSection,
+  type ReportDocument,
+} from '../../core/incident/reportDocument';
 import {
   draftReport,
   sectionIds,
@@ -57,6 +63,8 @@ export interface ReportUi {
 export interface ReportEditorDeps {
   /** The report timezone setting, checked (an IANA name). */
   timezone(): string;
+  /** One line when the setting names no timezone and `timezone()` is this machine's instead. */
+  timezoneProblem?(): string | undefined;
   now?: () => Date;
   /** Charts and the alert replay from the hubs' Prometheus; none when not given. */
   history?: LoadHistory;
@@ -101,7 +109,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     const loaded = loadSavedReport(this.stateFile);
     if (loaded.ok && loaded.value) {
       this.saved = loaded.value;
-      return ok({});
+      // The setting may have changed since the report was saved: it applies now, not on the next Re-draft.
+      const retimed = this.followTimezone();
+      return retimed.ok ? ok({}) : retimed;
     }
     let notice: string | undefined;
     if (!loaded.ok) {
@@ -181,12 +191,48 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
     }
   }
 
+  /**
+   * Drafts again in the timezone setting as it is now, when it differs from the report's: the sections the
+   * operator left alone take the new times, their edits stay theirs (no question asked: nothing of the
+   * journal changed). True when the report changed.
+   */
+  followTimezone(): Result<boolean> {
+    const saved = this.requireSaved();
+    const timezone = this.deps.timezone();
+    if (timezone === saved.timezone) return ok(false);
+    const draft = this.draft(timezone, saved.utc);
+    if (!draft.ok) return draft;
+    const written = this.save({ ...saved, timezone, document: redraft(saved.document, draft.value).doc });
+    if (!written.ok) return written;
+    // The charts' clock is the report's: ask for them again in the new zone.
+    this.history = undefined;
+    this.historyValue = undefined;
+    return ok(true);
+  }
+
+  /** The timezone setting changed: show the report in it (`ready` posts it again when the page is hidden). */
+  async timezoneChanged(): Promise<void> {
+    const changed = this.followTimezone();
+    if (!changed.ok) return this.notice('error', changed.error.userMessage);
+    this.postReport();
+    if (!changed.value) return;
+    this.notice('info', `Times are now in ${this.requireSaved().timezone}.`);
+    await this.postHistory();
+  }
+
   /** Records the operator's text for a section and saves it. */
   edit(id: SectionId, text: string): Result<void> {
     const saved = this.requireSaved();
-    const next = { ...saved, document: editSection(saved.document, id, text) };
+    // The page shows the draft as `shownSection` makes it: the same text back is no edit.
+    const draft = text === shownSection(saved.document, id).drafted ? saved.document.sections[id].drafted : text;
+    const next = { ...saved, document: editSection(saved.document, id, draft) };
+    const summaryBefore = shownSection(saved.document, 'summary');
     const written = this.save(next);
-    if (written.ok) this.page.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    if (!written.ok) return written;
+    this.page.post({ type: 'saved', section: id, edited: next.document.sections[id].edited });
+    const summary = shownSection(next.document, 'summary');
+    if (id !== 'summary' && (summary.drafted !== summaryBefore.drafted || summary.edited !== summaryBefore.edited))
+      this.page.post({ type: 'section', section: { id: 'summary', title: sectionTitles.summary, ...summary } });
     return written;
   }
 
@@ -456,6 +502,9 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       },
       { label: 'Drafted', value: when(doc.draftedAt) },
     ];
+    const problem = this.deps.timezoneProblem?.();
+    if (problem && meta.timezone === this.deps.timezone())
+      facts.push({ label: 'Timezone', value: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` });
     if (replayed.value.warnings.length > 0)
       facts.push({
         label: 'Journal',
@@ -475,12 +524,7 @@ export class ReportEditor implements PageHandler<ToHost, ToWebview> {
       facts,
       timezone: meta.timezone,
       utc: saved.utc,
-      sections: sectionIds.map((id) => ({
-        id,
-        title: sectionTitles[id],
-        drafted: doc.sections[id].drafted,
-        edited: doc.sections[id].edited,
-      })),
+      sections: sectionIds.map((id) => ({ id, title: sectionTitles[id], ...shownSection(doc, id) })),
       evidence: doc.evidence,
       stale: sameDraft(doc, draft.value) === false,
       exportPath,

@@ -17,6 +17,8 @@ export interface ReportPanelsDeps {
   /** The journal whose report was shown last (globalState): the page's own state can be lost in a reload. */
   lastShown: { get(): string | undefined; set(file: string | undefined): unknown };
   timezone(): string;
+  /** One line when the timezone setting names no timezone (see reportTimezone.ts). */
+  timezoneProblem?(): string | undefined;
   log: Log;
 }
 
@@ -87,6 +89,11 @@ export class ReportPanels implements vscode.Disposable {
     return opened.ok ? { ok: true, value: editor } : opened;
   }
 
+  /** The timezone setting changed: every open report shows its times in the new zone now. */
+  async timezoneChanged(): Promise<void> {
+    await Promise.all([...this.open.values()].map(({ editor }) => editor.timezoneChanged()));
+  }
+
   /** The editor of an open panel (tests drive the page's side through it). */
   editorOf(journalFile: string): ReportEditor | undefined {
     return this.open.get(resolve(journalFile))?.editor;
@@ -140,7 +147,11 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private editorDeps() {
-    return { timezone: this.deps.timezone, ...(this.history ? { history: this.history } : {}) };
+    return {
+      timezone: this.deps.timezone,
+      ...(this.deps.timezoneProblem ? { timezoneProblem: this.deps.timezoneProblem } : {}),
+      ...(this.history ? { history: this.history } : {}),
+    };
   }
 
   private ui(): ReportUi {

@@ -37,7 +37,7 @@ describe('a hub DB analysis without a memory limit (verdict unknown)', () => {
       timezone: 'America/New_York',
       now: Date.parse('2026-05-14T19:00:00Z'),
     });
-    assert.match(draft.evidence, /Verdict for JupyterHub 5\.3\.0: \*\*unknown\*\*/);
+    assert.match(draft.evidence, /Verdict for JupyterHub 5\.3\.0: \*\*No memory limit to compare with\*\*/);
     assert.match(draft.evidence, /\| 5\.3\.0 \(running\) \| 1,050,051 \|/);
     assert.match(draft.sections.summary, /was watched; no symptoms were journaled/);
     assert.match(draft.sections.summary, /start-up query would fetch 1,050,051 rows/);
