@@ -56,6 +56,54 @@ const patternSourceBeside = {
   },
 };
 
+/**
+ * Libraries that ship as one bundle of their own beside the bundles that use them (dist/<name>.js), shared by
+ * the extension host and the CLI subcommands: each importer gets `require('./<name>.js')` in place of the
+ * library, evaluated where the importing module is, so a module the code requires on first use (see
+ * src/cluster/kubeconfigSource.ts) pulls the library in then, and activation never parses it. This is the one
+ * way a bundle is split out: add a library here.
+ */
+const sharedLibraries = { '@kubernetes/client-node': 'client-node' };
+const sharedBeside = {
+  name: 'shared-libraries-beside',
+  setup(build) {
+    const names = Object.keys(sharedLibraries).map((n) => n.replace(/[/.]/g, (c) => `\\${c}`));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: `./${sharedLibraries[args.path]}.js`, external: true },
+    );
+  },
+};
+/**
+ * Each shared bundle re-exports only the names src/ imports from its library (found in src/'s import
+ * statements), so esbuild still drops the rest of the library; a namespace import keeps all of it.
+ */
+function sourceFiles(dir) {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+const sources = sourceFiles('src').map((file) => readFileSync(join(root, file), 'utf8'));
+function sharedEntry(lib) {
+  const quoted = lib.replace(/[/.]/g, (c) => `\\${c}`);
+  if (sources.some((text) => new RegExp(`import \\* as \\w+ from '${quoted}'`).test(text))) {
+    return `export * from '${lib}';`;
+  }
+  const names = new Set();
+  for (const text of sources) {
+    for (const [, list] of text.matchAll(new RegExp(`import \\{([^}]*)\\} from '${quoted}'`, 'g'))) {
+      for (const item of list.split(',').map((n) => n.trim())) {
+        if (item && !item.startsWith('type ')) names.add(item.split(/\s+as\s+/)[0]);
+      }
+    }
+  }
+  return `export { ${[...names].sort().join(', ')} } from '${lib}';`;
+}
+const shared = Object.entries(sharedLibraries).map(([lib, name]) => ({
+  ...node,
+  stdin: { contents: sharedEntry(lib), resolveDir: root, sourcefile: `${name}.js` },
+  outfile: join(out, `${name}.js`),
+}));
+
 /** Entry points that exist: later features add theirs to these lists. */
 const hostEntries = {
   extension: 'src/extension.ts',
@@ -96,15 +144,16 @@ const cli = {
     ...Object.fromEntries(cliSubcommands.map((name) => [`cli-${name}`, `src/cli/${name}.ts`])),
   },
   outdir: out,
-  plugins: [cliSplit],
+  plugins: [cliSplit, sharedBeside],
   // The entry requires its subcommand's bundle: a plain require, not import() through the ESM loader.
   supported: { 'dynamic-import': false },
   banner: { js: '#!/usr/bin/env node' },
 };
 const builds = cliOnly
-  ? [cli]
+  ? [cli, ...shared]
   : [
-      { ...node, entryPoints: present(hostEntries), outdir: out, plugins: [patternSourceBeside] },
+      ...shared,
+      { ...node, entryPoints: present(hostEntries), outdir: out, plugins: [patternSourceBeside, sharedBeside] },
       cli,
       { ...browser, entryPoints: present(webviewEntries), outdir: join(out, 'webview') },
     ];

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,9 +88,15 @@ describe('hubops on the user’s Node', function () {
         'cli-readiness.js',
         'cli-report.js',
         'cli.js',
+        'client-node.js',
         'sql-wasm.wasm',
       ]);
       assert.ok(!existsSync(join(installed, 'node_modules')));
+      // One copy of client-node, which the cluster subcommands require from beside them.
+      const withClientNode = readdirSync(join(installed, 'dist')).filter(
+        (f) => f.endsWith('.js') && readFileSync(join(installed, 'dist', f), 'utf8').includes('loadFromDefault'),
+      );
+      assert.deepEqual(withClientNode, ['client-node.js']);
     });
 
     it('hubops --version and analyze work on the user’s Node; contexts says what it needs or works', async () => {
