@@ -355,6 +355,10 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
       this.schedule();
       return;
     }
+    // A collapsed row's summary (worst state, counts) follows its hubs; an open one is brought up to date
+    // when it is collapsed (see followExpansion): refreshing an open context drops its rows' handles.
+    if (!this.expanded.has(name) && summaryKey(this.live.summary(name)) !== this.rowSummaries.get(name))
+      this.pending.add(node);
     for (const hub of after.hubs) {
       const hubNode = this.hubNodes.get(hubNodeKey(name, hub));
       if (!hubNode) {
@@ -384,7 +388,13 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterNode
         if (element.kind === 'context') this.expanded.add(element.context.name);
       }),
       view.onDidCollapseElement(({ element }) => {
-        if (element.kind === 'context') this.expanded.delete(element.context.name);
+        if (element.kind !== 'context') return;
+        const name = element.context.name;
+        this.expanded.delete(name);
+        if (summaryKey(this.live.summary(name)) !== this.rowSummaries.get(name)) {
+          this.pending.add(element);
+          this.schedule();
+        }
       }),
     );
   }
@@ -453,12 +463,16 @@ function summaryKey(model: ContextModel | undefined): string {
 }
 
 /** What decides a context's rows apart from the hubs' contents. */
+/**
+ * What decides an open context's rows (not its hubs' health: the hub rows show that, and refreshing the
+ * context only for it would drop the handles of the rows under it while VS Code may be fetching them).
+ */
 function shapeOf(model: ContextModel): string {
   return JSON.stringify([
     model.status,
     model.error ?? null,
     model.warnings,
-    model.hubs.map((h) => [h.namespace, h.release, h.health]),
+    model.hubs.map((h) => [h.namespace, h.release]),
   ]);
 }
 

@@ -244,7 +244,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     const members = (await api.clusters.getChildren(groupNode)).map(text);
     assert.ok(members.length >= Number(burst![1]), `${members.length} events for ${burst![1]} pods`);
     for (const r of members)
-      assert.match(r, /^FailedScheduling(?: ×\d+)? \| (?:\d+m)?\d+s ago · pod\/(jupyter-|user-placeholder-)/);
+      assert.match(r, /^FailedScheduling(?: ×\d+)? \| (?:\d+m|\d+m\d+s|\d+s) ago · pod\/(jupyter-|user-placeholder-)/);
     const uri = await vscode.commands.executeCommand<string>(
       groupItem.command!.command,
       ...(groupItem.command!.arguments ?? []),
