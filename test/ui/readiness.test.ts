@@ -206,10 +206,12 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     await page.keyboard.press('Enter');
     // The third question: the default profile first.
     await quickInput(page, 'Check Readiness: hub-classroom (3/3)');
-    // The list is rebuilt in place: wait until it holds the profiles, then check their order.
+    // Wait until the shown list holds the profiles, in this order (the default first).
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('.quick-input-list .monaco-list-row .label-name')]
+          // The widget keeps the previous question's list in the DOM, hidden: only what is shown counts.
+          .filter((e) => (e as HTMLElement).getClientRects().length > 0)
           .map((e) => e.textContent)
           .join(' | ') === 'Small | Large (4 GB)',
       undefined,
