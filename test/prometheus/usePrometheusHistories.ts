@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PrometheusClient } from '../../src/core/prometheus/client';
+import { connectUrl } from '../../src/core/prometheus/source';
 import { loadHistories, type LoadedHistories } from './histories';
 
 let shared: Promise<LoadedHistories> | undefined;
@@ -25,5 +27,23 @@ export function usePrometheusHistories(): () => LoadedHistories {
   return () => {
     if (!loaded) throw new Error('usePrometheusHistories: not loaded yet');
     return loaded;
+  };
+}
+
+/** The shared histories and a client checked against them, for the tests of a `describe`. */
+export function usePrometheusClient(): { histories: () => LoadedHistories; client: () => PrometheusClient } {
+  const histories = usePrometheusHistories();
+  let client: PrometheusClient | undefined;
+  before(async () => {
+    const found = await connectUrl(histories().prometheus.url);
+    if (!found.ok) throw new Error(found.error.message);
+    client = found.value.client;
+  });
+  return {
+    histories,
+    client: () => {
+      if (!client) throw new Error('usePrometheusClient: not connected yet');
+      return client;
+    },
   };
 }

@@ -21,6 +21,19 @@ async function quickInput(page: Page, title: string) {
   return page.locator('.quick-input-widget input.input');
 }
 
+/** Answers the arrival question (2/3) with "All within N minutes" and its offered default, 0: all at once. */
+async function arriveAllAtOnce(page: Page): Promise<void> {
+  await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All within N minutes' }).first().click();
+  // The input box for N replaces the pick under the same title, offering the CLI's default (0: at once).
+  await page.waitForFunction(
+    () => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === '0',
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.keyboard.press('Enter');
+}
+
 describe('UI: Check Readiness for an Event on the class-start hub', () => {
   let server: TestServer;
   let workbench: Workbench;
@@ -87,15 +100,7 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
       .waitFor();
     await attendees.fill('150');
     await page.keyboard.press('Enter');
-    await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All within N minutes' }).first().click();
-    // The input box for N replaces the pick under the same title, offering the CLI's default (0: at once).
-    await page.waitForFunction(
-      () => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === '0',
-      undefined,
-      { timeout: 30_000 },
-    );
-    await page.keyboard.press('Enter');
+    await arriveAllAtOnce(page);
     // The class-start hub has no profiles: no third question.
 
     const frame = readinessFrame(page);
@@ -196,14 +201,7 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     const attendees = await quickInput(page, 'Check Readiness: hub-classroom (1/3)');
     await attendees.fill('40');
     await page.keyboard.press('Enter');
-    await quickInput(page, 'Check Readiness: hub-classroom (2/3)');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All within N minutes' }).first().click();
-    await page.waitForFunction(
-      () => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === '0',
-      undefined,
-      { timeout: 30_000 },
-    );
-    await page.keyboard.press('Enter');
+    await arriveAllAtOnce(page);
     // The third question: the default profile first.
     await quickInput(page, 'Check Readiness: hub-classroom (3/3)');
     // Wait until the shown list holds the profiles, in this order (the default first).

@@ -6,29 +6,21 @@ import { factKey } from '../../../src/core/incident/factKey';
 import { Journal } from '../../../src/core/incident/journal';
 import { replay } from '../../../src/core/incident/journalReplay';
 import { backfillJournal, notYetJournaled } from '../../../src/core/prometheus/backfill';
-import type { PrometheusClient } from '../../../src/core/prometheus/client';
-import { connectUrl } from '../../../src/core/prometheus/source';
 import { collapseHistory, defaultLookbackMs, rebuildHistory, type History } from '../../../src/core/prometheus/history';
 import { classStartSteps } from '../../k8s-server/scenarios/classStart';
 import { Timeline } from '../../k8s-server/scenarios/timeline';
 import { startTestServer } from '../../k8s-server/server';
 import { classStart, classStartSix, incidentNight, oomNightSteps } from '../../prometheus/histories';
-import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
+import { usePrometheusClient } from '../../prometheus/usePrometheusHistories';
 
 const minute = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('prometheus: history rebuilt for an incident', () => {
-  const histories = usePrometheusHistories();
-  let client: PrometheusClient;
-  before(async () => {
-    const found = await connectUrl(histories().prometheus.url);
-    if (!found.ok) throw new Error(found.error.message);
-    client = found.value.client;
-  });
+  const { client } = usePrometheusClient();
 
   const rebuild = async (hubs: string[], fromMs: number, toMs: number): Promise<History> => {
-    const history = await rebuildHistory(client, hubs, { fromMs, toMs });
+    const history = await rebuildHistory(client(), hubs, { fromMs, toMs });
     assert.ok(history.ok, history.ok ? '' : history.error.message);
     return history.value;
   };

@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
 import { PrometheusClient } from '../../../src/core/prometheus/client';
-import { connectUrl } from '../../../src/core/prometheus/source';
 import { readSpawnHistory, scaleUpWaits } from '../../../src/core/prometheus/spawnHistory';
 import { urlTransport } from '../../../src/core/prometheus/transport';
 import { freePort } from '../../harness/processes';
 import { historyFigures } from '../../../src/core/readiness/spawnHistory';
 import { classStart, classStartSix, incidentNight } from '../../prometheus/histories';
-import { usePrometheusHistories } from '../../prometheus/usePrometheusHistories';
+import { usePrometheusClient } from '../../prometheus/usePrometheusHistories';
 
 const minute = 60_000;
 
 describe('prometheus: spawn and scale-up history for the readiness check', () => {
-  const histories = usePrometheusHistories();
-  let client: PrometheusClient;
-  before(async () => {
-    const found = await connectUrl(histories().prometheus.url);
-    if (!found.ok) throw new Error(found.error.message);
-    client = found.value.client;
-  });
+  const { client } = usePrometheusClient();
 
   it('the class start: the median successful spawn from the histogram, and the autoscaler’s ten minutes', async () => {
     const atMs = classStart.start.getTime() + classStart.durationMs;
-    const history = await readSpawnHistory(client, 'hub-classroom', { atMs });
+    const history = await readSpawnHistory(client(), 'hub-classroom', { atMs });
     // Every success of the scenario lands in the 15–30 s bucket: Prometheus interpolates the median to 22.5 s.
     assert.equal(history.spawnSeconds?.seconds, 22.5);
     assert.match(history.spawnSeconds!.source, /^Prometheus: median of \d+ successful spawns in the last 7 days$/);
@@ -37,14 +30,14 @@ describe('prometheus: spawn and scale-up history for the readiness check', () =>
 
   it('JupyterHub 6 labels give the same figures (status="success" in both schemes)', async () => {
     const atMs = classStartSix.start.getTime() + classStartSix.durationMs;
-    const history = await readSpawnHistory(client, 'hub-classroom', { atMs, lookbackMs: classStartSix.durationMs });
+    const history = await readSpawnHistory(client(), 'hub-classroom', { atMs, lookbackMs: classStartSix.durationMs });
     assert.equal(history.spawnSeconds?.seconds, 22.5);
     assert.match(history.spawnSeconds!.source, /in the last 1 h$/);
   });
 
   it('a hub that never stayed up to be scraped, and no scale-up: both figures left out with the reason', async () => {
     const atMs = incidentNight.start.getTime() + incidentNight.durationMs;
-    const history = await readSpawnHistory(client, 'hub-physics', { atMs, lookbackMs: incidentNight.durationMs });
+    const history = await readSpawnHistory(client(), 'hub-physics', { atMs, lookbackMs: incidentNight.durationMs });
     assert.equal(history.spawnSeconds, undefined);
     assert.equal(history.scaleUpSeconds, undefined);
     assert.match(history.why!.spawnSeconds!, /^0 successful spawns in the last 5 h in Prometheus/);
