@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Fresh HOME / XDG / VS Code folders for one server, so nothing touches the real home or other runs. */
 export interface IsolatedDirs {
@@ -11,6 +11,10 @@ export interface IsolatedDirs {
   extensionsDir: string;
   workspace: string;
   logs: string;
+  /** `~/.kube/config` in this HOME (not written until a test writes it). */
+  kubeconfig: string;
+  /** Writes `~/.kube/config` (owner-only, as kubectl leaves it). */
+  writeKubeconfig(yaml: string): void;
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   writeSettings(settings: Record<string, unknown>): void;
   remove(): void;
@@ -29,8 +33,14 @@ export function makeIsolatedDirs(name: string): IsolatedDirs {
     logs: join(root, 'logs'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const kubeconfig = join(dirs.home, '.kube/config');
   return {
     ...dirs,
+    kubeconfig,
+    writeKubeconfig(yaml) {
+      mkdirSync(dirname(kubeconfig), { recursive: true });
+      writeFileSync(kubeconfig, yaml, { mode: 0o600 });
+    },
     env(extra = {}) {
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,

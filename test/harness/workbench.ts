@@ -106,6 +106,29 @@ export async function treeRows(page: Page, viewName: string): Promise<string[]> 
 }
 
 /**
+ * Waits (up to 30 s) until the rows of `viewName` satisfy `done`, polling as the live tree updates; returns
+ * the rows then. The error names `what` was awaited and lists the rows last seen.
+ */
+export async function waitForTreeRows(
+  page: Page,
+  viewName: string,
+  done: (rows: string[]) => boolean,
+  what: string,
+): Promise<string[]> {
+  let rows: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    rows = await treeRows(page, viewName);
+    if (done(rows)) return rows;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${what} in the ${viewName} view; rows: ${JSON.stringify(rows, null, 1)}`);
+}
+
+/** Waits until the Clusters view shows a row matching `pattern`; returns every row then. */
+export const waitForClustersRow = (page: Page, pattern: RegExp): Promise<string[]> =>
+  waitForTreeRows(page, 'Clusters', (rows) => rows.some((r) => pattern.test(r)), `no row matching ${pattern}`);
+
+/**
  * Opens (or closes) a row by clicking it, as a person does. The tree is live: a watch event can re-render
  * the row under the click, so, like a person, click again until the row is in the wanted state.
  */

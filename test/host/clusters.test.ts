@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterNode } from '../../src/cluster';
-import { startTestServer, type TestServer } from '../k8s-server';
+import { startTestServer, testTokens, type TestServer } from '../k8s-server';
 import { userPod } from '../k8s-server/objects';
 import { Timeline } from '../k8s-server/scenarios';
 import { classStartSteps } from '../k8s-server/scenarios/classStart';
@@ -73,11 +73,7 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
 
   before(async () => {
     server = await startTestServer({
-      tokens: [
-        { token: 'admin-token', user: 'hubops-admin' },
-        { token: 'physics-only', user: 'system:serviceaccount:hub-physics:viewer', namespaces: ['hub-physics'] },
-        { token: 'expired-token', expired: true },
-      ],
+      tokens: testTokens('operator', 'physicsOnly', 'expiredCreds'),
     });
     timeline = new Timeline(
       server,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterNode } from '../../src/cluster';
-import { startTestServer, type TestServer } from '../k8s-server';
+import { startTestServer, testTokens, type TestServer } from '../k8s-server';
 import { hubPod, namespace, node, oomKilled, crashLoopBackOff } from '../k8s-server/objects';
 import { activateExtension, leaveHost, runDir, waitFor, type ExtensionApi } from '../harness/inHost';
 
@@ -66,7 +66,7 @@ describe('Pod log tabs: as-of line, Refresh, Follow, previous after each restart
   }
 
   before(async () => {
-    server = await startTestServer({ tokens: [{ token: 'admin-token', user: 'hubops-admin' }] });
+    server = await startTestServer({ tokens: testTokens('operator') });
     server.cluster.applyAll([namespace(ns), node({ name: core, pool: 'core' }), hub(1)]);
     server.cluster.logs.set(ns, podName, 'hub', {
       previous: '[I run-0] Loading spawners for 199 users\n',

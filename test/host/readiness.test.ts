@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReadinessOutcome } from '../../src/readiness';
-import { startTestServer, type TestServer } from '../k8s-server';
+import { startTestServer, testTokens, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
 import { installPrometheus } from '../k8s-server/prometheusObjects';
 import { usePrometheusHistories } from '../prometheus/usePrometheusHistories';
@@ -32,10 +32,7 @@ describe('Check Readiness for an Event (in the real host, against the class-star
 
   before(async () => {
     server = await startTestServer({
-      tokens: [
-        { token: 'admin-token', user: 'hubops-admin' },
-        { token: 'no-secrets', secrets: false },
-      ],
+      tokens: testTokens('operator', 'noSecrets'),
     });
     new Timeline(server, findScenario('class-start')!.steps()).advanceTo(45_000); // before the class starts
     const kubeconfig = server.writeKubeconfig(join(runDir(), 'kube', 'readiness.yaml'), [

@@ -33,6 +33,10 @@ const tokenRoles = {
   expired: { token: 'expired', expired: true },
   noMetrics: { token: 'no-metrics', metrics: false },
   readOnly: { token: 'read-only', user: 'system:serviceaccount:hubops:viewer', podWrites: false },
+  // The Clusters view's contexts: an operator, a viewer of one hub's namespace, and stale credentials.
+  operator: { token: 'admin-token', user: 'hubops-admin' },
+  physicsOnly: { token: 'physics-only', user: 'system:serviceaccount:hub-physics:viewer', namespaces: ['hub-physics'] },
+  expiredCreds: { token: 'expired-token', expired: true },
 } satisfies Record<string, TokenSpec>;
 
 /** The tokens server tests use, by what they may do; fresh copies (tests may expire one). */

@@ -1,6 +1,6 @@
 /** The Kubernetes API test server: start it, fill its cluster with z2jh objects, play scenarios. */
 export { startTestServer, type TestServer, type TestServerOptions, type RequestRecord } from './server';
-export type { TokenSpec } from './auth';
+export { testTokens, type TokenSpec } from './auth';
 export type { ClusterState, HubMetrics } from './cluster';
 export type { ContainerFs, ContainerFsOptions } from './containerFs';
 export type { KubeconfigOptions } from './kubeconfig';

@@ -5,12 +5,12 @@
  * protocol, so the real @kubernetes/client-node and the real kubectl talk to it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { authenticate, authorize, type TokenSpec } from './auth';
@@ -262,6 +262,7 @@ class TestServerImpl implements TestServer {
   }
 
   writeKubeconfig(file: string, options?: KubeconfigOptions | KubeconfigOptions[]): string {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, this.kubeconfig(options), { mode: 0o600 });
     return file;
   }

@@ -1,51 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildCalibrationDb } from '../builders/hubDb';
-import { startTestServer, type TestServer } from '../k8s-server';
 import type { FrameLocator, Page } from 'playwright-core';
-import { findScenario, Timeline } from '../k8s-server/scenarios';
-import {
-  openInstalledWorkbench,
-  openSidebar,
-  runFromPalette,
-  setOpen,
-  treeRows,
-  type Workbench,
-} from '../harness/workbench';
+import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
+import { openSidebar, runFromPalette, setOpen, treeRows } from '../harness/workbench';
 
 /** The explorer page inside its webview (the workbench nests it in two frames). */
 const explorerFrame = (page: Page): FrameLocator =>
   page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
 describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test server', () => {
-  let server: TestServer;
-  let workbench: Workbench;
-
-  before(async () => {
-    server = await startTestServer();
-    workbench = await openInstalledWorkbench({
-      name: 'ui-analyze',
-      prepare(dirs) {
-        // The incident's shape: one stress user with 1,500 named servers, 700 of them running.
-        return buildCalibrationDb({ stressServers: 1500, stressRunning: 700, ordinaryUsers: 198 }).then((bytes) => {
-          const hubDbFile = join(dirs.root, 'incident-hub.sqlite');
-          writeFileSync(hubDbFile, bytes);
-          new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile })).advanceTo(1000); // hub running
-          mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-          server.writeKubeconfig(join(dirs.home, '.kube/config'), { context: 'gke-prod' });
-        });
-      },
-    });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-  });
+  const oom = useOomLoopWorkbench({ name: 'ui-analyze', at: 1000 }); // the hub running
 
   it('snapshots the hub DB and shows "Will be OOMKilled" with the offending user first', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     await openSidebar(page);
     await runFromPalette(page, 'JupyterHub: Analyze Hub DB');
     const hubPick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-physics' });
@@ -65,12 +31,12 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
       await frame.locator('#analysis-standing').innerText(),
       /^At the hub's settings: JupyterHub 5\.3\.0 with a 2Gi limit/,
     );
-    await workbench.screenshot('analyze-oom-hub');
-    assert.deepEqual(workbench.cspViolations, []);
+    await oom.workbench.screenshot('analyze-oom-hub');
+    assert.deepEqual(oom.workbench.cspViolations, []);
   });
 
   it('labels a what-if (another limit and version) as one, and says why a limit is not a quantity', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     const frame = explorerFrame(page);
     const limit = frame.locator('vscode-text-field.limit-field input');
     await limit.fill('2GB');
@@ -87,11 +53,11 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
     assert.match(await standing.innerText(), /^What if: limit 8Gi, JupyterHub 5\.4\.3 — not the hub's settings\n/);
     assert.match(await standing.innerText(), /hub-physics ran JupyterHub 5\.3\.0 with a 2Gi limit when the snapshot/);
     assert.match(await frame.locator('#verdict h2').innerText(), /^Fits · JupyterHub 5\.4\.3/);
-    await workbench.screenshot('whatif-panel');
+    await oom.workbench.screenshot('whatif-panel');
   });
 
   it('marks the hub row: the recent snapshot predicts an OOM', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     await setOpen(page, 'gke-prod');
     const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first();
     await hubRow.waitFor();
@@ -103,11 +69,11 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
       rows.some((r) => /^hub-physics \| down · DB predicts OOM/.test(r)),
       rows.join('\n'),
     );
-    await workbench.screenshot('analyze-hub-badge');
+    await oom.workbench.screenshot('analyze-hub-badge');
   });
 
   it('comes back after a window reload: the analysis as it was left, the detected version still marked', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = explorerFrame(page);
@@ -128,7 +94,7 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
   });
 
   it("exports a snapshot's result into the workspace, not beside the snapshot", async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     const frame = explorerFrame(page);
     await frame.locator('vscode-panel-tab#tab-data').click();
     const editor = frame.locator('vscode-text-area textarea');
@@ -141,18 +107,18 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
       document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value.endsWith('-result.csv'),
     );
     const offered = await input.inputValue();
-    assert.ok(offered.startsWith(`${workbench.dirs.workspace}/hubdb-gke-prod-hub-physics-`), offered);
+    assert.ok(offered.startsWith(`${oom.workbench.dirs.workspace}/hubdb-gke-prod-hub-physics-`), offered);
     await page.keyboard.press('Escape');
     await frame.locator('.status', { hasText: 'Export skipped.' }).waitFor();
   });
 
   it("analyzes from the hub row's context menu, and lists the snapshots to delete one", async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-physics' }).first();
     await hubRow.click({ button: 'right' }); // selects the row and opens its menu
     const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Analyze Hub DB' }).first();
     await menuItem.waitFor();
-    await workbench.screenshot('analyze-hub-menu');
+    await oom.workbench.screenshot('analyze-hub-menu');
     await menuItem.click();
     // A second snapshot opens in its own explorer tab, with no QuickPick: the row said which hub.
     await page.locator('.tab', { hasText: 'hubdb-gke-prod-hub-physics' }).nth(1).waitFor({ timeout: 60_000 });
@@ -168,7 +134,7 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
     const snapshots = page.locator('.quick-input-list .monaco-list-row', { hasText: 'hub-physics · gke-prod' });
     await snapshots.nth(1).waitFor();
     assert.equal(await snapshots.count(), 2);
-    await workbench.screenshot('analyze-snapshots');
+    await oom.workbench.screenshot('analyze-snapshots');
     await snapshots.first().hover();
     await snapshots.first().locator('.action-label[aria-label="Delete snapshot"]').click();
     await page.waitForFunction(

@@ -1,36 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../k8s-server';
+import { startTestServer, testTokens, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { openInstalledWorkbench, openSidebar, setOpen, treeRows, type Workbench } from '../harness/workbench';
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  setOpen,
+  waitForClustersRow,
+  waitForTreeRows,
+  type Workbench,
+} from '../harness/workbench';
 
 /** Virtual time of the story: the hub has been OOMKilled 4 times, the class started 340 s ago. */
 const storyMs = 400_000;
 const context = 'gke-hub-cluster';
 
-/** Waits until the Clusters view shows a row matching `pattern`; returns every row then. */
-async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
-  let rows: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    rows = await treeRows(page, 'Clusters');
-    if (rows.some((r) => pattern.test(r))) return rows;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
-}
-
 /** Waits until no context row is still "checking…" (each has its summary); returns the rows then. */
-async function waitForSummaries(page: Page, count: number): Promise<string[]> {
-  let rows: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    rows = await treeRows(page, 'Clusters');
-    if (rows.length === count && !rows.some((r) => r.includes('checking…'))) return rows;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`the context rows did not all get their summary; rows: ${JSON.stringify(rows, null, 1)}`);
-}
+const waitForSummaries = (page: Page, count: number): Promise<string[]> =>
+  waitForTreeRows(
+    page,
+    'Clusters',
+    (rows) => rows.length === count && !rows.some((r) => r.includes('checking…')),
+    'the context rows did not all get their summary',
+  );
 
 describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
   let server: TestServer;
@@ -39,11 +32,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
 
   before(async () => {
     server = await startTestServer({
-      tokens: [
-        { token: 'admin-token', user: 'hubops-admin' },
-        { token: 'physics-only', user: 'system:serviceaccount:hub-physics:viewer', namespaces: ['hub-physics'] },
-        { token: 'expired-token', expired: true },
-      ],
+      tokens: testTokens('operator', 'physicsOnly', 'expiredCreds'),
     });
     // The demo story: an OOM-looping hub, a class start and a healthy hub in one cluster. Virtual time
     // catches up with the real clock at `storyMs`, so ages read as they would live.
@@ -61,15 +50,14 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
       name: 'ui-clusters',
       env,
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), [
+        server.writeKubeconfig(dirs.kubeconfig, [
           { context, token: 'admin-token' },
           { context: 'physics-viewer', token: 'physics-only' },
           { context: 'expired-creds', token: 'expired-token' },
         ]);
         // Several clusters, merged from KUBECONFIG as kubectl does.
         staging.writeKubeconfig(join(dirs.home, '.kube/staging'), { context: 'staging' });
-        env.KUBECONFIG = [join(dirs.home, '.kube/config'), join(dirs.home, '.kube/staging')].join(delimiter);
+        env.KUBECONFIG = [dirs.kubeconfig, join(dirs.home, '.kube/staging')].join(delimiter);
       },
     });
     const { page } = workbench;
@@ -110,9 +98,9 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     }
     const incidentHeader = page.locator('.pane-header[aria-label^="Incident"]').first();
     if ((await incidentHeader.getAttribute('aria-expanded')) === 'true') await incidentHeader.click();
-    await waitForRow(page, new RegExp(`^${context}`));
+    await waitForClustersRow(page, new RegExp(`^${context}`));
     await setOpen(page, context);
-    const hubs = await waitForRow(page, /^hub-physics \| /);
+    const hubs = await waitForClustersRow(page, /^hub-physics \| /);
     assert.ok(hubs.includes('hub-physics | down · OOMKilled ×4 · 5.3.0'), hubs.join('\n'));
     assert.ok(hubs.includes('hub-staff | ok · 5.4.3'), hubs.join('\n'));
     assert.ok(
@@ -121,7 +109,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     );
     await setOpen(page, 'hub-physics');
     // The Hub group opens by itself: the hub pod, OOMKilled, its restarts and memory at the limit.
-    const rows = await waitForRow(page, /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\)/);
+    const rows = await waitForClustersRow(page, /^hub-\S+ \| CrashLoopBackOff · OOMKilled \(137\)/);
     const hubPod = rows.find((r) => /^hub-\S+ \| CrashLoopBackOff/.test(r))!;
     assert.match(hubPod, / · OOMKilled \(137\) (?:\d+m)?\d+s ago · 4 restarts · 1\.9Gi \/ 2Gi · 9\d%$/);
     // The OOMKilled row is coloured as an error (a file decoration on the row's label).
@@ -129,7 +117,7 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
     const podRow = pane.locator('.monaco-list-row', { hasText: 'OOMKilled (137)' }).first();
     assert.equal(await podRow.locator('.codicon-error').count(), 1, await podRow.innerHTML());
     await setOpen(page, 'Events');
-    await waitForRow(page, /^OOMKilling ×4 \| /);
+    await waitForClustersRow(page, /^OOMKilling ×4 \| /);
     await workbench.screenshot('clusters-oom-hub');
     await setOpen(page, 'hub-physics', false);
   });
@@ -137,9 +125,9 @@ describe('UI: the Clusters view against a live (test) Kubernetes API', () => {
   it('shows pending user servers during the class start, each with why it waits', async () => {
     const { page } = workbench;
     await setOpen(page, 'hub-classroom');
-    await waitForRow(page, /^User servers \| \d+ running · 64 pending/);
+    await waitForClustersRow(page, /^User servers \| \d+ running · 64 pending/);
     await setOpen(page, 'User servers');
-    const rows = await waitForRow(page, / \| Pending · waiting for scale-up /);
+    const rows = await waitForClustersRow(page, / \| Pending · waiting for scale-up /);
     const pending = rows.filter((r) => / \| Pending · waiting for scale-up \d+m\d*s? · jupyter-/.test(r));
     assert.ok(pending.length >= 5, rows.join('\n'));
     await workbench.screenshot('clusters-class-start');

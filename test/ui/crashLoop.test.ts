@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildCalibrationDb } from '../builders/hubDb';
-import { startTestServer, type TestServer } from '../k8s-server';
-import { findScenario, Timeline } from '../k8s-server/scenarios';
 import type { Pod } from '../k8s-server/wireTypes';
-import { openInstalledWorkbench, openSidebar, runFromPalette, type Workbench } from '../harness/workbench';
+import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
+import { openSidebar, runFromPalette } from '../harness/workbench';
 
 const ns = 'hub-physics';
 /** The OOM loop (virtual ms): run 1 is killed at 80 s, back-off 10 s, run 2 killed at 170 s, back-off 20 s. */
@@ -14,39 +10,15 @@ const thirdRun = 80_000 + 10_000 + 80_000 + 20_000;
 const inThirdBackOff = thirdRun + 80_000 + 1_000;
 
 describe('UI: Analyze Hub DB on a hub in CrashLoopBackOff', () => {
-  let server: TestServer;
-  let timeline: Timeline;
-  let workbench: Workbench;
+  // Virtual time meets the real clock in the second back-off, so the kubelet's times read as live.
+  const oom = useOomLoopWorkbench({ name: 'ui-crashloop', at: inSecondBackOff, live: true });
 
   const hubPodNow = () =>
-    (server.cluster.list('pods', ns) as Pod[]).find((p) => p.metadata.labels?.component === 'hub')!;
-  const podNames = () => (server.cluster.list('pods', ns) as Pod[]).map((p) => p.metadata.name);
-
-  before(async () => {
-    server = await startTestServer();
-    workbench = await openInstalledWorkbench({
-      name: 'ui-crashloop',
-      async prepare(dirs) {
-        const bytes = await buildCalibrationDb({ stressServers: 1500, stressRunning: 700, ordinaryUsers: 198 });
-        const hubDbFile = join(dirs.root, 'incident-hub.sqlite');
-        writeFileSync(hubDbFile, bytes);
-        // Virtual time meets the real clock in the second back-off, so the kubelet's times read as live.
-        const start = Math.floor(Date.now() / 1000) * 1000 - inSecondBackOff;
-        timeline = new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile }), { start: new Date(start) });
-        timeline.advanceTo(inSecondBackOff);
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context: 'gke-prod' });
-      },
-    });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-  });
+    (oom.server.cluster.list('pods', ns) as Pod[]).find((p) => p.metadata.labels?.component === 'hub')!;
+  const podNames = () => (oom.server.cluster.list('pods', ns) as Pod[]).map((p) => p.metadata.name);
 
   it('waits through the back-off, snapshots the moment the hub runs, and shows the verdict (no retry)', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     assert.equal(hubPodNow().status.containerStatuses?.[0]?.state.waiting?.reason, 'CrashLoopBackOff');
     await openSidebar(page);
     await runFromPalette(page, 'JupyterHub: Analyze Hub DB');
@@ -61,22 +33,22 @@ describe('UI: Analyze Hub DB on a hub in CrashLoopBackOff', () => {
       await waiting.first().innerText(),
       /Snapshot of hub-physics's hub DB[\s\S]*waiting for hub-\S+ to start, restart 2, back-off \d+s/,
     );
-    await workbench.screenshot('analyze-waiting-snapshot');
+    await oom.workbench.screenshot('analyze-waiting-snapshot');
 
     // The kubelet starts the next run: the snapshot is taken then, without anyone asking again.
-    timeline.advanceTo(thirdRun);
+    oom.timeline.advanceTo(thirdRun);
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await frame.getByText('Will be OOMKilled').first().waitFor({ timeout: 60_000 });
     assert.match(
       await frame.locator('.verdict-headline').first().innerText(),
       /5\.0\.0-5\.3\.0 would need .* over the hub's 2Gi limit/,
     );
-    assert.deepEqual(workbench.cspViolations, []);
+    assert.deepEqual(oom.workbench.cspViolations, []);
   });
 
   it('copies through a helper pod only after showing the exact pod, and deletes it afterwards', async () => {
-    const { page } = workbench;
-    timeline.advanceTo(inThirdBackOff);
+    const { page } = oom.workbench;
+    oom.timeline.advanceTo(inThirdBackOff);
     assert.equal(hubPodNow().status.containerStatuses?.[0]?.state.waiting?.reason, 'CrashLoopBackOff');
     const before = podNames();
     await runFromPalette(page, 'JupyterHub: Copy Hub DB via Helper Pod…');
@@ -95,7 +67,7 @@ describe('UI: Analyze Hub DB on a hub in CrashLoopBackOff', () => {
       .first()
       .waitFor();
     assert.deepEqual(podNames(), before, 'nothing is created before the operator agrees');
-    await workbench.screenshot('helper-pod-confirm');
+    await oom.workbench.screenshot('helper-pod-confirm');
     await dialog.getByRole('button', { name: 'Create Pod' }).click();
 
     const frame = page.frameLocator('iframe.webview.ready >> nth=1').frameLocator('#active-frame');

@@ -4,18 +4,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { findScenario, Timeline } from '../k8s-server/scenarios';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
-
-/** Waits until the Clusters view shows a row matching `pattern`; returns every row then. */
-async function waitForRow(page: Page, pattern: RegExp): Promise<string[]> {
-  let rows: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    rows = await treeRows(page, 'Clusters');
-    if (rows.some((r) => pattern.test(r))) return rows;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no row matching ${pattern} in the Clusters view; rows: ${JSON.stringify(rows, null, 1)}`);
-}
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  runFromPalette,
+  treeRows,
+  waitForClustersRow,
+  type Workbench,
+} from '../harness/workbench';
 
 const clustersPane = (page: Page) =>
   page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Clusters"]') });
@@ -76,7 +72,7 @@ describe('UI: no kubeconfig, kubeconfig problems, and the kubeconfig setting app
       hasText: `jupyterhubOps.kubeconfig: no file at ${missing}`,
     });
     await toast.first().waitFor();
-    const rows = await waitForRow(page, /^Kubeconfig problem \| /);
+    const rows = await waitForClustersRow(page, /^Kubeconfig problem \| /);
     assert.deepEqual(rows, [`Kubeconfig problem | No kubeconfig file at ${missing}.`]);
   });
 
@@ -85,7 +81,7 @@ describe('UI: no kubeconfig, kubeconfig problems, and the kubeconfig setting app
     const broken = join(workbench.dirs.home, 'broken.yaml');
     writeFileSync(broken, 'clusters: [\n  {name: broken\n');
     await setKubeconfigInSettings(page, broken);
-    await waitForRow(page, /^Kubeconfig problem \| Cannot read kubeconfig .*broken\.yaml: /);
+    await waitForClustersRow(page, /^Kubeconfig problem \| Cannot read kubeconfig .*broken\.yaml: /);
     await closeSettings(page);
     await runFromPalette(page, 'Notifications: Clear All Notifications');
     const row = clustersPane(page).locator('.monaco-list-row', { hasText: 'Kubeconfig problem' }).first();
@@ -112,7 +108,7 @@ describe('UI: no kubeconfig, kubeconfig problems, and the kubeconfig setting app
     await row.hover();
     await row.locator('.action-label[aria-label^="Open Kubeconfig Setting"]').click();
     await setKubeconfigInSettings(page, good);
-    const rows = await waitForRow(page, /^live-switch \| 1 hub · healthy · current$/);
+    const rows = await waitForClustersRow(page, /^live-switch \| 1 hub · healthy · current$/);
     assert.deepEqual(rows, ['live-switch | 1 hub · healthy · current']);
   });
 });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../k8s-server';
 import { hubPod, namespace, node, oomKilled } from '../k8s-server/objects';
 import { openInstalledWorkbench, openSidebar, setOpen, type Workbench } from '../harness/workbench';
@@ -31,8 +29,7 @@ describe('UI: a pod log tab, followed', () => {
     workbench = await openInstalledWorkbench({
       name: 'ui-pod-logs',
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context });
+        server.writeKubeconfig(dirs.kubeconfig, { context });
       },
     });
     await openSidebar(workbench.page);

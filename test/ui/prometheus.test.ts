@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { kubeconfigYaml } from '../builders/kubeconfig';
@@ -23,8 +23,7 @@ describe('UI: the incident report with its charts from Prometheus, in code-serve
         'jupyterhubOps.prometheus.urls': { prod: histories().prometheus.url },
       },
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        writeFileSync(join(dirs.home, '.kube/config'), kubeconfigYaml([{ name: 'prod' }], 'prod'));
+        dirs.writeKubeconfig(kubeconfigYaml([{ name: 'prod' }], 'prod'));
         // Last night's incident, as the operator recorded it from 05:00 (four hours into the OOM loop).
         const incidents = join(dirs.userDataDir, 'User/globalStorage/jupyterhub-ops.jupyterhub-ops/incidents');
         mkdirSync(incidents, { recursive: true });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../k8s-server';
@@ -44,8 +44,7 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     workbench = await openInstalledWorkbench({
       name: 'ui-readiness',
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context });
+        server.writeKubeconfig(dirs.kubeconfig, { context });
       },
     });
   });

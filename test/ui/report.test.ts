@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { buildCalibrationDb } from '../builders/hubDb';
 import { kubeconfigYaml } from '../builders/kubeconfig';
-import { startTestServer, type TestServer } from '../k8s-server';
-import { findScenario, Timeline } from '../k8s-server/scenarios';
+import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
 import {
   openInstalledWorkbench,
   openSidebar,
@@ -38,11 +36,7 @@ describe('UI: incident journal and report in code-server', () => {
       name: 'ui-report',
       settings: { 'jupyterhubOps.reportTimezone': 'America/New_York' },
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        writeFileSync(
-          join(dirs.home, '.kube/config'),
-          kubeconfigYaml([{ name: 'prod', namespace: 'stress-hub' }, { name: 'staging' }], 'prod'),
-        );
+        dirs.writeKubeconfig(kubeconfigYaml([{ name: 'prod', namespace: 'stress-hub' }, { name: 'staging' }], 'prod'));
       },
     });
   });
@@ -181,38 +175,16 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
   const thirdKill = 270_000;
   const fourthRun = 320_000;
   const fourthKill = 390_000;
-  let server: TestServer;
-  let timeline: Timeline;
-  let workbench: Workbench;
-
-  before(async () => {
-    server = await startTestServer();
-    workbench = await openInstalledWorkbench({
-      name: 'ui-report-oom',
-      settings: { 'jupyterhubOps.reportTimezone': 'America/New_York' },
-      async prepare(dirs) {
-        const hubDbFile = join(dirs.root, 'incident-hub.sqlite');
-        writeFileSync(
-          hubDbFile,
-          await buildCalibrationDb({ stressServers: 1500, stressRunning: 700, ordinaryUsers: 198 }),
-        );
-        // The hub has been crash-looping for minutes (2 restarts) when the operator opens VS Code.
-        const start = Math.floor(Date.now() / 1000) * 1000 - secondBackOff;
-        timeline = new Timeline(server, findScenario('oom-loop')!.steps({ hubDbFile }), { start: new Date(start) });
-        timeline.advanceTo(secondBackOff);
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        server.writeKubeconfig(join(dirs.home, '.kube/config'), { context: 'gke-prod' });
-      },
-    });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
+  // The hub has been crash-looping for minutes (2 restarts) when the operator opens VS Code.
+  const oom = useOomLoopWorkbench({
+    name: 'ui-report-oom',
+    at: secondBackOff,
+    live: true,
+    settings: { 'jupyterhubOps.reportTimezone': 'America/New_York' },
   });
 
   it('starts the incident with the down hub ticked', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     await openSidebar(page);
     await setOpen(page, 'gke-prod');
     await page.locator('.monaco-list-row', { hasText: ns }).first().waitFor({ timeout: 60_000 });
@@ -229,15 +201,15 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Incident (3/4)' }).waitFor();
     const hubs = await quickPickRows(page);
     assert.deepEqual(hubs[0], { label: ns, description: 'down', picked: true }, JSON.stringify(hubs));
-    await workbench.screenshot('report-start-incident-down-hub');
+    await oom.workbench.screenshot('report-start-incident-down-hub');
     await page.keyboard.press('Enter');
     await answerQuickInput(page, 'Start Incident (4/4)');
     await page.locator('.statusbar-item', { hasText: 'Incident ·' }).first().waitFor();
   });
 
   it('journals the next kills and the analysis of the snapshot taken between them', async () => {
-    const { page } = workbench;
-    timeline.advanceTo(thirdKill);
+    const { page } = oom.workbench;
+    oom.timeline.advanceTo(thirdKill);
     await page
       .locator('.monaco-list-row', { hasText: /OOMKilled \(container hub, exit 137, 3 restarts\)/ })
       .first()
@@ -247,14 +219,14 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
     await hubPick.first().waitFor({ timeout: 60_000 });
     await hubPick.first().click();
     await page.locator('.notification-toast', { hasText: 'waiting for hub-' }).first().waitFor({ timeout: 60_000 });
-    timeline.advanceTo(fourthRun);
+    oom.timeline.advanceTo(fourthRun);
     const explorer = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await explorer.getByText('Will be OOMKilled').first().waitFor({ timeout: 90_000 });
     await page
       .locator('.monaco-list-row', { hasText: /^.*Hub DB analysis/ })
       .first()
       .waitFor({ timeout: 60_000 });
-    timeline.advanceTo(fourthKill);
+    oom.timeline.advanceTo(fourthKill);
     await page
       .locator('.monaco-list-row', { hasText: /exit 137, 4 restarts/ })
       .first()
@@ -263,7 +235,7 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
   });
 
   it('exports a report whose Summary, evidence and advice have no loose ends', async () => {
-    const { page } = workbench;
+    const { page } = oom.workbench;
     await runFromPalette(page, 'JupyterHub: Draft Incident Report');
     const frame = reportFrame(page);
     await frame.locator('#section-summary').waitFor({ timeout: 60_000 });
@@ -280,7 +252,7 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
       .waitFor({ timeout: 10_000 });
     await frame.locator('.toolbar vscode-button', { hasText: 'Export' }).click();
     await frame.locator('.notice', { hasText: 'Exported to' }).waitFor({ timeout: 60_000 });
-    const folder = join(workbench.dirs.workspace, 'incident-reports');
+    const folder = join(oom.workbench.dirs.workspace, 'incident-reports');
     const file = readdirSync(folder).find((f) => f.endsWith('.md'))!;
     const markdown = readFileSync(join(folder, file), 'utf8');
 
@@ -298,7 +270,7 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
 
     await page.locator('.tab', { hasText: file }).first().waitFor();
     await page.locator('.editor-instance .view-line', { hasText: '## Summary' }).first().waitFor();
-    await workbench.screenshot('report-export');
+    await oom.workbench.screenshot('report-export');
     // The evidence, further down the same file.
     const namedLine = markdown.split('\n').indexOf('Users with the most named servers:') + 1;
     await runFromPalette(page, 'Go to Line/Column...');
@@ -308,7 +280,7 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
       .locator('.editor-instance .view-line', { hasText: 'Users with the most named servers' })
       .first()
       .waitFor();
-    await workbench.screenshot('report-export-evidence');
-    assert.deepEqual(workbench.cspViolations, []);
+    await oom.workbench.screenshot('report-export-evidence');
+    assert.deepEqual(oom.workbench.cspViolations, []);
   });
 });

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { kubeconfigYaml } from '../builders/kubeconfig';
-import { openInstalledWorkbench, openSidebar, runFromPalette, treeRows, type Workbench } from '../harness/workbench';
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  runFromPalette,
+  waitForTreeRows,
+  type Workbench,
+} from '../harness/workbench';
 
 const closedPort = 'https://127.0.0.1:2';
 
@@ -13,9 +17,7 @@ describe('UI: the installed VSIX in code-server', () => {
     workbench = await openInstalledWorkbench({
       name: 'ui-sidebar',
       prepare(dirs) {
-        mkdirSync(join(dirs.home, '.kube'), { recursive: true });
-        writeFileSync(
-          join(dirs.home, '.kube/config'),
+        dirs.writeKubeconfig(
           kubeconfigYaml(
             // No API server listens there: each row says so while collapsed.
             [
@@ -38,11 +40,12 @@ describe('UI: the installed VSIX in code-server', () => {
     const { page } = workbench;
     await openSidebar(page);
     await page.locator('.monaco-list-row', { hasText: 'teaching-eu' }).waitFor();
-    let rows = await treeRows(page, 'Clusters');
-    for (let i = 0; i < 300 && rows.some((r) => r.includes('checking…')); i++) {
-      await page.waitForTimeout(100);
-      rows = await treeRows(page, 'Clusters');
-    }
+    const rows = await waitForTreeRows(
+      page,
+      'Clusters',
+      (rows) => !rows.some((r) => r.includes('checking…')),
+      'a context row is still checking',
+    );
     assert.deepEqual(rows, [
       'prod-us-east | unreachable · current · hub-physics',
       'staging | unreachable · hub-staging',

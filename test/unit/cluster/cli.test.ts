@@ -5,18 +5,7 @@ import type { ClusterModel } from '../../../src/core/cluster/model';
 import { runSubcommand } from '../../harness/runCli';
 import { useTempDir } from '../../harness/tempDir';
 import { startTestServer, type TestServer } from '../../k8s-server';
-import {
-  event,
-  hubPod,
-  hubSecret,
-  hubService,
-  namespace,
-  node,
-  oomKilled,
-  podMetrics,
-  proxyPod,
-  userPod,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 
 const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -31,25 +20,25 @@ describe('hubops cluster', function () {
   beforeEach(async () => {
     server = await startTestServer();
     const a = { namespace: 'hub-a', chart: '4.3.2' };
-    const hub = hubPod({
+    const hub = k8s.hubPod({
       ...a,
       node: 'core-1',
       resources: { limits: { memory: '2Gi' } },
       restartCount: 4,
       // The CLI reads the real clock: an OOM kill two minutes ago is recent.
-      lastTerminated: oomKilled(ago(600), ago(120)),
+      lastTerminated: k8s.oomKilled(ago(600), ago(120)),
     });
-    const pending = userPod({ ...a, username: 'li.wei' });
+    const pending = k8s.userPod({ ...a, username: 'li.wei' });
     server.cluster.applyAll([
-      namespace('hub-a'),
-      node({ name: 'core-1', pool: 'core' }),
+      k8s.namespace('hub-a'),
+      k8s.node({ name: 'core-1', pool: 'core' }),
       hub,
-      proxyPod({ ...a, node: 'core-1' }),
-      userPod({ ...a, username: 'ana', node: 'core-1', memoryLimit: '1G' }),
+      k8s.proxyPod({ ...a, node: 'core-1' }),
+      k8s.userPod({ ...a, username: 'ana', node: 'core-1', memoryLimit: '1G' }),
       pending,
-      hubService(a),
-      hubSecret(a, { concurrentSpawnLimit: 48, clientSecret: 'cli-test-oauth-client-secret' }),
-      event({
+      k8s.hubService(a),
+      k8s.hubSecret(a, { concurrentSpawnLimit: 48, clientSecret: 'cli-test-oauth-client-secret' }),
+      k8s.event({
         involved: pending,
         reason: 'FailedScheduling',
         type: 'Warning',
@@ -57,7 +46,7 @@ describe('hubops cluster', function () {
         message: '0/5 nodes are available: 5 Insufficient memory.\u001b[2J\u001b[31mgotcha\nhub-z/hub-z \u202eforged',
       }),
     ]);
-    server.cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '1', memory: '1536Mi' } }));
+    server.cluster.setPodMetrics(k8s.podMetrics(hub, { hub: { cpu: '1', memory: '1536Mi' } }));
     kubeconfig = server.writeKubeconfig(join(dir(), 'config'));
   });
   afterEach(() => server.close());

@@ -7,20 +7,9 @@ import assert from 'node:assert/strict';
 import { listContext } from '../../../src/core/cluster/listPass';
 import type { HubModel } from '../../../src/core/cluster/model';
 import { useTestServer } from '../../k8s-server';
-import {
-  at,
-  event,
-  hubPod,
-  namespace,
-  node,
-  oomKilled,
-  podMetrics,
-  proxyPod,
-  userPod,
-  type Pod,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 
-const now = at(6 * 3600);
+const now = k8s.at(6 * 3600);
 const hubA = { namespace: 'hub-a', chart: '4.2.0' };
 const userNode = 'gke-c-user-pool-1a2b-x7k2';
 
@@ -33,29 +22,29 @@ describe('hub health in the tree', function () {
     assert.equal(model.status, 'ok', model.error?.message);
     return model.hubs.find((h) => h.namespace === 'hub-a')!;
   };
-  const deployHub = (usedMi: number, options: { oomHoursAgo?: number } = {}): Pod => {
-    const hub = hubPod({
+  const deployHub = (usedMi: number, options: { oomHoursAgo?: number } = {}): k8s.Pod => {
+    const hub = k8s.hubPod({
       ...hubA,
       node: 'core-1',
       resources: { requests: { memory: '512Mi' }, limits: { memory: '2Gi' } },
       ...(options.oomHoursAgo !== undefined
         ? {
             restartCount: 1,
-            lastTerminated: oomKilled(
-              at(6 * 3600 - options.oomHoursAgo * 3600 - 300),
-              at(6 * 3600 - options.oomHoursAgo * 3600),
+            lastTerminated: k8s.oomKilled(
+              k8s.at(6 * 3600 - options.oomHoursAgo * 3600 - 300),
+              k8s.at(6 * 3600 - options.oomHoursAgo * 3600),
             ),
           }
         : {}),
     });
     server().cluster.applyAll([
-      namespace('hub-a'),
-      node({ name: 'core-1', pool: 'core' }),
-      node({ name: userNode, pool: 'user' }),
+      k8s.namespace('hub-a'),
+      k8s.node({ name: 'core-1', pool: 'core' }),
+      k8s.node({ name: userNode, pool: 'user' }),
       hub,
-      proxyPod({ ...hubA, node: 'core-1' }),
+      k8s.proxyPod({ ...hubA, node: 'core-1' }),
     ]);
-    server().cluster.setPodMetrics(podMetrics(hub, { hub: { cpu: '200m', memory: `${usedMi}Mi` } }, now));
+    server().cluster.setPodMetrics(k8s.podMetrics(hub, { hub: { cpu: '200m', memory: `${usedMi}Mi` } }, now));
     return hub;
   };
 
@@ -80,23 +69,23 @@ describe('hub health in the tree', function () {
   });
 
   const oomEvent = (message: string, seq = 0) =>
-    event({
-      involved: node({ name: userNode, pool: 'user' }),
+    k8s.event({
+      involved: k8s.node({ name: userNode, pool: 'user' }),
       namespace: 'default',
       reason: 'OOMKilling',
       type: 'Warning',
       source: 'kernel-monitor',
       host: userNode,
-      first: at(6 * 3600 - 120),
+      first: k8s.at(6 * 3600 - 120),
       seq,
       message,
     });
   const kill = (rssKb: number) =>
     `Memory cgroup out of memory: Killed process 48213 (python3) total-vm:3893416kB, anon-rss:${rssKb}kB, file-rss:11520kB, shmem-rss:0kB, UID:1000 pgtables:4512kB oom_score_adj:999`;
   const users = () => [
-    userPod({ ...hubA, username: 'ana', node: userNode, memoryLimit: '2147483648', created: at(3600) }),
-    userPod({ ...hubA, username: 'bo', node: userNode, memoryLimit: '1073741824', created: at(3600) }),
-    userPod({ ...hubA, username: 'li.wei', node: userNode, memoryLimit: '1073741824', created: at(3600) }),
+    k8s.userPod({ ...hubA, username: 'ana', node: userNode, memoryLimit: '2147483648', created: k8s.at(3600) }),
+    k8s.userPod({ ...hubA, username: 'bo', node: userNode, memoryLimit: '1073741824', created: k8s.at(3600) }),
+    k8s.userPod({ ...hubA, username: 'li.wei', node: userNode, memoryLimit: '1073741824', created: k8s.at(3600) }),
   ];
 
   it('a kernel OOM in a user server that only the node reports is put on that server', async () => {
@@ -105,7 +94,7 @@ describe('hub health in the tree', function () {
     const hub = await hubModel();
     const ana = hub.pods.find((p) => p.user?.name === 'ana')!;
     assert.deepEqual(ana.kernelOom, {
-      time: new Date(at(6 * 3600 - 120)).toISOString(),
+      time: new Date(k8s.at(6 * 3600 - 120)).toISOString(),
       process: 'python3',
       count: 1,
       node: userNode,

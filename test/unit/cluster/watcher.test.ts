@@ -1,38 +1,26 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from '../../k8s-server';
-import {
-  at,
-  event,
-  hubPod,
-  hubService,
-  namespace,
-  node,
-  oomKilled,
-  podMetrics,
-  proxyPod,
-  userPod,
-  type Pod,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 import { context, count, eventually, useWatchedServer } from './watcherHarness';
 
 const a = { namespace: 'hub-a' };
 const b = { namespace: 'hub-b' };
 /** The watcher's clock: ten minutes after the builders' T0, so their times are recent. */
-const now = () => Date.parse(at(600));
+const now = () => Date.parse(k8s.at(600));
 
-function seed(server: TestServer): { hubA: Pod } {
-  const hubA = hubPod({ ...a, node: 'core-1', resources: { limits: { memory: '2Gi' } } });
+function seed(server: TestServer): { hubA: k8s.Pod } {
+  const hubA = k8s.hubPod({ ...a, node: 'core-1', resources: { limits: { memory: '2Gi' } } });
   server.cluster.applyAll([
-    namespace('hub-a'),
-    namespace('hub-b'),
-    node({ name: 'core-1', pool: 'core' }),
-    node({ name: 'user-1' }),
+    k8s.namespace('hub-a'),
+    k8s.namespace('hub-b'),
+    k8s.node({ name: 'core-1', pool: 'core' }),
+    k8s.node({ name: 'user-1' }),
     hubA,
-    proxyPod({ ...a, node: 'core-1' }),
-    userPod({ ...a, username: 'ana', node: 'user-1' }),
-    hubService(a),
-    hubPod({ ...b, node: 'core-1' }),
-    proxyPod({ ...b, node: 'core-1' }),
+    k8s.proxyPod({ ...a, node: 'core-1' }),
+    k8s.userPod({ ...a, username: 'ana', node: 'user-1' }),
+    k8s.hubService(a),
+    k8s.hubPod({ ...b, node: 'core-1' }),
+    k8s.proxyPod({ ...b, node: 'core-1' }),
   ]);
   return { hubA };
 }
@@ -54,14 +42,14 @@ describe('cluster watcher against the test API server', function () {
       ],
     );
 
-    const pending = userPod({ ...a, username: 'bo', created: at(500) });
+    const pending = k8s.userPod({ ...a, username: 'bo', created: k8s.at(500) });
     server().cluster.apply(pending);
     const seen = await watched.observed((o) => o.kind === 'pod-pending' && o.pod === 'jupyter-bo', 'bo pending');
     assert.equal(seen.hub, 'hub-a');
     assert.equal(seen.context, context);
     assert.match(seen.text, /jupyter-bo pending: Insufficient memory/);
 
-    server().cluster.apply(userPod({ ...a, username: 'bo', created: at(500), node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...a, username: 'bo', created: k8s.at(500), node: 'user-1' }));
     const scheduled = await watched.observed((o) => o.kind === 'pod-scheduled', 'bo scheduled');
     assert.equal(scheduled.node, 'user-1');
     const model = await watched.until(
@@ -74,12 +62,12 @@ describe('cluster watcher against the test API server', function () {
   it('in summary scope, lists and watches the z2jh pods only: health and counts, no events, nodes or metrics', async () => {
     seed(server());
     server().cluster.apply(
-      hubPod({
+      k8s.hubPod({
         ...a,
         node: 'core-1',
         resources: { limits: { memory: '2Gi' } },
         restartCount: 3,
-        lastTerminated: oomKilled(at(400), at(590)),
+        lastTerminated: k8s.oomKilled(k8s.at(400), k8s.at(590)),
       }),
     );
     const watched = watch({ now, scope: 'summary' });
@@ -92,7 +80,7 @@ describe('cluster watcher against the test API server', function () {
       ],
     );
     server().cluster.apply(
-      proxyPod({ ...b, node: 'core-1', container: { state: 'running', ready: false, startedAt: at(500) } }),
+      k8s.proxyPod({ ...b, node: 'core-1', container: { state: 'running', ready: false, startedAt: k8s.at(500) } }),
     );
     await watched.until((c) => c.hubs[1]!.health === 'degraded', 'hub-b degraded by watch');
     const paths = server().requests.map((r) => r.path.split('?')[0]!);
@@ -103,7 +91,7 @@ describe('cluster watcher against the test API server', function () {
 
   it('reports an OOMKilled hub as down and emits the observation, with metrics against the limit', async () => {
     const { hubA } = seed(server());
-    server().cluster.setPodMetrics(podMetrics(hubA, { hub: { cpu: '250m', memory: '1900Mi' } }));
+    server().cluster.setPodMetrics(k8s.podMetrics(hubA, { hub: { cpu: '250m', memory: '1900Mi' } }));
     const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     const memory = (await watched.until((c) => c.hubs[0]!.pods[0]!.memory.usedBytes !== null, 'metrics')).hubs[0]!
@@ -113,12 +101,12 @@ describe('cluster watcher against the test API server', function () {
     assert.equal(high.bytes, 1900 * 2 ** 20);
 
     server().cluster.apply(
-      hubPod({
+      k8s.hubPod({
         ...a,
         node: 'core-1',
         resources: { limits: { memory: '2Gi' } },
         restartCount: 1,
-        lastTerminated: oomKilled(at(400), at(590)),
+        lastTerminated: k8s.oomKilled(k8s.at(400), k8s.at(590)),
       }),
     );
     const oom = await watched.observed((o) => o.kind === 'pod-oomkilled', 'OOMKilled observation');
@@ -126,14 +114,14 @@ describe('cluster watcher against the test API server', function () {
       [oom.pod, oom.component, oom.exitCode, oom.restarts, oom.hub],
       [hubA.metadata.name, 'hub', 137, 1, 'hub-a'],
     );
-    assert.equal(oom.time, new Date(at(590)).toISOString());
+    assert.equal(oom.time, new Date(k8s.at(590)).toISOString());
     const down = await watched.until((c) => c.hubs[0]!.health === 'down', 'hub down');
     assert.match(down.hubs[0]!.healthReasons.join('\n'), /OOMKilled \(exit 137\) 10s ago/);
     // The same termination seen again (a later update of the pod) is not a new observation.
-    server().cluster.patch<Pod>('Pod', 'hub-a', hubA.metadata.name, (p) => {
+    server().cluster.patch<k8s.Pod>('Pod', 'hub-a', hubA.metadata.name, (p) => {
       p.metadata.labels = { ...p.metadata.labels, touched: 'yes' };
     });
-    server().cluster.apply(userPod({ ...a, username: 'zed', node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...a, username: 'zed', node: 'user-1' }));
     // Changes arrive in order on one watch: once zed is in, the touched hub pod was seen too.
     await watched.until((c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-zed'), 'rebuilt');
     assert.equal(watched.observations.filter((o) => o.kind === 'pod-oomkilled').length, 1);
@@ -143,18 +131,20 @@ describe('cluster watcher against the test API server', function () {
     seed(server());
     const watched = watch({ now });
     await watched.until((c) => c.hubs.length === 2, 'hubs');
-    const burst = Array.from({ length: 20 }, (_, i) => userPod({ ...a, username: `student${i}`, created: at(550) }));
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      k8s.userPod({ ...a, username: `student${i}`, created: k8s.at(550) }),
+    );
     server().cluster.applyAll(burst);
     server().cluster.applyAll(
       burst.map((p, i) =>
-        event({
+        k8s.event({
           involved: p,
           reason: 'FailedScheduling',
           type: 'Warning',
           source: 'default-scheduler',
           message:
-            '0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {hub.jupyter.org_dedicated: user}.',
-          first: at(551 + i),
+            '0/2 nodes are available: 1 Insufficient memory, 1 k8s.node(s) had untolerated taint {hub.jupyter.org_dedicated: user}.',
+          first: k8s.at(551 + i),
         }),
       ),
     );
@@ -230,7 +220,7 @@ describe('cluster watcher against the test API server', function () {
     const before = podLists();
     // While the server is away, the cluster moves on and etcd compacts: the watch cannot resume.
     const back = server().setUnreachable(300);
-    server().cluster.apply(userPod({ ...b, username: 'cy', node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...b, username: 'cy', node: 'user-1' }));
     server().cluster.compactHistory();
     await back;
     const model = await watched.until((c) => c.hubs[1]!.pods.some((p) => p.name === 'jupyter-cy'), 'cy after relist');
@@ -245,11 +235,11 @@ describe('cluster watcher against the test API server', function () {
     await watched.until((c) => c.hubs.length === 2, 'hubs');
     await eventually(() => server().openWatches >= 3, 'watches open');
     server().cutWatches();
-    server().cluster.apply(userPod({ ...a, username: 'dee', node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...a, username: 'dee', node: 'user-1' }));
     await watched.until((c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-dee'), 'dee after a clean cut');
     await eventually(() => server().openWatches >= 3, 'watches open again');
     server().cutWatches({ abrupt: true });
-    server().cluster.apply(userPod({ ...a, username: 'eve', node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...a, username: 'eve', node: 'user-1' }));
     const model = await watched.until(
       (c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-eve'),
       'eve after an abrupt cut',
@@ -272,7 +262,7 @@ describe('cluster watcher against the test API server', function () {
     // The last hubs seen stay visible while the context is down.
     assert.equal(down.hubs.length, 2);
     await back;
-    server().cluster.apply(userPod({ ...a, username: 'fay', node: 'user-1' }));
+    server().cluster.apply(k8s.userPod({ ...a, username: 'fay', node: 'user-1' }));
     const up = await watched.until(
       (c) => c.status === 'ok' && c.hubs[0]!.pods.some((p) => p.name === 'jupyter-fay'),
       'back',
@@ -336,7 +326,7 @@ describe('cluster watcher against the test API server', function () {
       previous: 'line 1\nAborting due to 5 consecutive spawn failures\n',
     });
     server().cluster.setHubMetrics('hub-a', 'jupyterhub_server_spawn_duration_seconds_count{status="throttled"} 3\n');
-    const user = userPod({ ...a, username: 'ana', node: 'user-1' });
+    const user = k8s.userPod({ ...a, username: 'ana', node: 'user-1' });
     (user.spec.containers[0]!.env as { name: string; value: string }[]).push({
       name: 'JUPYTERHUB_API_TOKEN',
       value: 'secret-token-value',

@@ -1,11 +1,11 @@
 /** Shared by the hub DB tests: open builder output, and run JupyterHub's real start-up SQL to count rows. */
 import assert from 'node:assert/strict';
-import { openHubDb, type OpenedDb } from '../../../src/core/hubdb';
+import { analyzeHubDb, openHubDb, type HubDbAnalysis, type OpenedDb } from '../../../src/core/hubdb';
 import { schemaColumns, startupStatements, withKeys } from '../../../src/core/hubdb/analyzer/startupSql';
 import type { VersionFamilyId } from '../../../src/core/hubdb/analyzer/versionFamilies';
 import { selectAll } from '../../../src/core/hubdb/sqlRows';
 import type { Database } from '../../../src/core/hubdb/sqlJs';
-import { buildHubDb, type HubDbSpec } from '../../builders/hubDb';
+import { buildCalibrationDb, buildHubDb, DEFAULT_NOW, type HubDbSpec } from '../../builders/hubDb';
 
 export async function openBuilt(spec: HubDbSpec): Promise<OpenedDb> {
   const opened = await openHubDb(await buildHubDb(spec));
@@ -27,6 +27,28 @@ export async function openBytes(bytes: Uint8Array): Promise<OpenedDb> {
   const opened = await openHubDb(bytes);
   if (!opened.ok) assert.fail(opened.error.userMessage);
   return opened.value;
+}
+
+/**
+ * The analyzer's real result on an incident-shaped DB (one stress user with `stressServers` named servers,
+ * `stressRunning` of them running) for JupyterHub 5.3.0 under a 2 GiB limit, at the builders' clock.
+ */
+export async function analyzeCalibrationDb(shape: {
+  stressServers: number;
+  stressRunning: number;
+}): Promise<HubDbAnalysis> {
+  const opened = await openBytes(await buildCalibrationDb(shape));
+  try {
+    const result = analyzeHubDb(opened, {
+      jupyterhubVersion: '5.3.0',
+      memoryLimitBytes: 2 * 2 ** 30,
+      now: DEFAULT_NOW,
+    });
+    if (!result.ok) assert.fail(result.error.userMessage);
+    return result.value;
+  } finally {
+    opened.close();
+  }
 }
 
 /** Steps through every row of a statement (really runs it) and counts them. */

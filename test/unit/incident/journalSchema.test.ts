@@ -3,14 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Observation } from '../../../src/core/cluster/observations';
-import { analyzeHubDb } from '../../../src/core/hubdb';
 import { Journal } from '../../../src/core/incident/journal';
 import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore } from '../../../src/incident/incidentStore';
-import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
 import { classStartSpawnStorm, hubOomAfterStressTest, stressHubSnapshot, writeJournal } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
-import { openBytes } from '../hubdb/hubDbTestKit';
+import { analyzeCalibrationDb } from '../hubdb/hubDbTestKit';
 import { evaluateReadiness, readReadinessInputs } from '../../../src/core/readiness';
 import { useTestServer } from '../../k8s-server';
 import { findScenario, Timeline } from '../../k8s-server/scenarios';
@@ -117,24 +115,14 @@ describe('the incident journal JSON Schema', () => {
       assert.ok(recorder.recordObservation(observation).ok);
     }
     assert.ok(recorder.recordSnapshot(stressHubSnapshot('/tmp/snapshots/prod_stress-hub.sqlite')).ok);
-    const opened = await openBytes(await buildCalibrationDb({ stressServers: 300, stressRunning: 150 }));
-    try {
-      const analysis = analyzeHubDb(opened, {
-        jupyterhubVersion: '5.3.0',
-        memoryLimitBytes: 2 ** 31,
-        now: DEFAULT_NOW,
-      });
-      assert.ok(analysis.ok);
-      const recorded = recorder.recordAnalysis(analysis.value, {
-        namespace: 'stress-hub',
-        context: 'prod',
-        jupyterhubVersion: '5.3.0',
-        time: '2026-05-14T18:20:00Z',
-      });
-      assert.ok(recorded.ok && recorded.value?.kind === 'db-analysis');
-    } finally {
-      opened.db.close();
-    }
+    const analysis = await analyzeCalibrationDb({ stressServers: 300, stressRunning: 150 });
+    const recorded = recorder.recordAnalysis(analysis, {
+      namespace: 'stress-hub',
+      context: 'prod',
+      jupyterhubVersion: '5.3.0',
+      time: '2026-05-14T18:20:00Z',
+    });
+    assert.ok(recorded.ok && recorded.value?.kind === 'db-analysis');
     assert.ok(store.stop().ok);
     const file = started.value.file;
     assert.deepEqual(refused(file), []);

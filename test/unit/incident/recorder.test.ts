@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Observation } from '../../../src/core/cluster/observations';
-import { analyzeHubDb, type HubDbAnalysis } from '../../../src/core/hubdb';
 import { isKind } from '../../../src/core/incident/journalEntry';
 import { replay } from '../../../src/core/incident/journalReplay';
 import { JournalRecorder } from '../../../src/incident/incidentRecorder';
 import { IncidentStore, type CurrentMemo, type IncidentChange } from '../../../src/incident/incidentStore';
-import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
 import { stressHubSnapshot } from '../../builders/journal';
 import { useTempDir } from '../../harness/tempDir';
-import { openBytes } from '../hubdb/hubDbTestKit';
+import { analyzeCalibrationDb } from '../hubdb/hubDbTestKit';
 
 /** globalState's part in the store: a value that outlives the store object, as it outlives a reload. */
 function memo(): CurrentMemo & { value: string | undefined } {
@@ -166,19 +164,7 @@ describe('incident store and recorder (the API other features call)', () => {
     const store = new IncidentStore(dir(), memo(), { now });
     const recorder = new JournalRecorder(store);
     assert.ok(store.start({ title: 'Hub OOM', hubs: [{ context: 'prod', namespace: 'stress-hub' }] }).ok);
-    const opened = await openBytes(await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }));
-    let analysis: HubDbAnalysis;
-    try {
-      const result = analyzeHubDb(opened, {
-        jupyterhubVersion: '5.3.0',
-        memoryLimitBytes: 2 * 2 ** 30,
-        now: DEFAULT_NOW,
-      });
-      assert.ok(result.ok);
-      analysis = result.value;
-    } finally {
-      opened.db.close();
-    }
+    const analysis = await analyzeCalibrationDb({ stressServers: 1000, stressRunning: 500 });
     assert.deepEqual(
       recorder.recordAnalysis(analysis, { namespace: 'other-hub', context: 'prod', jupyterhubVersion: '5.3.0' }),
       { ok: true, value: null },

@@ -4,7 +4,6 @@
  * analyzer's own words, and the upgrade said once.
  */
 import assert from 'node:assert/strict';
-import { analyzeHubDb } from '../../../src/core/hubdb';
 import type { EntrySource, JournalEntry } from '../../../src/core/incident/journalEntry';
 
 type Entry = Partial<JournalEntry>;
@@ -13,9 +12,8 @@ import { editSection, newReportDocument, sectionText, shownSection } from '../..
 import { draftReport, resolutionPrompt } from '../../../src/core/incident/reportDraft';
 import { renderMarkdown } from '../../../src/core/incident/reportMarkdown';
 import { analysisEntry } from '../../../src/incident/recordedEntries';
-import { buildCalibrationDb, DEFAULT_NOW } from '../../builders/hubDb';
 import { after, incidentMeta, journalText } from '../../builders/journal';
-import { openBytes } from '../hubdb/hubDbTestKit';
+import { analyzeCalibrationDb } from '../hubdb/hubDbTestKit';
 
 const t0 = '2026-05-14T17:55:00.000Z'; // 13:55 EDT
 const at = (m: number) => after(t0, m);
@@ -45,26 +43,16 @@ function draftOf(entries: Entry[]) {
 
 /** The analyzer's real result on an incident-shaped DB, journaled as the recorder journals it. */
 async function analysis(): Promise<Entry> {
-  const opened = await openBytes(await buildCalibrationDb({ stressServers: 1000, stressRunning: 500 }));
-  try {
-    const result = analyzeHubDb(opened, {
+  const analysis = await analyzeCalibrationDb({ stressServers: 1000, stressRunning: 500 });
+  return {
+    id: 'analysis',
+    ...(analysisEntry(analysis, {
+      namespace: 'stress-hub',
+      context: 'prod',
       jupyterhubVersion: '5.3.0',
-      memoryLimitBytes: 2 * 2 ** 30,
-      now: DEFAULT_NOW,
-    });
-    assert.ok(result.ok);
-    return {
-      id: 'analysis',
-      ...(analysisEntry(result.value, {
-        namespace: 'stress-hub',
-        context: 'prod',
-        jupyterhubVersion: '5.3.0',
-        time: at(10),
-      }) as Entry),
-    };
-  } finally {
-    opened.db.close();
-  }
+      time: at(10),
+    }) as Entry),
+  };
 }
 
 describe('the drafted report has no loose ends', () => {

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 import { CoreV1Api, EventsV1Api, Metrics } from '@kubernetes/client-node';
-import {
-  event,
-  hubPod,
-  hubService,
-  namespace,
-  node,
-  nodeMetrics,
-  podMetrics,
-  proxyPod,
-  userPod,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 import { apiError } from '../../k8s-server/apiError';
 import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
@@ -20,18 +10,18 @@ describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
 
   function fill() {
     const users = ['ada', 'li.wei', 'grace', 'alan', 'katherine'];
-    const core = node({ name: 'gke-core-1', pool: 'core' });
+    const core = k8s.node({ name: 'gke-core-1', pool: 'core' });
     server().cluster.applyAll([
-      namespace('hub-a'),
-      namespace('hub-b'),
+      k8s.namespace('hub-a'),
+      k8s.namespace('hub-b'),
       core,
-      node({ name: 'gke-user-1' }),
-      hubPod({ namespace: 'hub-a', node: 'gke-core-1' }),
-      hubService({ namespace: 'hub-a' }),
-      proxyPod({ namespace: 'hub-a', node: 'gke-core-1' }),
-      hubPod({ namespace: 'hub-b', chart: '3.3.8', node: 'gke-core-1' }),
+      k8s.node({ name: 'gke-user-1' }),
+      k8s.hubPod({ namespace: 'hub-a', node: 'gke-core-1' }),
+      k8s.hubService({ namespace: 'hub-a' }),
+      k8s.proxyPod({ namespace: 'hub-a', node: 'gke-core-1' }),
+      k8s.hubPod({ namespace: 'hub-b', chart: '3.3.8', node: 'gke-core-1' }),
       ...users.map((username, i) =>
-        userPod({ namespace: 'hub-a', username, ...(i < 3 ? { node: 'gke-user-1' } : {}) }),
+        k8s.userPod({ namespace: 'hub-a', username, ...(i < 3 ? { node: 'gke-user-1' } : {}) }),
       ),
     ]);
   }
@@ -114,9 +104,9 @@ describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
   it('serves events as core/v1 and events.k8s.io/v1, with field selectors on both', async () => {
     fill();
     const s = server();
-    const hub = hubPod({ namespace: 'hub-a', node: 'gke-core-1' });
+    const hub = k8s.hubPod({ namespace: 'hub-a', node: 'gke-core-1' });
     s.cluster.applyAll([
-      event({
+      k8s.event({
         involved: hub,
         reason: 'BackOff',
         type: 'Warning',
@@ -125,8 +115,8 @@ describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
         count: 3,
         message: 'Back-off restarting failed container hub',
       }),
-      event({
-        involved: node({ name: 'gke-core-1', pool: 'core' }),
+      k8s.event({
+        involved: k8s.node({ name: 'gke-core-1', pool: 'core' }),
         reason: 'OOMKilling',
         type: 'Warning',
         source: 'kernel-monitor',
@@ -154,9 +144,13 @@ describe('k8s test server: list, get, RBAC, metrics with client-node', () => {
     const s = server();
     const hub = s.cluster.list('pods', 'hub-a').find((p) => p.metadata.labels?.component === 'hub')!;
     s.cluster.setPodMetrics(
-      podMetrics(hubPod({ namespace: 'hub-a', node: 'gke-core-1' }), { hub: { cpu: '429151n', memory: '1536Mi' } }),
+      k8s.podMetrics(k8s.hubPod({ namespace: 'hub-a', node: 'gke-core-1' }), {
+        hub: { cpu: '429151n', memory: '1536Mi' },
+      }),
     );
-    s.cluster.setNodeMetrics(nodeMetrics(node({ name: 'gke-core-1', pool: 'core' }), { cpu: '812m', memory: '6Gi' }));
+    s.cluster.setNodeMetrics(
+      k8s.nodeMetrics(k8s.node({ name: 'gke-core-1', pool: 'core' }), { cpu: '812m', memory: '6Gi' }),
+    );
     const metrics = new Metrics(s.kubeConfig());
     const pods = await metrics.getPodMetrics('hub-a');
     assert.deepEqual(

@@ -5,15 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
-import {
-  hubConfigMap,
-  hubPod,
-  hubSecret,
-  kubeRootCaConfigMap,
-  namespace,
-  node,
-  type Secret,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 import { apiError } from '../../k8s-server/apiError';
 import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
@@ -27,20 +19,20 @@ describe('k8s test server: secrets and config maps with client-node', () => {
 
   const fill = () =>
     server().cluster.applyAll([
-      namespace('hub-a'),
-      namespace('hub-b'),
-      node({ name: 'gke-core-1', pool: 'core' }),
-      kubeRootCaConfigMap('hub-a'),
-      kubeRootCaConfigMap('hub-b'),
-      hubConfigMap(a),
-      hubConfigMap(b),
-      hubSecret(a, { concurrentSpawnLimit: 40 }),
-      hubSecret(b),
-      hubPod({ ...a, node: 'gke-core-1' }),
+      k8s.namespace('hub-a'),
+      k8s.namespace('hub-b'),
+      k8s.node({ name: 'gke-core-1', pool: 'core' }),
+      k8s.kubeRootCaConfigMap('hub-a'),
+      k8s.kubeRootCaConfigMap('hub-b'),
+      k8s.hubConfigMap(a),
+      k8s.hubConfigMap(b),
+      k8s.hubSecret(a, { concurrentSpawnLimit: 40 }),
+      k8s.hubSecret(b),
+      k8s.hubPod({ ...a, node: 'gke-core-1' }),
     ]);
   const core = (token = 'admin') => server().kubeConfig({ token }).makeApiClient(CoreV1Api);
 
-  it('serves the hub Secret with values.yaml as base64 data, and the z2jh labels', async () => {
+  it('serves the hub k8s.Secret with values.yaml as base64 data, and the z2jh labels', async () => {
     fill();
     const secret = await core().readNamespacedSecret({ namespace: 'hub-a', name: 'hub' });
     assert.equal(secret.type, 'Opaque');
@@ -61,7 +53,7 @@ describe('k8s test server: secrets and config maps with client-node', () => {
     assert.equal(legacy.metadata?.labels?.['helm.sh/chart'], undefined);
   });
 
-  it('mounts the Secret and ConfigMap in the hub pod as z2jh does', async () => {
+  it('mounts the k8s.Secret and ConfigMap in the hub pod as z2jh does', async () => {
     fill();
     const [pod] = (await core().listNamespacedPod({ namespace: 'hub-a', labelSelector: 'component=hub' })).items;
     const volumes = pod!.spec!.volumes!;
@@ -95,7 +87,7 @@ describe('k8s test server: secrets and config maps with client-node', () => {
       metadata: { name: 'image-pull-secret', namespace: 'hub-a' },
       type: 'kubernetes.io/dockerconfigjson',
       stringData: { '.dockerconfigjson': '{"auths":{}}' },
-    } as Secret);
+    } as k8s.Secret);
     const opaque = await api.listNamespacedSecret({ namespace: 'hub-a', fieldSelector: 'type=Opaque' });
     assert.deepEqual(
       opaque.items.map((s) => s.metadata?.name),
@@ -111,7 +103,7 @@ describe('k8s test server: secrets and config maps with client-node', () => {
     assert.match(String(bad.body), /field label not supported: type/);
   });
 
-  it('answers 404 for a missing Secret, with the API server wording', async () => {
+  it('answers 404 for a missing k8s.Secret, with the API server wording', async () => {
     fill();
     const e = await apiError(core().readNamespacedSecret({ namespace: 'hub-a', name: 'jhub-hub' }));
     assert.equal(e.code, 404);
@@ -124,7 +116,7 @@ describe('k8s test server: secrets and config maps with client-node', () => {
     const controller = await new Watch(server().kubeConfig()).watch(
       '/api/v1/namespaces/hub-a/secrets',
       { labelSelector: 'component=hub' },
-      (type, object: Secret) => {
+      (type, object: k8s.Secret) => {
         const values = Buffer.from(object.data?.['values.yaml'] ?? '', 'base64').toString('utf8');
         seen.push({ type, name: object.metadata.name, limit: /concurrentSpawnLimit: (\d+)/.exec(values)?.[1] });
       },
@@ -132,7 +124,7 @@ describe('k8s test server: secrets and config maps with client-node', () => {
     );
     try {
       await waitFor(() => seen.length === 1, 'the initial ADDED');
-      server().cluster.apply(hubSecret(a, { concurrentSpawnLimit: 80 }));
+      server().cluster.apply(k8s.hubSecret(a, { concurrentSpawnLimit: 80 }));
       await waitFor(() => seen.length === 2, 'the MODIFIED');
       assert.deepEqual(seen, [
         { type: 'ADDED', name: 'hub', limit: '40' },

@@ -2,18 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  at,
-  event,
-  hubConfigMap,
-  hubPod,
-  hubSecret,
-  kubeRootCaConfigMap,
-  namespace,
-  node,
-  oomKilled,
-  podMetrics,
-} from '../../k8s-server/objects';
+import * as k8s from '../../k8s-server/objects';
 import { kubectl } from '../../k8s-server/kubectl';
 import { testTokens } from '../../k8s-server/auth';
 import { useTestServer } from '../../k8s-server/useTestServer';
@@ -21,21 +10,26 @@ import { useTestServer } from '../../k8s-server/useTestServer';
 describe('k8s test server: the real kubectl', () => {
   const server = useTestServer({ tokens: testTokens('admin', 'hubAOnly', 'noSecrets', 'readOnly') });
   const hub = () =>
-    hubPod({ namespace: 'hub-a', node: 'gke-core-1', restartCount: 3, lastTerminated: oomKilled(at(0), at(95)) });
+    k8s.hubPod({
+      namespace: 'hub-a',
+      node: 'gke-core-1',
+      restartCount: 3,
+      lastTerminated: k8s.oomKilled(k8s.at(0), k8s.at(95)),
+    });
   const hubName = () => hub().metadata.name;
 
   beforeEach(() => {
     const s = server();
     s.cluster.applyAll([
-      namespace('hub-a'),
-      namespace('hub-b'),
-      node({ name: 'gke-core-1', pool: 'core' }),
+      k8s.namespace('hub-a'),
+      k8s.namespace('hub-b'),
+      k8s.node({ name: 'gke-core-1', pool: 'core' }),
       hub(),
-      hubPod({ namespace: 'hub-b', node: 'gke-core-1' }),
-      kubeRootCaConfigMap('hub-a', at(-3600)),
-      hubConfigMap({ namespace: 'hub-a' }, { created: at(-3600) }),
-      hubSecret({ namespace: 'hub-a' }, { concurrentSpawnLimit: 100, created: at(-3600) }),
-      event({
+      k8s.hubPod({ namespace: 'hub-b', node: 'gke-core-1' }),
+      k8s.kubeRootCaConfigMap('hub-a', k8s.at(-3600)),
+      k8s.hubConfigMap({ namespace: 'hub-a' }, { created: k8s.at(-3600) }),
+      k8s.hubSecret({ namespace: 'hub-a' }, { concurrentSpawnLimit: 100, created: k8s.at(-3600) }),
+      k8s.event({
         involved: hub(),
         reason: 'BackOff',
         type: 'Warning',
@@ -95,7 +89,7 @@ describe('k8s test server: the real kubectl', () => {
 
   it('top pod', async () => {
     const s = server();
-    s.cluster.setPodMetrics(podMetrics(hub(), { hub: { cpu: '250m', memory: '1800Mi' } }));
+    s.cluster.setPodMetrics(k8s.podMetrics(hub(), { hub: { cpu: '250m', memory: '1800Mi' } }));
     const r = await kubectl(s, ['top', 'pod', '-n', 'hub-a']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout.toString(), new RegExp(`${hubName()}\\s+250m\\s+1800Mi`));

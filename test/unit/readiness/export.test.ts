@@ -32,6 +32,12 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
   const histories = usePrometheusHistories();
 
   const classStart = () => new Timeline(server(), findScenario('class-start')!.steps()).advanceTo(45_000);
+  /** The built CLI's arguments for 150 attendees on the class-start hub (kubeconfig written into the temp dir). */
+  const classStartCli = () => {
+    classStart();
+    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
+    return [builtCli(), 'readiness', '--kubeconfig', kubeconfig, '--namespace', 'hub-classroom', '--attendees', '150'];
+  };
 
   async function report(snapshot?: Uint8Array): Promise<ReadinessReport> {
     classStart();
@@ -139,19 +145,7 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
   });
 
   it('hubops readiness --json on the class-start hub (the built CLI): the figures, checks, curve and values diff', async () => {
-    classStart();
-    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
-    const { stdout } = await run(process.execPath, [
-      builtCli(),
-      'readiness',
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      'hub-classroom',
-      '--attendees',
-      '150',
-      '--json',
-    ]);
+    const { stdout } = await run(process.execPath, [...classStartCli(), '--json']);
     const json = JSON.parse(stdout);
     assert.deepEqual([json.lastServerMinutes, json.usersSeeing429, json.peakWaitingForNode], [null, 86, 64]);
     for (const check of json.checks)
@@ -167,18 +161,7 @@ describe('readiness: Markdown and SVG export, and hubops readiness', function ()
   });
 
   it('hubops readiness --prometheus URL: spawn and scale-up times from the last 7 days, with their source', async () => {
-    classStart();
-    const kubeconfig = server().writeKubeconfig(join(dir(), 'config'));
-    const args = [
-      builtCli(),
-      'readiness',
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      'hub-classroom',
-      '--attendees',
-      '150',
-    ];
+    const args = classStartCli();
     const figure = (json: { inputs: { name: string; source: string }[] }, name: string) =>
       json.inputs.find((f) => f.name === name)!;
     const url = histories().prometheus.url;
