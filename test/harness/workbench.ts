@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchChromium, openWorkbench } from './browser';
 import { makeIsolatedDirs, type IsolatedDirs } from './isolatedDirs';
 import { openPages } from './uiFailureEvidence';
@@ -91,6 +91,26 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Right-clicks `row` and runs `item` from its context menu. A click that lands as the menu opens can be
+ * ignored (the menu stays open, the item highlighted), so, like a person, click again while it stays open.
+ */
+export async function runFromContextMenu(page: Page, row: Locator, item: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await entry.waitFor();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await entry.click();
+    try {
+      await entry.waitFor({ state: 'hidden', timeout: 2_000 });
+      return;
+    } catch {
+      console.log(`      (the context menu stayed open after a click on "${item}"; clicking again)`);
+    }
+  }
+  throw new Error(`the context menu kept "${item}" open through 5 clicks`);
 }
 
 /** The rows of one view of the sidebar as `label | description`, as a person reads them. */

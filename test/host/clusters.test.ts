@@ -235,7 +235,10 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     const groupItem = api.clusters.getTreeItem(groupNode);
     assert.equal(groupItem.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     const hover = (groupItem.tooltip as vscode.MarkdownString).value;
-    assert.match(hover, new RegExp(`${burst![1]} pods, newest first:\\n- jupyter-`));
+    // Students' servers and placeholders fail in the same seconds: which is newest depends on the second the
+    // story started in, so check the list, not its first name.
+    assert.match(hover, new RegExp(`${burst![1]} pods, newest first:\\n- (jupyter|user-placeholder)-`));
+    assert.match(hover, /\n- jupyter-student-\d+\n/);
     // Expanding lists the events, one per pod; clicking the row opens them all in a read-only document.
     const members = (await api.clusters.getChildren(groupNode)).map(text);
     assert.ok(members.length >= Number(burst![1]), `${members.length} events for ${burst![1]} pods`);

@@ -7,7 +7,14 @@ import { findScenario, Timeline } from '../k8s-server/scenarios';
 import { hubSecret } from '../k8s-server/objects';
 import { hubValues } from '../k8s-server/hubValues';
 import { dumpYaml } from '@kubernetes/client-node';
-import { openInstalledWorkbench, openSidebar, runFromPalette, setOpen, type Workbench } from '../harness/workbench';
+import {
+  openInstalledWorkbench,
+  openSidebar,
+  runFromContextMenu,
+  runFromPalette,
+  setOpen,
+  type Workbench,
+} from '../harness/workbench';
 
 const context = 'gke-hub-cluster';
 
@@ -70,10 +77,8 @@ describe('UI: Check Readiness for an Event on the class-start hub', () => {
     for (let attempt = 1; ; attempt++) {
       const hubRow = page.locator('.monaco-list-row', { hasText: 'hub-classroom' }).first();
       await hubRow.waitFor({ timeout: 60_000 });
-      await hubRow.click({ button: 'right' });
-      const item = page.locator('.monaco-menu .action-item', { hasText: 'Check Readiness for an Event…' }).first();
       try {
-        await item.click({ timeout: 10_000 });
+        await runFromContextMenu(page, hubRow, 'Check Readiness for an Event…');
         // The first run loads the readiness code and the Kubernetes client: give it time.
         await title.or(whichHub).waitFor({ timeout: attempt === 1 ? 60_000 : 20_000 });
         if (await whichHub.isVisible()) {
