@@ -195,9 +195,21 @@ function decoder(encoding: TextEncoding, fatal: boolean): TextDecoder {
   return made;
 }
 
+const HEX_DIGIT = new Int8Array(128).fill(0);
+for (let i = 0; i < 16; i++)
+  HEX_DIGIT['0123456789ABCDEF'.charCodeAt(i)] = HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The bytes of SQLite's hex(): pairs of hex digits (a trailing odd digit is ignored). */
+function hexBytes(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = (HEX_DIGIT[hex.charCodeAt(2 * i) & 127]! << 4) | HEX_DIGIT[hex.charCodeAt(2 * i + 1) & 127]!;
+  return bytes;
+}
+
 /** A name column read from its hex digits: the exact text, or what it shows and why it is not exact. */
 function exactName(type: unknown, hex: unknown, encoding: TextEncoding): { text: string; inexact?: string } {
-  const bytes = Uint8Array.from(String(hex ?? '').match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  const bytes = hexBytes(String(hex ?? ''));
   // ignoreBOM keeps a leading U+FEFF: it is part of the name.
   const shown = decoder(type === 'text' ? encoding : 'utf-8', false).decode(bytes);
   if (type === 'null') return { text: '' };
