@@ -10,6 +10,8 @@
  * after now is refused: no incident this tool journals happened then, so it is a bug or a bad clock.
  */
 
+import { inertText } from '../../shared/untrustedText';
+
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
@@ -23,7 +25,8 @@ export type JournalTime = { ok: true; ms: number; iso: string } | { ok: false; w
 /** Reads one journal time; `nowMs` bounds the future. */
 export function parseJournalTime(value: unknown, nowMs: number): JournalTime {
   if (typeof value !== 'string') return { ok: false, why: value === undefined ? 'no time' : 'a time that is not text' };
-  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  // JSON leaves line and paragraph separators raw: escape every invisible character, so the message stays one line.
+  const shown = inertText(JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value), 'line');
   const m = ISO_TIME.exec(value);
   if (!m) return { ok: false, why: `${shown} is not an ISO 8601 time (YYYY-MM-DDTHH:MM:SSZ)` };
   const [year, month, day, hour, minute, second = 0] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];

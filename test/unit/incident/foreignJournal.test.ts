@@ -137,6 +137,10 @@ describe('incident journals written by other tools or by hand', () => {
     const badStart = replayText(lines(header({ startedAt: '12' })), 'hand.jsonl', { now });
     assert.ok(!badStart.ok);
     assert.match(badStart.error.userMessage, /start time \(startedAt\) is not usable: "12" is not an ISO 8601 time/);
+    // A line or paragraph separator inside the time stays visible and keeps the message on one line.
+    const separated = replayText(lines(header({ startedAt: '2026-11-23 14\u2028:00:00' })), 'hand.jsonl', { now });
+    assert.ok(!separated.ok);
+    assert.match(separated.error.userMessage, /is not usable: "2026-11-23 14\\u2028:00:00" is not an ISO 8601 time/);
   });
 
   it('cuts an entry’s text at 64 KiB, marked as cut, and keeps the rest of the entry', () => {

@@ -190,6 +190,8 @@ function mutated(journal: Buffer, random: Random): Buffer {
   for (let k = 1 + pick(random, 5); k > 0; k--) {
     if (bytes) lines = bytes.toString('utf8').split('\n');
     bytes = null;
+    // An earlier mutation may have removed every line: mutate an empty journal then.
+    if (lines.length === 0) lines = [''];
     const at = pick(random, lines.length);
     switch (pick(random, 12)) {
       case 0: {
