@@ -13,6 +13,20 @@ export default tseslint.config(
     },
   },
   {
+    // Counts are written one way: formatCount (src/shared/format.ts) writes en-US thousands without loading
+    // ICU's number formatting, which costs a short CLI run tens of milliseconds on first use.
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString'][arguments.0.value='en-US']",
+          message: "Use formatCount (src/shared/format.ts) for counts, not toLocaleString('en-US').",
+        },
+      ],
+    },
+  },
+  {
     // The pure core runs under plain Node (CLI, unit tests): it must never reach for the editor.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -90,6 +90,8 @@ export const analyze: Subcommand = async (args, io) => {
       memoryLimitBytes: memoryLimit.value ?? null,
       staleDays: days.value ?? 30,
       snapshotTime: modified.toISOString(),
+      // The text report shows no script: write them only when asked for one, or for everything (--json).
+      cleanupScripts: script !== undefined || options.has('json'),
     });
     if (!result.ok) {
       io.err(`hubops analyze: ${file}: ${result.error.userMessage}\n`);

@@ -1,5 +1,5 @@
 import { inertText } from '../shared/untrustedText';
-import { parseMemoryQuantity } from '../shared/format';
+import { formatCount, parseMemoryQuantity } from '../shared/format';
 
 /** What a CLI subcommand may touch: its arguments and two output streams. Exit code is its return. */
 export interface CliIo {
@@ -76,7 +76,7 @@ export function wholeNumber(min: number, max: number, unit: string): NumberKind 
       const value = Number(text);
       return value >= min && value <= max ? value : null;
     },
-    expected: `a whole number of ${unit} from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`,
+    expected: `a whole number of ${unit} from ${formatCount(min)} to ${formatCount(max)}`,
   };
 }
 

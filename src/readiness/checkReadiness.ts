@@ -13,6 +13,7 @@ import { pickHub, type HubArgument } from '../snapshot/pickHub';
 import type { ReadinessPanels } from './readinessPanels';
 import type { ReadinessView } from '../protocol/readinessProtocol';
 import { summaryOf } from './readinessView';
+import { formatCount } from '../shared/format';
 
 export interface CheckReadinessDeps {
   clusters: ClustersApi;
@@ -47,7 +48,7 @@ export function wholeNumberIn(text: string, limits: { min: number; max: number }
   const t = text.trim();
   const value = /^(0|[1-9][0-9]{0,15})$/.test(t) ? Number(t) : NaN;
   if (Number.isInteger(value) && value >= limits.min && value <= limits.max) return value;
-  return `A whole number of ${unit} from ${limits.min.toLocaleString('en-US')} to ${limits.max.toLocaleString('en-US')}.`;
+  return `A whole number of ${unit} from ${formatCount(limits.min)} to ${formatCount(limits.max)}.`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { REDACTED, type Cell } from '../../src/protocol/explorerProtocol';
-import { formatBytes } from '../../src/shared/format';
+import { formatBytes, formatCount } from '../../src/shared/format';
 import { inertText } from '../../src/shared/untrustedText';
 
 /** How one cell reads in the grid, and the class that styles it (null, number, secret, blob, long text). */
@@ -16,7 +16,7 @@ export function cellView(cell: Cell): { text: string; kind: string } {
       text: `‹blob ${formatBytes(cell.bytes)}› ${cell.hexPrefix}${cell.bytes > cell.hexPrefix.length / 2 ? '…' : ''}`,
       kind: 'blob',
     };
-  return { text: `${inertText(cell.preview, 'line')}… (${cell.length.toLocaleString('en-US')} chars)`, kind: 'long' };
+  return { text: `${inertText(cell.preview, 'line')}… (${formatCount(cell.length)} chars)`, kind: 'long' };
 }
 
 /** True when what the grid holds is not the whole value (copying fetches it from the worker). */

@@ -20,6 +20,7 @@ import { maxLineBytes } from './journalLines';
 import { capText, replay, type JournalWarning, type ReplayedIncident } from './journalReplay';
 import { parseJournalTime } from './journalTime';
 import { slugify } from './slug';
+import { formatCount } from '../../shared/format';
 
 export interface NewIncident {
   title: string;
@@ -214,7 +215,7 @@ export class Journal {
     if (Buffer.byteLength(json) > maxLineBytes)
       return err(
         new UserError(
-          `A ${line.kind} entry of ${Buffer.byteLength(json).toLocaleString('en-US')} bytes is too big for the journal (1 MiB a line).`,
+          `A ${line.kind} entry of ${formatCount(Buffer.byteLength(json))} bytes is too big for the journal (1 MiB a line).`,
           'journal-bad-entry',
         ),
       );

@@ -12,6 +12,7 @@ import { err, messageOf, ok, UserError, type Result } from '../result';
 import { editKinds, entrySources, isKind, type HubRef, type IncidentMeta, type JournalEntry } from './journalEntry';
 import { forEachFileLine, forEachTextLine, maxLineBytes, stopReading, type JournalLine } from './journalLines';
 import { parseJournalTime } from './journalTime';
+import { formatCount } from '../../shared/format';
 
 export interface JournalWarning {
   /** 1-based line number in the file. */
@@ -193,7 +194,7 @@ class JournalReader {
     if (text.cutFrom !== null) {
       entry.text = text.text;
       entry.textCut = text.cutFrom;
-      this.warn(line, `${named}'s text is ${text.cutFrom.toLocaleString('en-US')} bytes; cut to 64 KiB`);
+      this.warn(line, `${named}'s text is ${formatCount(text.cutFrom)} bytes; cut to 64 KiB`);
     }
     if (v.until !== undefined) {
       const until = parseJournalTime(v.until, this.nowMs);
@@ -221,7 +222,7 @@ export function capText(text: string): { text: string; cutFrom: number | null } 
   if (text.length * 3 <= maxTextBytes) return { text, cutFrom: null };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= maxTextBytes) return { text, cutFrom: null };
-  const mark = ` … [cut: ${bytes.toLocaleString('en-US')} bytes, the first 64 KiB kept]`;
+  const mark = ` … [cut: ${formatCount(bytes)} bytes, the first 64 KiB kept]`;
   const kept = Buffer.from(text.slice(0, maxTextBytes), 'utf8')
     .subarray(0, maxTextBytes - Buffer.byteLength(mark))
     .toString('utf8')

@@ -1,6 +1,6 @@
 import { hubMemoryHighRatio } from '../cluster/hubHealth';
 import { formatAgo } from '../cluster/kubeTime';
-import { formatBytes, formatSeconds } from '../../shared/format';
+import { formatBytes, formatCount, formatSeconds } from '../../shared/format';
 import type { EventPlan, ReadinessInputs } from './inputs';
 import { nodeHeadroom, slotsNow, slotsPerNewNode } from './queueModel';
 import type { StartupPrediction } from './simulate';
@@ -269,7 +269,7 @@ function hubDbStartup(inputs: ReadinessInputs): ReadinessCheck {
   if (db.status !== 'analysed') return { ...base, verdict: 'warn', detail: notChecked(inputs) };
   const e = db.analysis.estimate;
   const seconds = e.seconds;
-  const text = `A restart at JupyterHub ${e.jupyterhub} reads ${e.totalRows.toLocaleString('en-US')} rows in ${e.statements} statements at start-up: about ${formatSeconds(seconds)} before the hub answers`;
+  const text = `A restart at JupyterHub ${e.jupyterhub} reads ${formatCount(e.totalRows)} rows in ${e.statements} statements at start-up: about ${formatSeconds(seconds)} before the hub answers`;
   return {
     ...base,
     verdict: seconds > 60 ? 'fail' : seconds > 10 ? 'warn' : 'ok',
@@ -290,7 +290,7 @@ function namedServers(inputs: ReadinessInputs): ReadinessCheck {
   const db = inputs.hubDb.status === 'analysed' ? inputs.hubDb.named : null;
   const most = db?.top[0];
   const inDb = db
-    ? ` The snapshot holds ${db.namedServers.toLocaleString('en-US')} named servers of ${db.usersWithNamed} users${most ? `, at most ${most.named} for one user` : ''}.`
+    ? ` The snapshot holds ${formatCount(db.namedServers)} named servers of ${db.usersWithNamed} users${most ? `, at most ${most.named} for one user` : ''}.`
     : '';
   if (!allowed) return { ...base, verdict: 'ok', detail: `Named servers are off.${inDb}` };
   if (limit === null)
@@ -317,7 +317,7 @@ function jupyterhub6Names(inputs: ReadinessInputs): ReadinessCheck {
     return {
       ...base,
       verdict: 'ok',
-      detail: `All ${db.named.namedServers.toLocaleString('en-US')} named servers have names JupyterHub 6 accepts.`,
+      detail: `All ${formatCount(db.named.namedServers)} named servers have names JupyterHub 6 accepts.`,
     };
   const examples = db.named.rejectedExamples
     .slice(0, 3)
@@ -326,7 +326,7 @@ function jupyterhub6Names(inputs: ReadinessInputs): ReadinessCheck {
   return {
     ...base,
     verdict: 'warn',
-    detail: `${n.toLocaleString('en-US')} named servers have names JupyterHub 6.0 rejects for new servers (1–30 lowercase letters, digits and single hyphens, starting with a letter, ending with a letter or digit), e.g. ${examples}. 6.x still starts them by default (allow_existing_invalid_named_servers = allow-start); JupyterHub 7 drops them. Renaming is unsafe where storage paths include the server name.`,
+    detail: `${formatCount(n)} named servers have names JupyterHub 6.0 rejects for new servers (1–30 lowercase letters, digits and single hyphens, starting with a letter, ending with a letter or digit), e.g. ${examples}. 6.x still starts them by default (allow_existing_invalid_named_servers = allow-start); JupyterHub 7 drops them. Renaming is unsafe where storage paths include the server name.`,
   };
 }
 

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import {
   analyzeHubDb,
+  bashCleanupScript,
   bashQuote,
   encodePathSegment,
   findStaleServers,
@@ -11,6 +12,7 @@ import {
   MAX_REQUEST_PATH,
   MAX_SCRIPT_BYTES,
   printableName,
+  pythonCleanupScript,
   pythonQuote,
   serversThatFit,
   type ScriptLanguage,
@@ -26,6 +28,7 @@ import {
   type HubUserState,
   type RecordingHub,
 } from '../../harness/recordingHub';
+import { seededRandom } from '../../harness/random';
 import { useTempDir } from '../../harness/tempDir';
 import {
   BAD_STALE_DAYS,
@@ -420,5 +423,42 @@ describe('cleanup scripts', function () {
     } finally {
       opened.close();
     }
+  });
+
+  it('counts the servers that fit without writing their lines when every name is plain, and agrees with the lines', () => {
+    const random = seededRandom(1163);
+    const plain = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_~-';
+    const name = (max: number) =>
+      Array.from({ length: 1 + Math.floor(random() * max) }, () => plain[Math.floor(random() * plain.length)]).join('');
+    const servers = Array.from({ length: 400 }, (_, i) => ({
+      user: name(i % 50 === 0 ? 3000 : 40),
+      server: name(i % 70 === 0 ? 2000 : 30),
+      lastActivity: i % 9 === 0 ? null : '2025-01-02 03:04:05.123456',
+      idleDays: 150,
+    }));
+    // Each server's longer line, as the scripts write it: the bound must never be below it.
+    const longest = servers.map((s) => {
+      const bash = bashCleanupScript([s], { days: 30 })
+        .split('\n')
+        .find((l) => l.startsWith(`remove_server $'${s.user}' `))!;
+      const python = pythonCleanupScript([s], { days: 30 })
+        .split('\n')
+        .find((l) => l.startsWith(`    ("${s.user}", `))!;
+      return Math.max(bash.length, python.length) + 1;
+    });
+    const exactFit = (maxBytes: number) => {
+      let used = 16 * 1024;
+      for (let i = 0; i < longest.length; i++) if ((used += longest[i]!) > maxBytes) return i;
+      return longest.length;
+    };
+    for (const s of servers) {
+      const line = longest[servers.indexOf(s)]!;
+      assert.ok(
+        line <= 100 + 4 * (s.user.length + s.server.length) + 1,
+        `${line} for ${s.user.length}+${s.server.length}`,
+      );
+    }
+    for (const maxBytes of [16 * 1024, 20_000, 100_000, 400_000, 900_000, 2_000_000])
+      assert.equal(serversThatFit(servers, maxBytes), exactFit(maxBytes), `at ${maxBytes} bytes`);
   });
 });

@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
   staleLimit?: number;
   /** When the snapshot was taken, for the scripts' header. */
   snapshotTime?: string;
+  /** false: leave the cleanup scripts empty, for a caller that shows none (default true). */
+  cleanupScripts?: boolean;
 }
 
 export interface StartupQuery {
@@ -172,6 +174,7 @@ export function analyzeHubDb(
         perUser: gathered.perUser,
         stale,
         ...(options.snapshotTime ? { snapshotTime: options.snapshotTime } : {}),
+        ...(options.cleanupScripts === false ? { scripts: false } : {}),
       }),
       health: healthSummary(db, { now, scan }),
       queries,

@@ -1,6 +1,7 @@
 import type { StartupStats } from './dbStats';
 import { startupModel } from './startupModel';
 import { familyForVersion } from './versionFamilies';
+import { formatCount } from '../../../shared/format';
 
 /**
  * The calibration measurements of docs/jupyterhub-startup.md, and how the model does on them.
@@ -232,8 +233,8 @@ export function calibrationMarkdown(report: CalibrationReport = calibrationRepor
     '|---|---|---|---|---|---|---|',
     ...report.rows.map(
       (r) =>
-        `| ${r.case} | ${r.form} | ${r.sqlalchemy} | ${r.predicted.mainRows.toLocaleString('en-US')} ${r.predicted.mainRows === r.measured.mainRows ? '(exact)' : `(measured ${r.measured.mainRows})`} ` +
-        `| ${r.predicted.totalRows.toLocaleString('en-US')} / ${r.predicted.statements} | ${r.predicted.cpuSeconds} vs ${r.measured.cpuSeconds} (${pct(r.cpuError)}) ` +
+        `| ${r.case} | ${r.form} | ${r.sqlalchemy} | ${formatCount(r.predicted.mainRows)} ${r.predicted.mainRows === r.measured.mainRows ? '(exact)' : `(measured ${r.measured.mainRows})`} ` +
+        `| ${formatCount(r.predicted.totalRows)} / ${r.predicted.statements} | ${r.predicted.cpuSeconds} vs ${r.measured.cpuSeconds} (${pct(r.cpuError)}) ` +
         `| ${r.predicted.peakDeltaMiB} vs ${r.measured.peakDeltaMiB} (${pct(r.memoryError)}) |`,
     ),
   ];

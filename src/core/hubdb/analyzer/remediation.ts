@@ -27,6 +27,7 @@ export interface RemediationPlan {
     staleServers: number;
     /** Servers in the scripts (at most the analysis' stale list). */
     scripted: number;
+    /** The scripts; '' when the caller asked for none (`scripts: false`: it shows no script). */
     bash: string;
     python: string;
     text: string;
@@ -63,6 +64,8 @@ export function remediationPlan(input: {
   perUser: UserLoadList;
   stale: StaleServers;
   snapshotTime?: string;
+  /** false: count and describe the cleanup, but write no script (default true). */
+  scripts?: boolean;
 }): RemediationPlan {
   const { selected, fixed, verdict, stale } = input;
   const chart = smallestChartFor(FIXED_JUPYTERHUB);
@@ -148,8 +151,8 @@ export function remediationPlan(input: {
     cleanup: {
       staleServers: stale.count,
       scripted: servers.length,
-      bash: bashCleanupScript(servers, options),
-      python: pythonCleanupScript(servers, options),
+      bash: input.scripts === false ? '' : bashCleanupScript(servers, options),
+      python: input.scripts === false ? '' : pythonCleanupScript(servers, options),
       text: cleanupText,
     },
     steps,
