@@ -4,7 +4,7 @@
  * that only registers one command. Each round starts a fresh host for each (the test host loads one
  * development extension), so every activation is cold.
  * Also prints the VSIX size. Figures only, no assertions.
- *   npm run package && npx tsx bench/activation.bench.ts [--runs 5]
+ *   npm run package && npx tsx bench/activation.bench.ts [--runs 5] [--profile]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,9 +29,22 @@ exports.run = async function () {
   const ext = vscode.extensions.getExtension(id);
   if (!ext) throw new Error(id + ' not loaded');
   if (ext.isActive) throw new Error(id + ' was already active');
+  // --profile: a CPU profile of the activation (node:inspector inside the host), for where the time goes.
+  const profileTo = process.env.HUBOPS_BENCH_PROFILE;
+  let session;
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params || {}, (e, r) => (e ? reject(e) : resolve(r))));
+  if (profileTo) {
+    session = new (require('node:inspector').Session)();
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 100 });
+    await post('Profiler.start');
+  }
   const t0 = performance.now();
   await ext.activate();
   writeFileSync(process.env.HUBOPS_BENCH_OUT, String(performance.now() - t0));
+  if (profileTo) writeFileSync(profileTo, JSON.stringify((await post('Profiler.stop')).profile));
 };
 `;
 
@@ -67,13 +80,17 @@ async function main() {
 
   const peer: number[] = [];
   const ours: number[] = [];
-  const activate = async (id: string, developmentExtension: string): Promise<number> => {
+  const activate = async (id: string, developmentExtension: string, profile?: string): Promise<number> => {
     const out = join(work, 'activation.txt');
     const run = await runInHost({
       name: 'bench-activation',
       testModule: probe,
       developmentExtension,
-      env: () => ({ HUBOPS_BENCH_OUT: out, HUBOPS_BENCH_ID: id }),
+      env: () => ({
+        HUBOPS_BENCH_OUT: out,
+        HUBOPS_BENCH_ID: id,
+        ...(profile ? { HUBOPS_BENCH_PROFILE: profile } : {}),
+      }),
       timeoutMs: 120_000,
     });
     if (run.exitCode !== 0) throw new Error(`activating ${id} failed (exit ${run.exitCode})`);
@@ -82,6 +99,13 @@ async function main() {
   for (let i = 0; i < runs; i++) {
     peer.push(await activate('hubops-bench.empty-extension', peerDir));
     ours.push(await activate('jupyterhub-ops.jupyterhub-ops', repoRoot));
+  }
+  if (process.argv.includes('--profile')) {
+    // One more activation, profiled (the sampling slows it: not counted above).
+    mkdirSync(join(repoRoot, '.bench-output'), { recursive: true });
+    const file = join(repoRoot, '.bench-output/activation.cpuprofile');
+    await activate('jupyterhub-ops.jupyterhub-ops', repoRoot, file);
+    console.log(`CPU profile of one more activation: ${file}`);
   }
   const bundle = statSync(join(repoRoot, 'dist/extension.js')).size;
   const vsixBytes = statSync(vsix).size;
