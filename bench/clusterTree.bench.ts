@@ -63,7 +63,7 @@ async function main() {
     `  ratio                            ${(f.summaryMs / kubectl).toFixed(2)}× kubectl (summary), ${(f.treeMs / kubectl).toFixed(2)}× kubectl (full tree)`,
   );
   console.log(
-    `  watch event → updated row        median ${median(f.eventMs).toFixed(0)} ms (10 lone events, 500 ms apart)`,
+    `  watch event → updated row        median ${median(f.eventMs).toFixed(0)} ms (10 events; debounce included)`,
   );
   console.log(
     `  host heap growth                 ${mib(f.heapTree - f.heapBefore)} for the full tree, ${mib(f.heapAfter - f.heapBefore)} after the events`,

@@ -20,7 +20,7 @@ export interface ClusterWatcherOptions {
   scope?: 'full' | 'summary';
   /** Pod metrics poll interval (default 30 s). */
   metricsIntervalMs?: number;
-  /** During a burst of changes, the model is rebuilt at most once per this time (default 250 ms); a lone change rebuilds it at once. */
+  /** Quiet time before a change rebuilds the model (default 250 ms). */
   debounceMs?: number;
   /** Retry delays after errors (default 1 s doubling to 30 s). */
   backoff?: Partial<Backoff>;

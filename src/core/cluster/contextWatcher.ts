@@ -70,8 +70,6 @@ export class ContextWatcher {
   private lastHubs: HubModel[] = [];
   private current: ContextModel;
   private debounceTimer: NodeJS.Timeout | undefined;
-  /** performance.now() of the last rebuild (the real clock: `options.now` may be a test's virtual one). */
-  private lastRebuildAt = -Infinity;
   private metricsTimer: NodeJS.Timeout | undefined;
   private metricsPaused = false;
   private metricsInFlight = false;
@@ -196,22 +194,12 @@ export class ContextWatcher {
 
   // ---- model -----------------------------------------------------------------------------------------
 
-  /**
-   * Rebuilds soon: a change after a quiet spell at once (on the next turn, so the rest of its watch chunk joins
-   * it), and changes that follow within `delay` of the last rebuild together when that time is up. A lone event
-   * is not delayed; a burst costs one rebuild per `delay`.
-   */
   private schedule(delay = this.options.debounceMs): void {
     if (this.disposed || this.debounceTimer) return;
-    const sinceLast = performance.now() - this.lastRebuildAt;
-    this.debounceTimer = setTimeout(
-      () => {
-        this.debounceTimer = undefined;
-        this.lastRebuildAt = performance.now();
-        this.rebuild();
-      },
-      Math.max(0, delay - sinceLast),
-    );
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = undefined;
+      this.rebuild();
+    }, delay);
   }
 
   private rebuild(): void {
