@@ -1,4 +1,3 @@
-import * as nodeModule from 'node:module';
 import { quoteArg, type CliIo, type Subcommand } from './io';
 import { CLUSTER_NODE_MINIMUM, tooOldForCommand } from './nodeVersion';
 import { version } from './version';
@@ -94,9 +93,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  // Node 22.1+ keeps the compiled bundles on disk (under the temp folder; NODE_DISABLE_COMPILE_CACHE=1 turns
-  // it off), so every run after the first skips compiling them. Older Node has no such function.
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   main(process.argv.slice(2), io).then(
     (code) => (process.exitCode = code),

@@ -174,7 +174,7 @@ export function analyzeHubDb(
         perUser: gathered.perUser,
         stale,
         ...(options.snapshotTime ? { snapshotTime: options.snapshotTime } : {}),
-        ...(options.cleanupScripts === false ? { scripts: false } : {}),
+        scripts: options.cleanupScripts !== false,
       }),
       health: healthSummary(db, { now, scan }),
       queries,

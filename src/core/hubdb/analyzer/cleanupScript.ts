@@ -118,47 +118,8 @@ export function printableName(text: string, max = 80): string {
   return cut ? `${json.slice(0, -1)}..."(${text.length} characters)` : json;
 }
 
-/**
- * Per server and language, what the fit, the remediation text and the script each ask: computed once per
- * analysis (thousands of servers, each asked up to seven times), and again if the object has changed since.
- */
-interface Worked {
-  user: string;
-  server: string;
-  lastActivity: string | null;
-  inexact: string | undefined;
-  reason: string | null;
-  line?: string;
-}
-const worked = { bash: new WeakMap<StaleServer, Worked>(), python: new WeakMap<StaleServer, Worked>() };
-
-function workedOut(s: StaleServer, language: ScriptLanguage): Worked {
-  const cached = worked[language].get(s);
-  if (
-    cached &&
-    cached.user === s.user &&
-    cached.server === s.server &&
-    cached.lastActivity === s.lastActivity &&
-    cached.inexact === s.inexact
-  )
-    return cached;
-  const fresh: Worked = {
-    user: s.user,
-    server: s.server,
-    lastActivity: s.lastActivity,
-    inexact: s.inexact,
-    reason: reasonLeftOut(s, language),
-  };
-  worked[language].set(s, fresh);
-  return fresh;
-}
-
 /** Why `server` cannot be in a script for `language` (a sentence), or null when it can. */
 export function leftOutReason(server: StaleServer, language: ScriptLanguage): string | null {
-  return workedOut(server, language).reason;
-}
-
-function reasonLeftOut(server: StaleServer, language: ScriptLanguage): string | null {
   if (server.inexact) return `${server.inexact}: no request could name it exactly`;
   if (server.user === '') return 'the user name is empty, and an empty path segment does not reach the user';
   if (server.server === '') return 'the server name is empty: that is the default server, which is never removed';
@@ -196,12 +157,6 @@ function leftOutComment(server: StaleServer, reason: string): string {
 
 const label = (s: StaleServer) => `${printableName(s.user)}/${printableName(s.server)}`;
 
-/** A server's call in a script (for a server the script includes). */
-function includedLine(s: StaleServer, language: ScriptLanguage): string {
-  const w = workedOut(s, language);
-  return (w.line ??= language === 'bash' ? bashLine(s) : pythonLine(s));
-}
-
 const bashLine = (s: StaleServer) =>
   `remove_server ${bashQuote(s.user)} ${bashQuote(s.server)} '${encodePathSegment(s.user)}' '${encodePathSegment(s.server)}' '${scriptTime(s.lastActivity)}' ${bashQuote(label(s))}`;
 const pythonLine = (s: StaleServer) => {
@@ -213,7 +168,7 @@ const pythonLine = (s: StaleServer) => {
 function scriptLine(s: StaleServer, language: ScriptLanguage): string {
   const reason = leftOutReason(s, language);
   if (reason) return leftOutComment(s, reason);
-  return includedLine(s, language);
+  return language === 'bash' ? bashLine(s) : pythonLine(s);
 }
 
 /** The scripts' fixed part is under 16 KB; beyond that each server costs its line in the longer script. */
@@ -433,7 +388,7 @@ export function bashCleanupScript(servers: readonly StaleServer[], options: Clea
     '}',
     '',
     ...comments,
-    ...included.map((s) => includedLine(s, 'bash')),
+    ...included.map(bashLine),
     '',
     'if [ "$APPLY" = 1 ]; then',
     '  echo "removed $removed, skipped $skipped, already gone $gone, failed $failed (of $listed; $LEFT_OUT left out of the script)"',
@@ -479,7 +434,7 @@ export function pythonCleanupScript(servers: readonly StaleServer[], options: Cl
     ...comments,
     '# (user, server, user path segment, server path segment, last activity in the snapshot, label)',
     'SERVERS = [',
-    ...included.map((s) => includedLine(s, 'python')),
+    ...included.map(pythonLine),
     ']',
     'USAGE = "usage: remove_stale_servers.py HUB_URL [--apply] [--stale-days=N]"',
     'SEGMENT = re.compile(r"[A-Za-z0-9_~%-]+")',

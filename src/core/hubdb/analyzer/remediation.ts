@@ -27,7 +27,7 @@ export interface RemediationPlan {
     staleServers: number;
     /** Servers in the scripts (at most the analysis' stale list). */
     scripted: number;
-    /** The scripts; '' when the caller asked for none (`scripts: false`: it shows no script). */
+    /** The scripts; '' when the caller asked for none (`scripts: false`). */
     bash: string;
     python: string;
     text: string;
