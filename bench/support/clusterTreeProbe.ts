@@ -55,9 +55,11 @@ export async function run(): Promise<void> {
     const treeMs = performance.now() - treeStart;
     const heapTree = heapAfterGc();
 
-    // A watch event (a hub restarts) until that hub pod's row shows the new restart count.
+    // A watch event (a hub restarts) until that hub pod's row shows the new restart count. Each is a lone
+    // event, a second after the one before (bursts are coalesced: one rebuild per quiet time).
     const eventMs: number[] = [];
     for (let i = 0; i < 10; i++) {
+      await sleep(1000);
       const namespace = `hub-${String(i * 7).padStart(3, '0')}`;
       const pod = server.cluster.list('pods', namespace).find((p) => p.metadata.labels?.component === 'hub') as Pod;
       const restarted: Pod = {

@@ -94,6 +94,35 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * Waits (up to `timeoutMs`) for a notification that contains `text` and returns its text. VS Code shows as
+ * many toasts as fit, newest first: one that a newer toast pushed out is only in the notification center,
+ * so when no toast has it, look there (opened for the look, closed again), as a person would.
+ */
+export async function waitForNotification(page: Page, text: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  for (;;) {
+    const shown = await toast.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) return toast.innerText();
+    await runFromPalette(page, 'Notifications: Show Notifications');
+    const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    const found = await listed.waitFor({ timeout: 2_000 }).then(
+      () => listed.innerText(),
+      () => undefined,
+    );
+    await runFromPalette(page, 'Notifications: Hide Notifications');
+    if (found !== undefined) {
+      console.log(`      (the notification "${text}" was in the notification center, not a toast)`);
+      return found;
+    }
+    if (Date.now() > deadline) throw new Error(`no notification with "${text}" within ${timeoutMs / 1000} s`);
+  }
+}
+
+/**
  * Right-clicks `row` and runs `item` from its context menu. A click that lands as the menu opens can be
  * ignored (the menu stays open, the item highlighted), so, like a person, click again while it stays open.
  */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Pod } from '../k8s-server/wireTypes';
 import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
-import { openSidebar, runFromPalette } from '../harness/workbench';
+import { openSidebar, runFromPalette, waitForNotification } from '../harness/workbench';
 
 const ns = 'hub-physics';
 /** The OOM loop (virtual ms): run 1 is killed at 80 s, back-off 10 s, run 2 killed at 170 s, back-off 20 s. */
@@ -27,10 +27,8 @@ describe('UI: Analyze Hub DB on a hub in CrashLoopBackOff', () => {
     await hubPick.first().click();
 
     // The progress notification says where the container is, in the operator's words.
-    const waiting = page.locator('.notification-toast', { hasText: 'waiting for hub-' });
-    await waiting.first().waitFor({ timeout: 60_000 });
     assert.match(
-      await waiting.first().innerText(),
+      await waitForNotification(page, 'waiting for hub-'),
       /Snapshot of hub-physics's hub DB[\s\S]*waiting for hub-\S+ to start, restart 2, back-off \d+s/,
     );
     await oom.workbench.screenshot('analyze-waiting-snapshot');

@@ -10,6 +10,7 @@ import {
   runFromPalette,
   setOpen,
   treeRows,
+  waitForNotification,
   type Workbench,
 } from '../harness/workbench';
 
@@ -218,7 +219,7 @@ describe('UI: the OOM incident from the red hub to the exported report', () => {
     const hubPick = page.locator('.quick-input-list .monaco-list-row', { hasText: ns });
     await hubPick.first().waitFor({ timeout: 60_000 });
     await hubPick.first().click();
-    await page.locator('.notification-toast', { hasText: 'waiting for hub-' }).first().waitFor({ timeout: 60_000 });
+    await waitForNotification(page, 'waiting for hub-');
     oom.timeline.advanceTo(fourthRun);
     const explorer = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await explorer.getByText('Will be OOMKilled').first().waitFor({ timeout: 90_000 });

@@ -1,24 +1,16 @@
 import type { PodMetric, V1Node, V1Pod } from '@kubernetes/client-node';
-import {
-  attributeNodeOom,
-  classifyEvent,
-  oomVictim,
-  toEventModel,
-  type ClusterEvent,
-  type OomCandidate,
-} from './clusterEvents';
+import { attributeNodeOom, classifyEvent, oomVictim, toEventModel, type ClusterEvent } from './clusterEvents';
 import { spawnLimitOf, type HubConfigRead } from './hubConfig';
 import { hubHealth } from './hubHealth';
 import type { HubMetricsReading } from './hubMetrics';
 import { discoverHubVersion } from './jupyterhubVersion';
-import { toIso, toMillis } from './kubeTime';
+import { toMillis } from './kubeTime';
 import type { EventModel, HubModel, PodKernelOom, PodModel } from './model';
-import { podMemory } from './podMemory';
+import { podFacts } from './podFacts';
+import { memoryUsed } from './podMemory';
 import { pendingReason } from './podPending';
-import { lastTermination, podStatusWord, restartsOf } from './podTermination';
+import { lastTermination } from './podTermination';
 import { spawnPressure } from './spawnPressure';
-import { userServerOf } from './userServer';
-import { componentOf, isJupyterHubPod, podRole, releaseOf } from './z2jhLabels';
 
 /** What the cluster says about a hub beyond its pods and events (read separately, each may be absent). */
 export interface HubExtras {
@@ -49,7 +41,7 @@ const scaleWindowMs = 10 * 60_000;
 
 export const hubKey = (namespace: string, release: string) => `${namespace}/${release}`;
 
-interface HubGroup {
+export interface HubGroup {
   namespace: string;
   release: string;
   pods: V1Pod[];
@@ -66,9 +58,9 @@ export function groupHubs(pods: readonly V1Pod[]): HubGroup[] {
   const releasesByNamespace = new Map<string, Set<string>>();
   const unlabelled: V1Pod[] = [];
   for (const pod of pods) {
-    if (!isJupyterHubPod(pod)) continue;
-    const namespace = pod.metadata?.namespace ?? '';
-    const release = releaseOf(pod);
+    const facts = podFacts(pod);
+    if (!facts.jupyterhub) continue;
+    const { namespace, release } = facts;
     if (release === null) {
       unlabelled.push(pod);
       continue;
@@ -84,19 +76,20 @@ export function groupHubs(pods: readonly V1Pod[]): HubGroup[] {
     group.pods.push(pod);
   }
   for (const pod of unlabelled) {
-    const namespace = pod.metadata?.namespace ?? '';
+    const { namespace } = podFacts(pod);
     const releases = [...(releasesByNamespace.get(namespace) ?? [])];
     const release = releases.length === 1 ? releases[0]! : namespace;
     const key = hubKey(namespace, release);
     if (!groups.has(key)) groups.set(key, { namespace, release, pods: [] });
     groups.get(key)!.pods.push(pod);
   }
-  return [...groups.values()].sort(
-    (a, b) => a.namespace.localeCompare(b.namespace) || a.release.localeCompare(b.release),
-  );
+  return [...groups.values()].sort((a, b) => byText(a.namespace, b.namespace) || byText(a.release, b.release));
 }
 
 const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** `localeCompare`'s order from one collator: a rebuild sorts 10,000 pods, and each call would set one up. */
+const byText = new Intl.Collator().compare;
 
 export function isNodeReady(node: V1Node): boolean {
   return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
@@ -111,6 +104,8 @@ export function buildHubs(snapshot: ClusterSnapshot): HubModel[] {
 export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
   hubs: HubModel[];
   allEvents: Map<string, EventModel[]>;
+  /** The pods of each hub (see groupHubs). */
+  groups: HubGroup[];
 } {
   const { now } = snapshot;
   const groups = groupHubs(snapshot.pods);
@@ -119,7 +114,7 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
 
   const eventsByPod = new Map<string, ClusterEvent[]>();
   const classified: { event: ClusterEvent; model: EventModel; attributedTo?: string }[] = [];
-  const oomCandidates = snapshot.pods.map(oomCandidate);
+  const oomCandidates = snapshot.pods.map((pod) => podFacts(pod).oom);
   const kernelOoms = new Map<string, PodKernelOom>();
   for (const event of snapshot.events) {
     if (event.object.kind === 'Pod') {
@@ -215,8 +210,8 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
     const extras = snapshot.hubExtras?.get(key) ?? {};
     const pods = group.pods
       .map((pod) => podModel(pod, snapshot, metricsByPod, eventsByPod, kernelOoms))
-      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name));
-    const byRole = (role: string) => group.pods.filter((p) => podRole(p) === role);
+      .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || byText(a.name, b.name));
+    const byRole = (role: string) => group.pods.filter((p) => podFacts(p).role === role);
     const version = discoverHubVersion(byRole('hub'), group.pods, byRole('user'));
     const pressure = spawnPressure({
       userPods: pods.filter((p) => p.role === 'user'),
@@ -228,7 +223,7 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
     });
     const { health, healthReasons } = hubHealth(pods, pressure, now);
     const events = (eventsByHub.get(key) ?? []).sort(
-      (a, b) => (toMillis(b.time) ?? 0) - (toMillis(a.time) ?? 0) || a.key.localeCompare(b.key),
+      (a, b) => (toMillis(b.time) ?? 0) - (toMillis(a.time) ?? 0) || byText(a.key, b.key),
     );
     return {
       namespace: group.namespace,
@@ -245,23 +240,10 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
       eventsOmitted: Math.max(0, events.length - maxEventsPerHub),
     };
   });
-  return { hubs, allEvents: eventsByHub };
+  return { hubs, allEvents: eventsByHub, groups };
 }
 
 const roleOrder: Record<PodModel['role'], number> = { hub: 0, proxy: 1, user: 2, placeholder: 3, other: 4 };
-
-function oomCandidate(pod: V1Pod): OomCandidate {
-  const role = podRole(pod);
-  return {
-    key: podKey(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''),
-    name: pod.metadata?.name ?? '',
-    uid: pod.metadata?.uid ?? '',
-    node: pod.spec?.nodeName ?? null,
-    isUserServer: role === 'user',
-    limitBytes: podMemory(pod, role, undefined).limitBytes,
-    createdMs: toMillis(pod.metadata?.creationTimestamp),
-  };
-}
 
 function podModel(
   pod: V1Pod,
@@ -270,29 +252,26 @@ function podModel(
   eventsByPod: Map<string, ClusterEvent[]>,
   kernelOoms: Map<string, PodKernelOom>,
 ): PodModel {
-  const namespace = pod.metadata?.namespace ?? '';
-  const name = pod.metadata?.name ?? '';
-  const uid = pod.metadata?.uid ?? '';
-  const role = podRole(pod);
+  const facts = podFacts(pod);
+  const { key, role, uid, container, limitBytes } = facts;
   const model: PodModel = {
-    name,
+    name: facts.name,
     uid,
     role,
-    component: componentOf(pod),
-    phase: pod.status?.phase ?? 'Unknown',
-    status: podStatusWord(pod),
-    ready: pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
-    node: pod.spec?.nodeName ?? null,
-    createdAt: toIso(pod.metadata?.creationTimestamp),
-    memory: podMemory(pod, role, metricsByPod.get(podKey(namespace, name))),
-    restarts: restartsOf(pod),
+    component: facts.component,
+    phase: facts.phase,
+    status: facts.status,
+    ready: facts.ready,
+    node: facts.node,
+    createdAt: facts.createdAt,
+    memory: { usedBytes: memoryUsed(container, metricsByPod.get(key)), limitBytes, container },
+    restarts: facts.restarts,
     lastTermination: lastTermination(pod, role, snapshot.previousLogs?.get(uid)),
-    pending: pendingReason(pod, role, eventsByPod.get(podKey(namespace, name)) ?? [], snapshot.now),
+    pending: pendingReason(pod, role, eventsByPod.get(key) ?? [], snapshot.now),
   };
   if (role === 'user') {
-    const user = userServerOf(pod);
-    if (user) model.user = user;
-    const oom = kernelOoms.get(podKey(namespace, name));
+    if (facts.user) model.user = facts.user;
+    const oom = kernelOoms.get(key);
     if (oom) model.kernelOom = oom;
   }
   return model;

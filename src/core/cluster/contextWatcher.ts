@@ -1,6 +1,6 @@
 import type { CoreV1Event, KubeConfig, KubernetesObject, PodMetric, V1Node, V1Pod } from '@kubernetes/client-node';
 import { messageOf } from '../result';
-import { buildHubsWithEvents, groupHubs, hubKey, type HubExtras } from './buildModel';
+import { buildHubsWithEvents, hubKey, type HubExtras, type HubGroup } from './buildModel';
 import { dedupeEvents, normalizeEvent } from './clusterEvents';
 import { ContextClient, z2jhPodSelector } from './contextClient';
 import type { HubConfigRead } from './hubConfig';
@@ -9,7 +9,7 @@ import type { KubeProblem } from './kubeErrors';
 import type { ContextModel, HubModel } from './model';
 import { ObservationMemory, type Observation } from './observations';
 import { ResilientInformer, type Backoff } from './resilientInformer';
-import { podRole } from './z2jhLabels';
+import { podFacts } from './podFacts';
 import { lastTermination } from './podTermination';
 import { mainContainer } from './podMemory';
 
@@ -44,6 +44,8 @@ interface HubConfigEntry {
 interface Slot<T extends KubernetesObject> {
   informer: ResilientInformer<T>;
   problem: KubeProblem | null;
+  /** Whether its informer has said it listed once (see schedule). */
+  listed: boolean;
 }
 
 /**
@@ -70,6 +72,10 @@ export class ContextWatcher {
   private lastHubs: HubModel[] = [];
   private current: ContextModel;
   private debounceTimer: NodeJS.Timeout | undefined;
+  /** performance.now() at the last change and the last rebuild (-Infinity before the first), and when the next is due. */
+  private lastChange = -Infinity;
+  private lastRebuild = -Infinity;
+  private rebuildDue = Infinity;
   private metricsTimer: NodeJS.Timeout | undefined;
   private metricsPaused = false;
   private metricsInFlight = false;
@@ -119,7 +125,7 @@ export class ContextWatcher {
       labelSelector?: string,
     ): Slot<T> => {
       const clusterScoped = path === '/api/v1/nodes';
-      const created: Slot<T> = { problem: null } as Slot<T>;
+      const created: Slot<T> = { problem: null, listed: false } as Slot<T>;
       created.informer = new ResilientInformer<T>(
         client.kubeConfig,
         path,
@@ -127,8 +133,10 @@ export class ContextWatcher {
         {
           onChange: () => this.schedule(),
           onHealthy: () => {
-            if (created.problem) {
+            // After a problem, and after the first list (an empty one changes nothing, but may settle the watch).
+            if (created.problem || !created.listed) {
               created.problem = null;
+              created.listed = true;
               this.schedule();
             }
           },
@@ -194,16 +202,42 @@ export class ContextWatcher {
 
   // ---- model -----------------------------------------------------------------------------------------
 
+  /**
+   * Rebuilds after a change. A lone change (none in the quiet time before it) rebuilds at once, on the next
+   * turn of the event loop so the changes of one moment go together; so does the first model, as soon as it
+   * can be built. The changes that follow, a burst, come with one rebuild at the end of the quiet time. Until
+   * every informer has listed (or failed) and the first metrics read is done, every change waits: a model
+   * built then would show a partial cluster.
+   */
   private schedule(delay = this.options.debounceMs): void {
-    if (this.disposed || this.debounceTimer) return;
+    if (this.disposed) return;
+    const now = performance.now();
+    const lone = now - this.lastChange >= this.options.debounceMs;
+    this.lastChange = now;
+    if (delay > 0 && (lone || this.lastRebuild === -Infinity) && this.settled()) delay = 0;
+    if (this.debounceTimer) {
+      // Already due: a rebuild that may now come sooner (the first model, once everything is listed) does.
+      if (now + delay >= this.rebuildDue) return;
+      clearTimeout(this.debounceTimer);
+    }
+    this.rebuildDue = now + delay;
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = undefined;
       this.rebuild();
     }, delay);
   }
 
+  /** Every informer has listed or reports a problem, and the first metrics read (where there is one) is done. */
+  private settled(): boolean {
+    const slots = [...this.pods, ...this.events, ...(this.nodes ? [this.nodes] : [])];
+    if (!slots.every((slot) => slot.informer.synced || slot.problem)) return false;
+    if (this.options.scope === 'summary' || this.metricsPaused) return true;
+    return !this.metricsInFlight && (this.podMetrics !== null || this.metricsProblem !== null);
+  }
+
   private rebuild(): void {
     if (this.disposed) return;
+    this.lastRebuild = performance.now();
     const now = this.options.now();
     const warnings: string[] = [];
     const syncedPods = this.pods.filter((s) => s.informer.synced);
@@ -245,7 +279,7 @@ export class ContextWatcher {
       this.lastHubs = hubs;
       if (!contextDown && this.options.scope !== 'summary') {
         // Start the side reads first: a termination whose log is being read is reported once explained.
-        this.fetchHubExtras(pods);
+        this.fetchHubExtras(built.groups);
         const observations = this.memory.observe(this.name, hubs, built.allEvents, now, this.logsInFlight);
         if (observations.length) this.options.onObservations(observations);
       }
@@ -266,12 +300,12 @@ export class ContextWatcher {
   // ---- side reads: hub config, previous logs, metrics -------------------------------------------------
 
   /** Reads what the model needs beyond the informers, once per new fact (new hub pod, new termination). */
-  private fetchHubExtras(pods: V1Pod[]): void {
+  private fetchHubExtras(groups: readonly HubGroup[]): void {
     const client = this.client;
     if (!client) return;
-    for (const group of groupHubs(pods)) {
+    for (const group of groups) {
       const key = hubKey(group.namespace, group.release);
-      const hubPod = group.pods.find((p) => podRole(p) === 'hub' && !p.metadata?.deletionTimestamp);
+      const hubPod = group.pods.find((p) => podFacts(p).role === 'hub' && !p.metadata?.deletionTimestamp);
       const uid = hubPod?.metadata?.uid ?? '';
       const known = this.hubConfigs.get(key);
       // A helm upgrade rolls the hub pod: read the config again then.
@@ -290,7 +324,7 @@ export class ContextWatcher {
           },
         );
       }
-      for (const pod of group.pods.filter((p) => podRole(p) === 'hub')) {
+      for (const pod of group.pods.filter((p) => podFacts(p).role === 'hub')) {
         const t = lastTermination(pod, 'hub');
         if (!t || t.cause !== 'error' || t.exitCode === 0) continue;
         const factKey = `${pod.metadata?.uid}/${t.finishedAt}`;

@@ -16,10 +16,19 @@ export function mainContainer(pod: V1Pod, role: PodRole): V1Container | undefine
  * limit. `metrics` is undefined when the cluster has no metrics API or the pod has no sample yet.
  */
 export function podMemory(pod: V1Pod, role: PodRole, metrics: PodMetric | undefined): PodMemory {
+  const { container, limitBytes } = memoryLimit(pod, role);
+  return { usedBytes: memoryUsed(container, metrics), limitBytes, container };
+}
+
+/** The main container's name and memory limit (null when it has none). */
+export function memoryLimit(pod: V1Pod, role: PodRole): { container: string | null; limitBytes: number | null } {
   const container = mainContainer(pod, role);
-  if (!container) return { usedBytes: null, limitBytes: null, container: null };
-  const limitBytes = quantityToBytes(container.resources?.limits?.memory);
-  const sample = metrics?.containers?.find((c) => c.name === container.name);
-  const usedBytes = sample ? quantityToBytes(sample.usage?.memory) : null;
-  return { usedBytes, limitBytes: limitBytes || null, container: container.name };
+  if (!container) return { container: null, limitBytes: null };
+  return { container: container.name, limitBytes: quantityToBytes(container.resources?.limits?.memory) || null };
+}
+
+/** The container's memory use in the metrics API's sample, or null. */
+export function memoryUsed(container: string | null, metrics: PodMetric | undefined): number | null {
+  const sample = container === null ? undefined : metrics?.containers?.find((c) => c.name === container);
+  return sample ? quantityToBytes(sample.usage?.memory) : null;
 }

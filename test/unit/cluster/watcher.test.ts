@@ -280,6 +280,24 @@ describe('cluster watcher against the test API server', function () {
     await watched.until((c) => c.status === 'ok' && c.hubs.length === 2, 'recovered');
   });
 
+  it('builds the first model once everything is listed and a lone change at once; a burst waits out the quiet time', async () => {
+    seed(server());
+    const quietMs = 5000;
+    const watched = watch({ now, debounceMs: quietMs });
+    const has = (pod: string) => (c: { hubs: { pods: { name: string }[] }[] }) =>
+      c.hubs.some((h) => h.pods.some((p) => p.name === pod));
+    // These waits end well inside the quiet time: only a rebuild that does not wait for it meets them.
+    await watched.until((c) => c.hubs.length === 2, 'the first model', quietMs - 1000);
+    await new Promise((r) => setTimeout(r, quietMs + 1000)); // a quiet spell
+    server().cluster.apply(k8s.userPod({ ...b, username: 'cy' }));
+    await watched.until(has('jupyter-cy'), 'a lone change', quietMs - 1000);
+    // A change just after that rebuild is part of a burst: it comes with the rebuild at the end of the quiet time.
+    const burst = Date.now();
+    server().cluster.apply(k8s.userPod({ ...b, username: 'dee' }));
+    await watched.until(has('jupyter-dee'), 'the change in the burst', 2 * quietMs);
+    assert.ok(Date.now() - burst >= quietMs / 2, `the burst was rebuilt after ${Date.now() - burst} ms`);
+  });
+
   it('pauses and resumes metrics polling', async () => {
     seed(server());
     const watched = watch({ now, metricsIntervalMs: 50 });
