@@ -19,6 +19,8 @@ import {
   HOSTILE_NAMES,
   type ServerSpec,
 } from '../../builders/hubDb';
+import { rowBytesSql } from '../../../src/core/hubdb/analyzer/hubScan';
+import { selectAll, tableColumns } from '../../../src/core/hubdb/sqlRows';
 import { useTempDir } from '../../harness/tempDir';
 import { openBuilt, openBytes, withBuilt } from './hubDbTestKit';
 
@@ -205,6 +207,31 @@ describe('analyzeHubDb', () => {
           2,
           'a spawner with a dangling server_id still counts: the start-up WHERE selects it',
         );
+      },
+    );
+  });
+
+  it('sizes the spawners table as it sizes every other table (text lengths, 8 per number)', async () => {
+    await withBuilt(
+      {
+        users: [
+          {
+            name: 'a',
+            servers: [
+              { name: '', running: true },
+              { name: 'gpu', running: false },
+            ],
+          },
+          { name: 'b', servers: [{ name: 'big', running: true, stateBytes: 5000 }] },
+        ],
+      },
+      (opened) => {
+        const spawners = analysed(analyzeHubDb(opened, { now })).health.tables.find((t) => t.table === 'spawners')!;
+        const columns = tableColumns(opened.db, 'spawners');
+        const [, bytes] = selectAll(opened.db, `SELECT count(*), sum(${rowBytesSql(columns)}) FROM spawners`)[0]!;
+        assert.equal(spawners.rows, 3);
+        assert.equal(spawners.approxBytes, Number(bytes));
+        assert.ok(spawners.approxBytes > 5000);
       },
     );
   });

@@ -237,7 +237,20 @@ export function scanHub(db: ReadableDb, options: { stale?: StaleCriteria } = {})
   // folding it into the aggregate, which would evaluate each shared expression once per use): the user
   // id if it is an integer, one digit of flags, the payload width, the server id of a running one.
   const s = columns.spawners;
-  const rest = lengthSum('s', s, ['name', 'oauth_client_id', 'display_name']);
+  const restColumns = ['name', 'oauth_client_id', 'display_name'];
+  const rest = lengthSum('s', s, restColumns);
+  // The table's approximate size (see rowBytesSql) adds the text lengths already taken (ls, lo, lr) to the
+  // other columns' bytes, and counts JupyterHub's integer columns 8 when set: measured again per column, the
+  // size took 0.34 s of the 0.94 s this statement takes on a million spawners; this way, 0.20 s.
+  const measured = new Set(['state', 'user_options', ...restColumns]);
+  const integers: string[] = s.filter((c) => c === 'id' || c === 'user_id' || c === 'server_id');
+  const otherBytes = [
+    ...(integers.length ? [`8 * (${integers.map((c) => `(s.${quoteIdentifier(c)} IS NOT NULL)`).join(' + ')})`] : []),
+    rowBytesSql(
+      s.filter((c) => !measured.has(c) && !integers.includes(c)),
+      's',
+    ),
+  ].join(' + ');
   const stale = options.stale ? staleWhere(options.stale) : null;
   const flags = `${RUNNING} * (s.server_id IS NOT NULL) + ${NAMED} * (ifnull(s.name, '') != '')${
     stale ? ` + CASE WHEN ${stale.sql} THEN ${STALE} ELSE 0 END` : ''
@@ -258,10 +271,10 @@ export function scanHub(db: ReadableDb, options: { stale?: StaleCriteria } = {})
   ] = selectAll(
     db,
     `SELECT count(*), group_concat(uid), group_concat(flags, ''), group_concat(ifnull(ls, 0) + ifnull(lo, 0) + lr),
-              count(sid), group_concat(sid), avg(ls), max(ls), avg(lo), total(hb)
+              count(sid), group_concat(sid), avg(ls), max(ls), avg(lo), total(hb) + total(ls) + total(lo) + total(lr)
          FROM (SELECT ${integerOrEmpty('s.user_id')} AS uid, ${flags} AS flags, ${state} AS ls, ${options_} AS lo,
                       ${rest} AS lr, iif(s.server_id IS NULL, NULL, ${integerOrEmpty('s.server_id')}) AS sid,
-                      ${rowBytesSql(s, 's')} AS hb
+                      ${otherBytes} AS hb
                  FROM spawners s LIMIT -1)`,
   )[0]!;
   const rows = num(spawnerCount);
