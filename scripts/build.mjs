@@ -104,9 +104,24 @@ const shared = Object.entries(sharedLibraries).map(([lib, name]) => ({
   outfile: join(out, `${name}.js`),
 }));
 
+/**
+ * Activation parses only dist/extension.js, a shell (src/vscode/activationShell.ts) that registers what VS Code
+ * must find at once; the features are dist/features.js, which src/extension.ts requires on first use: here
+ * that require of './features' becomes one of the sibling bundle.
+ */
+const onFirstUse = {
+  name: 'features-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
+      args.importer === join(root, 'src/extension.ts') ? { path: './features.js', external: true } : undefined,
+    );
+  },
+};
+
 /** Entry points that exist: later features add theirs to these lists. */
 const hostEntries = {
   extension: 'src/extension.ts',
+  features: 'src/features.ts',
   sqlWorker: 'src/explorer/sqlWorker.ts',
   quickCheckWorker: 'src/snapshot/quickCheckWorker.ts',
   secretPatterns: 'src/core/secrets/secretPatterns.ts',
@@ -153,7 +168,12 @@ const builds = cliOnly
   ? [cli, ...shared]
   : [
       ...shared,
-      { ...node, entryPoints: present(hostEntries), outdir: out, plugins: [patternSourceBeside, sharedBeside] },
+      {
+        ...node,
+        entryPoints: present(hostEntries),
+        outdir: out,
+        plugins: [onFirstUse, patternSourceBeside, sharedBeside],
+      },
       cli,
       { ...browser, entryPoints: present(webviewEntries), outdir: join(out, 'webview') },
     ];

@@ -1,55 +1,37 @@
-import * as vscode from 'vscode';
-import { registerClusters } from './cluster';
-import { KubeconfigSource } from './cluster/kubeconfigSource';
-import { registerHubDbExplorer } from './explorer';
-import { registerIncident } from './incident';
-import { reportTimezone } from './incident/reportTimezone';
-import { registerPrometheus } from './prometheus';
-import { registerReadiness } from './readiness';
-import { registerSnapshots } from './snapshot';
-import { openLog } from './vscode/log';
+import type * as vscode from 'vscode';
+import type * as Features from './features';
+import { deferActivation } from './vscode/activationShell';
 
-/** Wiring only: every feature lives in its own folder, and all of them write to the one log. */
+/**
+ * Wiring only. Activation registers the commands, views, editor and report restore (src/vscode/activationShell.ts);
+ * the features are dist/features.js, required on first use, so activating parses only this small bundle.
+ */
 export function activate(context: vscode.ExtensionContext) {
-  const log = openLog();
-  const kubeconfig = new KubeconfigSource(log);
-  const clusters = registerClusters({ kubeconfig, log, timezone: reportTimezone });
-  const incident = registerIncident(context, {
-    kubeconfig,
-    log,
-    knownHubs: () => clusters.hubs(),
-  });
-  const prometheus = registerPrometheus(context, {
-    kubeconfig,
-    store: incident.store,
-    log,
-    timezone: reportTimezone,
-    hubs: () => clusters.hubs(),
-  });
-  incident.reports.usePrometheus(prometheus.sources);
-  clusters.showHistory(prometheus.sources);
-  const explorer = registerHubDbExplorer(context, { log });
-  const readiness = registerReadiness(context, {
-    clusters,
-    kubeconfig,
-    recorder: incident.recorder,
-    log,
-    history: prometheus.sources,
-  });
-  context.subscriptions.push(
-    readiness,
-    log,
-    kubeconfig,
-    clusters,
-    incident,
-    prometheus,
-    explorer,
-    // What the cluster watchers see happen goes into the active incident's journal as it happens.
-    clusters.onObservation((observation) => incident.recorder.recordObservation(observation)),
-    registerSnapshots(context, { clusters, kubeconfig, recorder: incident.recorder, explorer, log }),
-  );
-  log.info(`JupyterHub Ops ${context.extension.packageJSON.version as string} activated.`);
-  return { clusters, incident, readiness, prometheus, explorer };
+  const features = deferActivation(context, (surfaces) => loadFeatures().activateFeatures(context, surfaces));
+  // The API (for the in-host tests): each part loads the features when first read.
+  return {
+    get clusters() {
+      return features().clusters;
+    },
+    get incident() {
+      return features().incident;
+    },
+    get readiness() {
+      return features().readiness;
+    },
+    get prometheus() {
+      return features().prometheus;
+    },
+    get explorer() {
+      return features().explorer;
+    },
+  };
 }
 
 export function deactivate() {}
+
+function loadFeatures(): typeof Features {
+  // The build makes this a require of dist/features.js (scripts/build.mjs, `onFirstUse`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./features') as typeof Features;
+}

@@ -6,6 +6,7 @@ import { registerClusterCommands } from './clusterCommands';
 import { ClustersTreeProvider } from './clustersTreeProvider';
 import { DbFindings, type DbFinding } from './dbFindings';
 import { views } from '../vscode/contributes';
+import type { Surfaces } from '../vscode/activationShell';
 import type { Log } from '../vscode/log';
 import type { KubeconfigSource } from './kubeconfigSource';
 import { LiveContexts } from './liveContexts';
@@ -63,9 +64,12 @@ export function registerClusters({
   kubeconfig,
   log,
   timezone,
+  surfaces,
 }: {
   kubeconfig: KubeconfigSource;
   log: Log;
+  /** Where the Clusters view was registered at activation. */
+  surfaces: Surfaces;
   /** The zone log tabs give their times in (the report's). */
   timezone?: () => string;
 }): ClustersApi {
@@ -74,7 +78,7 @@ export function registerClusters({
   const tree = new ClustersTreeProvider(kubeconfig, live, findings);
   const documents = new PodDocumentProvider(live, log, timezone);
   const events = new EventDocumentProvider();
-  const view = vscode.window.createTreeView(views.clusters, { treeDataProvider: tree, showCollapseAll: true });
+  const view = surfaces.treeView(views.clusters, tree);
   const expansion = tree.followExpansion(view);
   live.setVisible(view.visible);
   const disposables = vscode.Disposable.from(

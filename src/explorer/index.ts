@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { webviews } from '../vscode/contributes';
+import type { Surfaces } from '../vscode/activationShell';
 import type { Log } from '../vscode/log';
 import { HubDbEditorProvider, type FileOrigins, type HubDbAnalysed } from './hubDbEditorProvider';
 import type { AnalysisOptions } from './worker/workerProtocol';
@@ -11,6 +12,8 @@ export type { AnalysisOptions } from './worker/workerProtocol';
 export interface HubDbExplorerDeps {
   /** The extension's log (never secrets). */
   log: Log;
+  /** Where the editor was registered at activation. */
+  surfaces: Surfaces;
   /** Override the worker entry and wasm (tests); default dist/sqlWorker.js and dist/sql-wasm.wasm. */
   workerPath?: string;
   wasmPath?: string;
@@ -43,11 +46,7 @@ export function registerHubDbExplorer(context: vscode.ExtensionContext, deps: Hu
     log: deps.log,
     views: new ViewMemory(vscode.Uri.joinPath(context.globalStorageUri, 'explorer-views.json').fsPath),
   });
-  const registration = vscode.window.registerCustomEditorProvider(webviews.hubDbExplorer, provider, {
-    // The grid, its scroll position and cached pages live in the page: keep it when the tab is hidden.
-    webviewOptions: { retainContextWhenHidden: true },
-    supportsMultipleEditorsPerDocument: true,
-  });
+  const registration = deps.surfaces.hubDbEditor(provider);
   return {
     async open(uri, options = {}) {
       if (options.analysis) provider.requestAnalysis(uri, options.analysis);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { KubeconfigSource } from '../cluster/kubeconfigSource';
 import type { KnownHub } from '../core/incident/startChoices';
 import { views } from '../vscode/contributes';
+import type { Surfaces } from '../vscode/activationShell';
 import type { Log } from '../vscode/log';
 import { settings } from '../vscode/settings';
 import { registerIncidentCommands } from './incidentCommands';
@@ -23,6 +24,8 @@ const currentIncidentKey = 'jupyterhubOps.currentIncident';
 const lastReportKey = 'jupyterhubOps.lastReport';
 
 export interface IncidentDeps {
+  /** Where the Incident view and the report restore were registered at activation. */
+  surfaces: Surfaces;
   kubeconfig: KubeconfigSource;
   /** The extension's log (never secrets). */
   log: Log;
@@ -67,6 +70,7 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
   const tree = new IncidentTreeProvider(store, reportTimezone);
   const status = new RecordingStatus(store);
   const reports = new ReportPanels(context.extensionUri, {
+    restore: (serializer) => deps.surfaces.reportSerializer(serializer),
     store,
     timezone: reportTimezone,
     timezoneProblem: () => reportZone().problem,
@@ -80,7 +84,7 @@ export function registerIncident(context: vscode.ExtensionContext, deps: Inciden
     tree,
     status,
     reports,
-    vscode.window.createTreeView(views.incident, { treeDataProvider: tree }),
+    deps.surfaces.treeView(views.incident, tree),
     settings.onDidChange(() => tree.refresh()),
     // The timezone applies at once: the Incident view and every open report re-render in it.
     followReportTimezone(log, () => {

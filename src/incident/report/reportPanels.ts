@@ -13,6 +13,8 @@ import type { PrometheusSources } from '../../prometheus/prometheusSources';
 import { ReportEditor, type ConflictAnswer, type ReportUi } from './reportEditor';
 
 export interface ReportPanelsDeps {
+  /** Registers what restores the report panels after a reload (registered at activation, see Surfaces). */
+  restore(serializer: vscode.WebviewPanelSerializer): vscode.Disposable;
   store: IncidentStore;
   /** The journal whose report was shown last (globalState): the page's own state can be lost in a reload. */
   lastShown: { get(): string | undefined; set(file: string | undefined): unknown };
@@ -47,9 +49,7 @@ export class ReportPanels implements vscode.Disposable {
     });
     this.subscriptions.push(
       new vscode.Disposable(() => listening.dispose()),
-      vscode.window.registerWebviewPanelSerializer(webviews.incidentReport, {
-        deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
-      }),
+      deps.restore({ deserializeWebviewPanel: async (panel, state) => this.restore(panel, state) }),
     );
   }
 
