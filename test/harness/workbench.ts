@@ -94,6 +94,18 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * Reloads the window as a person does ("Developer: Reload Window"): the workbench saves its state (the open
+ * editors and their webviews) before it goes. A bare `page.reload()` can leave before the browser's storage is
+ * written, and the tabs are then gone after it (seen in CI for the explorer and the report).
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runFromPalette(page, 'Developer: Reload Window');
+  await loaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}
+
+/**
  * Waits (up to `timeoutMs`) for a notification that contains `text` and returns its text. VS Code shows as
  * many toasts as fit, newest first: one that a newer toast pushed out is only in the notification center,
  * so when no toast has it, look there (opened for the look, closed again), as a person would.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
-import { openSidebar, runFromPalette, setOpen, treeRows } from '../harness/workbench';
+import { openSidebar, reloadWindow, runFromPalette, setOpen, treeRows } from '../harness/workbench';
 
 /** The explorer page inside its webview (the workbench nests it in two frames). */
 const explorerFrame = (page: Page): FrameLocator =>
@@ -74,8 +74,7 @@ describe('UI: Analyze Hub DB on the OOM-looping hub of the Kubernetes API test s
 
   it('comes back after a window reload: the analysis as it was left, the detected version still marked', async () => {
     const { page } = oom.workbench;
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await reloadWindow(page);
     const frame = explorerFrame(page);
     // The tab shows its what-if again, not an empty form.
     await frame.locator('#analysis-standing.standing-what-if').waitFor({ timeout: 60_000 });

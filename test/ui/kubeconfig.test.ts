@@ -7,6 +7,7 @@ import { findScenario, Timeline } from '../k8s-server/scenarios';
 import {
   openInstalledWorkbench,
   openSidebar,
+  runFromContextMenu,
   runFromPalette,
   treeRows,
   waitForClustersRow,
@@ -96,7 +97,8 @@ describe('UI: no kubeconfig, kubeconfig problems, and the kubeconfig setting app
     const menu = page.locator('.monaco-menu .action-item');
     await menu.filter({ hasText: 'Open Kubeconfig Setting' }).first().waitFor();
     await workbench.screenshot('kubeconfig-problem-menu');
-    await menu.filter({ hasText: 'Open Kubeconfig File' }).first().click();
+    await page.keyboard.press('Escape');
+    await runFromContextMenu(page, row, 'Open Kubeconfig File');
     await page.locator('.tabs-container .tab', { hasText: 'broken.yaml' }).first().waitFor();
   });
 

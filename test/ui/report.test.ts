@@ -7,6 +7,7 @@ import { useOomLoopWorkbench } from '../harness/oomLoopWorkbench';
 import {
   openInstalledWorkbench,
   openSidebar,
+  reloadWindow,
   runFromPalette,
   setOpen,
   treeRows,
@@ -120,8 +121,7 @@ describe('UI: incident journal and report in code-server', () => {
     await frame.locator('#section-summary .section-status', { hasText: 'Edited · saved' }).waitFor();
     await workbench.screenshot('report-editing');
 
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await reloadWindow(page);
     // The panel comes back by itself (its serializer), showing the saved edit.
     frame = reportFrame(page);
     // The workbench restores the panel once the extension has activated again: slow on a loaded machine.
