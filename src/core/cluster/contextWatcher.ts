@@ -72,9 +72,9 @@ export class ContextWatcher {
   private lastHubs: HubModel[] = [];
   private current: ContextModel;
   private debounceTimer: NodeJS.Timeout | undefined;
-  /** performance.now() at the last change and the last rebuild (-Infinity before the first), and when the next is due. */
+  /** performance.now() at the last change (-Infinity before the first), whether a model was built, when the next is due. */
   private lastChange = -Infinity;
-  private lastRebuild = -Infinity;
+  private built = false;
   private rebuildDue = Infinity;
   private metricsTimer: NodeJS.Timeout | undefined;
   private metricsPaused = false;
@@ -214,7 +214,7 @@ export class ContextWatcher {
     const now = performance.now();
     const lone = now - this.lastChange >= this.options.debounceMs;
     this.lastChange = now;
-    if (delay > 0 && (lone || this.lastRebuild === -Infinity) && this.settled()) delay = 0;
+    if (delay > 0 && (lone || !this.built) && this.settled()) delay = 0;
     if (this.debounceTimer) {
       // Already due: a rebuild that may now come sooner (the first model, once everything is listed) does.
       if (now + delay >= this.rebuildDue) return;
@@ -237,7 +237,7 @@ export class ContextWatcher {
 
   private rebuild(): void {
     if (this.disposed) return;
-    this.lastRebuild = performance.now();
+    this.built = true;
     const now = this.options.now();
     const warnings: string[] = [];
     const syncedPods = this.pods.filter((s) => s.informer.synced);

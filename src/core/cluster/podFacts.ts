@@ -1,30 +1,23 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { OomCandidate } from './clusterEvents';
 import { toIso, toMillis } from './kubeTime';
-import type { PodRole, PodUser } from './model';
+import type { PodModel, PodUser } from './model';
 import { memoryLimit } from './podMemory';
 import { podStatusWord, restartsOf } from './podTermination';
 import { userServerOf } from './userServer';
 import { componentOf, isJupyterHubPod, podRole, releaseOf } from './z2jhLabels';
 
 /** What a pod object says on its own, without events, metrics, logs or the time. */
-export interface PodFacts {
+export interface PodFacts extends Pick<
+  PodModel,
+  'name' | 'uid' | 'role' | 'component' | 'phase' | 'status' | 'ready' | 'node' | 'createdAt' | 'restarts'
+> {
   jupyterhub: boolean;
   namespace: string;
-  name: string;
   /** `namespace/name`. */
   key: string;
-  uid: string;
   /** The Helm release label, or null. */
   release: string | null;
-  role: PodRole;
-  component: string;
-  phase: string;
-  status: string;
-  ready: boolean;
-  node: string | null;
-  createdAt: string | null;
-  restarts: number;
   /** The main container's name and memory limit (see podMemory). */
   container: string | null;
   limitBytes: number | null;
