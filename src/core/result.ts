@@ -8,7 +8,25 @@ export type Result<T, E = UserError> = { ok: true; value: T } | { ok: false; err
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
 
+/**
+ * The extension loads parts of itself as bundles of their own (the explorer, the report, the analyzer), each with
+ * its own copy of this class: a `UserError` is recognised by this mark, the same in every copy, not by which
+ * copy made it.
+ */
+const userErrorMark = Symbol.for('jupyterhub-ops.UserError');
+
 export class UserError extends Error {
+  readonly [userErrorMark] = true;
+
+  /** `instanceof UserError` holds for a UserError made by any bundle's copy of this class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass keeps the usual prototype check: only `instanceof UserError` itself goes by the mark.
+    if (this !== UserError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' && value !== null && (value as { [userErrorMark]?: unknown })[userErrorMark] === true
+    );
+  }
+
   constructor(
     /** One or two sentences for the operator: what went wrong and what to do about it. */
     readonly userMessage: string,
