@@ -105,23 +105,52 @@ const shared = Object.entries(sharedLibraries).map(([lib, name]) => ({
 }));
 
 /**
- * Activation parses only dist/extension.js, a shell (src/vscode/activationShell.ts) that registers what VS Code
- * must find at once; the features are dist/features.js, which src/extension.ts requires on first use: here
- * that require of './features' becomes one of the sibling bundle.
+ * Bundles of our own code that load on first use. Activation parses only dist/extension.js, a shell
+ * (src/vscode/activationShell.ts) that registers what VS Code must find at once; it requires the features
+ * (dist/features.js) on first use, and the features import the explorer, the report and the analyzer with
+ * `await import()` when one is first opened or run. In the host bundles, a require or import() of one of these
+ * modules becomes one of its sibling bundle, which carries its own copy of what it shares with the others (so a
+ * class is recognised across copies by a mark, not by identity: src/core/result.ts). A static import inlines the
+ * module as usual (the workers and the CLI do that); the check after the build fails it if one of these ends up
+ * inside the shell or the features. This is the one way our own code is split: add a module here.
  */
+const firstUse = {
+  'src/features.ts': 'features',
+  'src/explorer/explorerBundle.ts': 'explorer',
+  'src/incident/report/reportBundle.ts': 'report',
+  'src/core/hubdb/index.ts': 'analyzer',
+};
+const firstUseModule = (importer, path) => {
+  const base = resolve(dirname(importer), path);
+  return [`${base}.ts`, join(base, 'index.ts')].map((f) => f.slice(root.length + 1)).find((f) => f in firstUse);
+};
 const onFirstUse = {
-  name: 'features-on-first-use',
+  name: 'bundles-on-first-use',
   setup(build) {
-    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
-      args.importer === join(root, 'src/extension.ts') ? { path: './features.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'require-call' && args.kind !== 'dynamic-import') return undefined;
+      const module = firstUseModule(args.importer, args.path);
+      return module ? { path: `./${firstUse[module]}.js`, external: true } : undefined;
+    });
+    build.onEnd((result) => {
+      const outputs = result.metafile?.outputs ?? {};
+      for (const bundle of ['extension', 'features']) {
+        const inputs = Object.keys(outputs[`${out}/${bundle}.js`]?.inputs ?? {});
+        const inside = inputs.filter((f) => f in firstUse && firstUse[f] !== bundle);
+        if (inside.length) {
+          throw new Error(
+            `${inside.join(', ')} loads on first use but is inside ${bundle}.js: import it with await import()`,
+          );
+        }
+      }
+    });
   },
 };
 
 /** Entry points that exist: later features add theirs to these lists. */
 const hostEntries = {
   extension: 'src/extension.ts',
-  features: 'src/features.ts',
+  ...Object.fromEntries(Object.entries(firstUse).map(([file, name]) => [name, file])),
   sqlWorker: 'src/explorer/sqlWorker.ts',
   quickCheckWorker: 'src/snapshot/quickCheckWorker.ts',
   secretPatterns: 'src/core/secrets/secretPatterns.ts',
@@ -173,6 +202,9 @@ const builds = cliOnly
         entryPoints: present(hostEntries),
         outdir: out,
         plugins: [onFirstUse, patternSourceBeside, sharedBeside],
+        metafile: true,
+        // A first-use bundle is required where the code imports it: a plain require, not the ESM loader.
+        supported: { 'dynamic-import': false },
       },
       cli,
       { ...browser, entryPoints: present(webviewEntries), outdir: join(out, 'webview') },

@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext) {
 export function deactivate() {}
 
 function loadFeatures(): typeof Features {
-  // The build makes this a require of dist/features.js (scripts/build.mjs, `onFirstUse`).
+  // The build makes this a require of dist/features.js (scripts/build.mjs, `firstUse`).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./features') as typeof Features;
 }

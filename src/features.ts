@@ -13,7 +13,8 @@ import { openLog } from './vscode/log';
 /**
  * Wiring only: every feature lives in its own folder, and all of them write to the one log. A bundle of its
  * own (dist/features.js), loaded on first use (see src/extension.ts): the views, the hub DB editor and the
- * report restore were registered at activation and are handed in as `surfaces`.
+ * report restore were registered at activation and are handed in as `surfaces`. The explorer, the report and the
+ * analyzer are bundles of their own again, which the features load when one is first opened or run.
  */
 export function activateFeatures(context: vscode.ExtensionContext, surfaces: Surfaces) {
   const log = openLog();

@@ -3,11 +3,10 @@ import type { HubDbAnalysis } from '../core/hubdb';
 import { explorerPage, type ToHost, type ToWebview } from '../protocol/explorerProtocol';
 import type { Log } from '../vscode/log';
 import { WebviewHost } from '../vscode/webviewHost';
-import { ExplorerEditor, type AnalysisStanding } from './explorerEditor';
+import type { AnalysisStanding, ExplorerEditor } from './explorerEditor';
 import type { FileOrigin } from '../protocol/explorerProtocol';
 import { HubDbDocument } from './hubDbDocument';
 import type { SqlWorkerOptions } from './sqlWorkerClient';
-import { VscodeExplorerUi } from './vscodeExplorerUi';
 import type { ViewMemory } from './viewMemory';
 import type { AnalysisOptions } from './worker/workerProtocol';
 
@@ -45,7 +44,13 @@ export class HubDbEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return HubDbDocument.open(uri);
   }
 
-  resolveCustomEditor(document: HubDbDocument, panel: vscode.WebviewPanel): void {
+  async resolveCustomEditor(document: HubDbDocument, panel: vscode.WebviewPanel): Promise<void> {
+    // The editor's code is a bundle of its own, loaded when the first hub DB opens.
+    let closed = false;
+    const closing = panel.onDidDispose(() => (closed = true));
+    const { ExplorerEditor, VscodeExplorerUi } = await import('./explorerBundle');
+    closing.dispose();
+    if (closed) return;
     const host = new WebviewHost<ToHost, ToWebview>(panel, {
       extensionUri: this.extensionUri,
       app: 'explorer',

@@ -98,7 +98,7 @@ describe('Prometheus history in incidents and reports (in the real host)', funct
     assert.equal(after.value.entries.length, incident.value.entries.length);
 
     // The report: its timeline starts with that kill; the memory chart; the replay beside the noticed time.
-    const editor = api.incident.reports.headless(file);
+    const editor = await api.incident.reports.headless(file);
     assert.ok(editor.ok);
     const view = editor.value.view();
     assert.ok(view.ok);
@@ -241,7 +241,7 @@ describe('Prometheus history in incidents and reports (in the real host)', funct
     const incident = replay(file);
     assert.ok(incident.ok);
     assert.deepEqual(incident.value.entries, []);
-    const editor = api.incident.reports.headless(file);
+    const editor = await api.incident.reports.headless(file);
     assert.ok(editor.ok);
     assert.ok(editor.value.view().ok);
     const history = await editor.value.loadHistory();

@@ -1,6 +1,8 @@
-import { analyzeHubDb, type HubDbAnalysis } from '../hubdb/analyzer';
+import type { HubDbAnalysis } from '../hubdb/analyzer';
 import type { OpenedDb } from '../hubdb/openHubDb';
-import { iterateRows, selectAll } from '../hubdb/sqlRows';
+
+/** The hub DB code: in the extension a bundle of its own (the analyzer), loaded with the first DB read. */
+type HubDbCode = typeof import('../hubdb');
 
 /**
  * Why JupyterHub 6.0 rejects a named server's name, or null when it accepts it: 1–30 characters of
@@ -45,7 +47,10 @@ export type HubDbInput = HubDbFacts | { status: 'not-given' } | { status: 'unrea
 
 const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 
-export function namedServerFacts(opened: OpenedDb): NamedServerFacts {
+export function namedServerFacts(
+  { selectAll, iterateRows }: Pick<HubDbCode, 'selectAll' | 'iterateRows'>,
+  opened: OpenedDb,
+): NamedServerFacts {
   const db = opened.db;
   const top = selectAll(
     db,
@@ -78,12 +83,39 @@ export function namedServerFacts(opened: OpenedDb): NamedServerFacts {
   };
 }
 
+/** A hub DB snapshot as the readiness check is given it. */
+export interface HubDbSnapshot {
+  bytes: Uint8Array;
+  walBytes?: Uint8Array;
+  source: string;
+  wasmPath?: string;
+}
+
+/** Opens `snapshot` read-only and reads its facts (see hubDbFacts); an unreadable file says why. */
+export async function readHubDbFacts(
+  snapshot: HubDbSnapshot,
+  options: { jupyterhubVersion: string | null; memoryLimitBytes: number | null; now?: Date },
+): Promise<HubDbInput> {
+  const code = await import('../hubdb');
+  const opened = await code.openHubDb(snapshot.bytes, {
+    ...(snapshot.walBytes ? { walBytes: snapshot.walBytes } : {}),
+    ...(snapshot.wasmPath ? { wasmPath: snapshot.wasmPath } : {}),
+  });
+  if (!opened.ok) return { status: 'unreadable', reason: `${snapshot.source}: ${opened.error.userMessage}` };
+  try {
+    return hubDbFacts(code, opened.value, { ...options, source: snapshot.source });
+  } finally {
+    opened.value.close();
+  }
+}
+
 /** The start-up cost at the hub's version and the named-server facts of one snapshot. */
 export function hubDbFacts(
+  code: HubDbCode,
   opened: OpenedDb,
   options: { source: string; jupyterhubVersion: string | null; memoryLimitBytes: number | null; now?: Date },
 ): HubDbInput {
-  const result = analyzeHubDb(opened, {
+  const result = code.analyzeHubDb(opened, {
     ...(options.jupyterhubVersion ? { jupyterhubVersion: options.jupyterhubVersion } : {}),
     memoryLimitBytes: options.memoryLimitBytes,
     ...(options.now ? { now: options.now } : {}),
@@ -95,7 +127,7 @@ export function hubDbFacts(
   const estimate = a.selected ?? a.startup.find((s) => s.family === a.verdict.family) ?? a.startup.at(-1)!;
   let named: NamedServerFacts;
   try {
-    named = namedServerFacts(opened);
+    named = namedServerFacts(code, opened);
   } catch (error) {
     return { status: 'unreadable', reason: `named servers not readable: ${String(error).slice(0, 200)}` };
   }

@@ -5,7 +5,6 @@ import { spawnLimitOf } from '../cluster/hubConfig';
 import { mainContainer } from '../cluster/podMemory';
 import { quantityToBytes } from '../cluster/quantity';
 import { podRole } from '../cluster/z2jhLabels';
-import { openHubDb } from '../hubdb/openHubDb';
 import { err, ok, UserError, type Result } from '../result';
 import {
   autoscalerStatusConfigMap,
@@ -14,7 +13,7 @@ import {
   type NodeGroupStatus,
 } from './autoscalerStatus';
 import { findProfile, parseChartSettings, type ChartSettings, type ChartSettingsRead } from './chartSettings';
-import { hubDbFacts, type HubDbInput } from './hubDbFacts';
+import { readHubDbFacts, type HubDbInput, type HubDbSnapshot } from './hubDbFacts';
 import type { AutoscalerInput, PoolInput, ReadinessInputs } from './inputs';
 import {
   cpuMillisOf,
@@ -47,7 +46,7 @@ export interface ReadInputsOptions {
   /** The profile attendees use (slug or display name); default: the profileList's default. */
   profile?: string;
   /** A hub DB snapshot for the start-up cost and named-server checks. */
-  snapshot?: { bytes: Uint8Array; walBytes?: Uint8Array; source: string; wasmPath?: string };
+  snapshot?: HubDbSnapshot;
   /** Spawn and scale-up history (Prometheus), given or read through a source. */
   history?: SpawnHistory;
   historySource?: SpawnHistorySource;
@@ -294,24 +293,12 @@ async function readWith(
   if (given.scaleUpSeconds !== undefined)
     figures.scaleUpSeconds = read(given.scaleUpSeconds, 'given: --scale-up-minutes');
 
-  let hubDb: HubDbInput = { status: 'not-given' };
-  if (options.snapshot) {
-    const opened = await openHubDb(options.snapshot.bytes, {
-      ...(options.snapshot.walBytes ? { walBytes: options.snapshot.walBytes } : {}),
-      ...(options.snapshot.wasmPath ? { wasmPath: options.snapshot.wasmPath } : {}),
-    });
-    if (!opened.ok) hubDb = { status: 'unreadable', reason: `${options.snapshot.source}: ${opened.error.userMessage}` };
-    else
-      try {
-        hubDb = hubDbFacts(opened.value, {
-          source: options.snapshot.source,
-          jupyterhubVersion: hub.jupyterhubVersion,
-          memoryLimitBytes: hubMemoryLimit.value,
-        });
-      } finally {
-        opened.value.close();
-      }
-  }
+  const hubDb: HubDbInput = options.snapshot
+    ? await readHubDbFacts(options.snapshot, {
+        jupyterhubVersion: hub.jupyterhubVersion,
+        memoryLimitBytes: hubMemoryLimit.value,
+      })
+    : { status: 'not-given' };
 
   return ok({
     context: client.context,

@@ -1,9 +1,10 @@
 /** `PRAGMA quick_check` on a snapshot file, with sql.js (no native SQLite needed in the editor). */
 import { readFile } from 'node:fs/promises';
-import { loadSqlJs } from '../hubdb/sqlJs';
 
 /** 'ok', or SQLite's first complaints (joined), or the reason the file would not open. */
 export async function quickCheck(file: string, options: { wasmPath?: string } = {}): Promise<string> {
+  // The hub DB code: in the extension a bundle of its own (the analyzer), loaded with the first DB read.
+  const { loadSqlJs } = await import('../hubdb');
   const SQL = await loadSqlJs(options);
   const bytes = await readFile(file);
   let db;

@@ -24,17 +24,17 @@ export function registerReportCommands(store: IncidentStore, panels: ReportPanel
       }
     };
 
-  const draft = (arg?: unknown): { journalFile: string } | undefined => {
+  const draft = async (arg?: unknown): Promise<{ journalFile: string } | undefined> => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const editor = panels.show(file.value);
+    const editor = await panels.show(file.value);
     return editor.ok ? { journalFile: editor.value.journalFile } : undefined;
   };
 
   const exportReport = async (arg?: unknown): Promise<string | undefined> => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const editor = panels.headless(file.value);
+    const editor = await panels.headless(file.value);
     if (!editor.ok) return fail(editor.error);
     const options = isRecord(arg) ? arg : {};
     const written = await editor.value.exportMarkdown({
@@ -49,7 +49,7 @@ export function registerReportCommands(store: IncidentStore, panels: ReportPanel
   const copyReport = async (arg?: unknown): Promise<string | undefined> => {
     const file = journalOf(arg);
     if (!file.ok) return fail(file.error);
-    const editor = panels.headless(file.value);
+    const editor = await panels.headless(file.value);
     if (!editor.ok) return fail(editor.error);
     const markdown = editor.value.markdown(await editor.value.loadHistory());
     if (!markdown.ok) return fail(markdown.error);

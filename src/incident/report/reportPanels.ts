@@ -8,9 +8,8 @@ import { showUserError, type Log } from '../../vscode/log';
 import { PageConnection } from '../../vscode/pageConnection';
 import { WebviewHost } from '../../vscode/webviewHost';
 import type { IncidentStore } from '../incidentStore';
-import { historyLoader, type LoadHistory } from '../../prometheus/reportHistory';
 import type { PrometheusSources } from '../../prometheus/prometheusSources';
-import { ReportEditor, type ConflictAnswer, type ReportUi } from './reportEditor';
+import type { ConflictAnswer, ReportEditor, ReportUi } from './reportEditor';
 
 export interface ReportPanelsDeps {
   /** Registers what restores the report panels after a reload (registered at activation, see Surfaces). */
@@ -23,6 +22,10 @@ export interface ReportPanelsDeps {
   timezoneProblem?(): string | undefined;
   log: Log;
 }
+
+type ReportCode = typeof import('./reportBundle');
+/** The report's code is a bundle of its own (dist/report.js), loaded with the first report. */
+const loadReportCode = (): Promise<ReportCode> => import('./reportBundle');
 
 interface OpenPanel {
   host: WebviewHost<ToHost, ToWebview>;
@@ -37,7 +40,7 @@ interface OpenPanel {
 export class ReportPanels implements vscode.Disposable {
   private readonly open = new Map<string, OpenPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private history: LoadHistory | undefined;
+  private sources: PrometheusSources | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,11 +58,13 @@ export class ReportPanels implements vscode.Disposable {
 
   /** Reports from now on show charts and the alert replay from the hubs' Prometheus. */
   usePrometheus(sources: PrometheusSources): void {
-    this.history = historyLoader(sources);
+    this.sources = sources;
   }
 
   /** Opens (or reveals) the report of `journalFile` and returns its editor. */
-  show(journalFile: string): Result<ReportEditor> {
+  async show(journalFile: string): Promise<Result<ReportEditor>> {
+    // Loaded before anything is looked at: from here on nothing waits, so two calls cannot both open a panel.
+    const code = await loadReportCode();
     const key = resolve(journalFile);
     const existing = this.open.get(key);
     if (existing) {
@@ -72,19 +77,20 @@ export class ReportPanels implements vscode.Disposable {
       vscode.ViewColumn.Active,
       WebviewHost.options(this.extensionUri),
     );
-    const attached = this.attach(panel, key);
+    const attached = this.attach(code, panel, key);
     if (!attached.ok) panel.dispose();
     return attached;
   }
 
   /** An editor without a panel (Export / Copy from the palette), sharing the open panel's if there is one. */
-  headless(journalFile: string): Result<ReportEditor> {
+  async headless(journalFile: string): Promise<Result<ReportEditor>> {
+    const code = await loadReportCode();
     const key = resolve(journalFile);
     const existing = this.open.get(key);
     if (existing) return { ok: true, value: existing.editor };
     // No page will ever speak on this connection, so nothing is posted.
     const nowhere = new PageConnection(reportPage, () => undefined, this.deps.log);
-    const editor = new ReportEditor(key, nowhere, this.ui(), this.editorDeps());
+    const editor = new code.ReportEditor(key, nowhere, this.ui(), this.editorDeps(code));
     const opened = editor.open();
     return opened.ok ? { ok: true, value: editor } : opened;
   }
@@ -102,6 +108,7 @@ export class ReportPanels implements vscode.Disposable {
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     // The page's state names its journal; VS Code does not always get to save it before a reload, so
     // fall back to the report shown last.
+    const code = await loadReportCode();
     const parsed = parsePageState(state);
     const file = (parsed.ok ? parsed.value.journalFile : undefined) || this.deps.lastShown.get();
     if (!file || this.open.has(resolve(file))) {
@@ -109,14 +116,14 @@ export class ReportPanels implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    const attached = this.attach(panel, resolve(file));
+    const attached = this.attach(code, panel, resolve(file));
     if (!attached.ok) {
       this.deps.log.warn(`Report: cannot reopen the report of ${file}: ${attached.error.userMessage}`);
       panel.dispose();
     }
   }
 
-  private attach(panel: vscode.WebviewPanel, journalFile: string): Result<ReportEditor> {
+  private attach(code: ReportCode, panel: vscode.WebviewPanel, journalFile: string): Result<ReportEditor> {
     const host = new WebviewHost<ToHost, ToWebview>(panel, {
       extensionUri: this.extensionUri,
       app: 'report',
@@ -127,7 +134,7 @@ export class ReportPanels implements vscode.Disposable {
       // A hidden report page is unloaded (no retainContextWhenHidden): it says `ready` again when shown.
       retainsContext: false,
     });
-    const editor = new ReportEditor(journalFile, host.page, this.ui(), this.editorDeps());
+    const editor = new code.ReportEditor(journalFile, host.page, this.ui(), this.editorDeps(code));
     const opened = editor.open();
     if (!opened.ok) {
       host.dispose();
@@ -146,11 +153,11 @@ export class ReportPanels implements vscode.Disposable {
     return { ok: true, value: editor };
   }
 
-  private editorDeps() {
+  private editorDeps({ historyLoader }: ReportCode) {
     return {
       timezone: this.deps.timezone,
       ...(this.deps.timezoneProblem ? { timezoneProblem: this.deps.timezoneProblem } : {}),
-      ...(this.history ? { history: this.history } : {}),
+      ...(this.sources ? { history: historyLoader(this.sources) } : {}),
     };
   }
 
