@@ -22,7 +22,7 @@ import {
   wholeNumber,
   type Subcommand,
 } from './io';
-import { bundledWasm } from './sqlWasm';
+import { bundledWasm, compileWasmForShortRun } from './sqlWasm';
 
 const USAGE =
   'usage: hubops analyze FILE [--jupyterhub-version X.Y.Z] [--memory-limit 2Gi] [--stale-days 30] [--json] [--cleanup-script bash|python]';
@@ -72,6 +72,7 @@ export const analyze: Subcommand = async (args, io) => {
   }
 
   const wasmPath = bundledWasm();
+  compileWasmForShortRun();
   const opened = await openHubDbFile(file, {
     ...(walBytes ? { walBytes } : {}),
     ...(wasmPath ? { wasmPath } : {}),
