@@ -219,7 +219,13 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     }
     const groups = await rowsAt(['lab', 'hub-classroom']);
     assert.match(row(groups, 'User servers')!, /64 pending/);
-    const events = await rowsAt(['lab', 'hub-classroom', 'Events']);
+    // Pods and events come by separate watches: the pods can show the pressure while the scheduler's
+    // events of the same seconds are still on their way, so wait for the burst's events as well.
+    const events = await waitRows(
+      ['lab', 'hub-classroom', 'Events'],
+      (r) => r.some((e) => Number(/^FailedScheduling ×(\d+) pods/.exec(e)?.[1] ?? 0) >= 64),
+      'the FailedScheduling burst',
+    );
     assert.ok(
       events.some((r) => /^TriggeredScaleUp ×\d+ pods \| newest .* pod triggered scale-up/.test(r)),
       events.slice(0, 5).join('\n'),
