@@ -100,13 +100,33 @@ export function buildHubs(snapshot: ClusterSnapshot): HubModel[] {
   return buildHubsWithEvents(snapshot).hubs;
 }
 
-/** `buildHubs`, plus every classified event per hub key (the model keeps only the newest). */
-export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
+/** One context's hubs as built, with what the watcher needs besides the model. */
+export interface BuiltHubs {
   hubs: HubModel[];
+  /** Every classified event per hub key (the model keeps only the newest). */
   allEvents: Map<string, EventModel[]>;
   /** The pods of each hub (see groupHubs). */
   groups: HubGroup[];
-} {
+}
+
+/**
+ * What a rebuild after a change may keep: the previous build, and the namespaces in which something that
+ * goes into a hub's model changed since (its pods, their events, the hub's config, metrics or logs). A hub
+ * outside those namespaces keeps its model from `built`; a change that reaches every hub (nodes, pod metrics,
+ * an event about a node) is a full rebuild, without `previous`.
+ */
+export interface PreviousBuild {
+  built: BuiltHubs;
+  changedNamespaces: ReadonlySet<string>;
+}
+
+/**
+ * `buildHubs`, plus every classified event per hub key. With `previous`, only the hubs of the changed
+ * namespaces are built again (their pods' models, version, spawn pressure, health: the bulk of a rebuild);
+ * grouping and the events' hubs are worked out over the whole snapshot as in a full build, so a hub that is
+ * built comes out exactly as a full build would make it.
+ */
+export function buildHubsWithEvents(snapshot: ClusterSnapshot, previous?: PreviousBuild): BuiltHubs {
   const { now } = snapshot;
   const groups = groupHubs(snapshot.pods);
   const metricsByPod = new Map<string, PodMetric>();
@@ -205,8 +225,18 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
     }
   }
 
+  const kept = new Map<string, HubModel>();
+  if (previous)
+    for (const hub of previous.built.hubs)
+      if (!previous.changedNamespaces.has(hub.namespace)) kept.set(hubKey(hub.namespace, hub.release), hub);
   const hubs = groups.map((group): HubModel => {
     const key = hubKey(group.namespace, group.release);
+    // Newest first, for every hub: `allEvents` holds these same arrays.
+    const events = (eventsByHub.get(key) ?? []).sort(
+      (a, b) => (toMillis(b.time) ?? 0) - (toMillis(a.time) ?? 0) || byText(a.key, b.key),
+    );
+    const unchanged = kept.get(key);
+    if (unchanged) return unchanged;
     const extras = snapshot.hubExtras?.get(key) ?? {};
     const pods = group.pods
       .map((pod) => podModel(pod, snapshot, metricsByPod, eventsByPod, kernelOoms))
@@ -222,9 +252,6 @@ export function buildHubsWithEvents(snapshot: ClusterSnapshot): {
       nodesJoining,
     });
     const { health, healthReasons } = hubHealth(pods, pressure, now);
-    const events = (eventsByHub.get(key) ?? []).sort(
-      (a, b) => (toMillis(b.time) ?? 0) - (toMillis(a.time) ?? 0) || byText(a.key, b.key),
-    );
     return {
       namespace: group.namespace,
       release: group.release,

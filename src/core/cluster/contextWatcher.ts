@@ -1,6 +1,6 @@
 import type { CoreV1Event, KubeConfig, KubernetesObject, PodMetric, V1Node, V1Pod } from '@kubernetes/client-node';
 import { messageOf } from '../result';
-import { buildHubsWithEvents, hubKey, type HubExtras, type HubGroup } from './buildModel';
+import { buildHubsWithEvents, hubKey, type BuiltHubs, type HubExtras, type HubGroup } from './buildModel';
 import { dedupeEvents, normalizeEvent } from './clusterEvents';
 import { ContextClient, z2jhPodSelector } from './contextClient';
 import type { HubConfigRead } from './hubConfig';
@@ -41,6 +41,28 @@ interface HubConfigEntry {
   reading: boolean;
 }
 
+/**
+ * What changed since the last build, for the next one (see PreviousBuild): the namespaces whose hubs are to
+ * be built again, or 'all'.
+ */
+type Changed = Set<string> | 'all';
+/** What one change reaches: the hubs of one namespace, or every hub of the context. */
+type Reach = { namespace: string } | 'all';
+
+/** A pod's change reaches the hubs of its namespace (see groupHubs). */
+const podChanges = (pod: V1Pod): Reach => ({ namespace: pod.metadata?.namespace ?? '' });
+
+/**
+ * An event reaches the hubs of the namespace of what it is about; an event about a node (a kernel OOM kill,
+ * a node joining) may be any hub's, on that node or not (see buildHubsWithEvents).
+ */
+const eventChanges = (event: CoreV1Event): Reach => {
+  const about = event.involvedObject;
+  if (about?.kind === 'Node') return 'all';
+  const namespace = about?.namespace || event.metadata?.namespace;
+  return namespace ? { namespace } : 'all';
+};
+
 interface Slot<T extends KubernetesObject> {
   informer: ResilientInformer<T>;
   problem: KubeProblem | null;
@@ -70,6 +92,10 @@ export class ContextWatcher {
   private readonly logsInFlight = new Set<string>();
   private readonly memory = new ObservationMemory();
   private lastHubs: HubModel[] = [];
+  private lastBuilt: BuiltHubs | null = null;
+  private changed: Changed = 'all';
+  /** options.now() at the last full build: time moves every hub's model (pending for, scale-up window). */
+  private lastFullBuild = -Infinity;
   private current: ContextModel;
   private debounceTimer: NodeJS.Timeout | undefined;
   /** performance.now() at the last change (-Infinity before the first), whether a model was built, when the next is due. */
@@ -122,6 +148,7 @@ export class ContextWatcher {
       list: () => Promise<{ items: T[]; resourceVersion: string }>,
       action: string,
       namespace: string | undefined,
+      changes: (object: T) => Reach,
       labelSelector?: string,
     ): Slot<T> => {
       const clusterScoped = path === '/api/v1/nodes';
@@ -131,18 +158,18 @@ export class ContextWatcher {
         path,
         list,
         {
-          onChange: () => this.schedule(),
+          onChange: (object) => this.schedule(changes(object)),
           onHealthy: () => {
             // After a problem, and after the first list (an empty one changes nothing, but may settle the watch).
             if (created.problem || !created.listed) {
               created.problem = null;
               created.listed = true;
-              this.schedule();
+              this.schedule('all');
             }
           },
           onProblem: (error: unknown) => {
             created.problem = client.problem(error, action, namespace, clusterScoped);
-            this.schedule();
+            this.schedule('all');
           },
         },
         this.options.backoff,
@@ -154,9 +181,13 @@ export class ContextWatcher {
     const summary = this.options.scope === 'summary';
     for (const namespace of scopes) {
       const base = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}` : '/api/v1';
-      this.pods.push(slot(`${base}/pods`, () => client.listPods(namespace), 'list pods', namespace, z2jhPodSelector));
+      this.pods.push(
+        slot(`${base}/pods`, () => client.listPods(namespace), 'list pods', namespace, podChanges, z2jhPodSelector),
+      );
       if (!summary)
-        this.events.push(slot(`${base}/events`, () => client.listEvents(namespace), 'list events', namespace));
+        this.events.push(
+          slot(`${base}/events`, () => client.listEvents(namespace), 'list events', namespace, eventChanges),
+        );
     }
     if (summary) {
       for (const slot of this.pods) slot.informer.start();
@@ -165,10 +196,22 @@ export class ContextWatcher {
     if (this.options.namespaces.length && !this.options.namespaces.includes('default')) {
       // Node OOM events (OOMKilling, SystemOOM) live in `default`; a namespace-limited token may not see them.
       this.events.push(
-        slot('/api/v1/namespaces/default/events', () => client.listEvents('default'), 'list node events', 'default'),
+        slot(
+          '/api/v1/namespaces/default/events',
+          () => client.listEvents('default'),
+          'list node events',
+          'default',
+          eventChanges,
+        ),
       );
     }
-    const nodeSlot = slot('/api/v1/nodes', () => client.listNodes(), 'list nodes', undefined);
+    const nodeSlot = slot(
+      '/api/v1/nodes',
+      () => client.listNodes(),
+      'list nodes',
+      undefined,
+      () => 'all',
+    );
     this.nodes = nodeSlot;
     for (const slot of [...this.pods, ...this.events, nodeSlot]) slot.informer.start();
     this.pollMetrics();
@@ -189,7 +232,7 @@ export class ContextWatcher {
   /** Reads one hub's /hub/metrics now (the tree's "refresh" on a hub), and rebuilds. */
   async refreshHubMetrics(namespace: string, release: string): Promise<void> {
     await this.readHubMetrics(hubKey(namespace, release), namespace);
-    this.schedule(0);
+    this.schedule({ namespace }, 0);
   }
 
   dispose(): void {
@@ -207,10 +250,12 @@ export class ContextWatcher {
    * turn of the event loop so the changes of one moment go together; so does the first model, as soon as it
    * can be built. The changes that follow, a burst, come with one rebuild at the end of the quiet time. Until
    * every informer has listed (or failed) and the first metrics read is done, every change waits: a model
-   * built then would show a partial cluster.
+   * built then would show a partial cluster. `reach` is what the change reaches: one namespace's hubs, or all.
    */
-  private schedule(delay = this.options.debounceMs): void {
+  private schedule(reach: Reach, delay = this.options.debounceMs): void {
     if (this.disposed) return;
+    if (reach === 'all') this.changed = 'all';
+    else if (this.changed !== 'all') this.changed.add(reach.namespace);
     const now = performance.now();
     const lone = now - this.lastChange >= this.options.debounceMs;
     this.lastChange = now;
@@ -266,15 +311,25 @@ export class ContextWatcher {
           ...(reading.previous ? { previousMetrics: reading.previous } : {}),
         });
       }
-      const built = buildHubsWithEvents({
-        pods,
-        events: events.map(normalizeEvent),
-        nodes,
-        podMetrics: this.podMetrics,
-        hubExtras,
-        previousLogs: this.previousLogs,
-        now,
-      });
+      // Only the hubs of the namespaces that changed are built again, unless the change reaches every hub or
+      // the last full build is a metrics interval old (time alone moves a model: pending for, scale-ups).
+      const changed = this.changed;
+      const full = changed === 'all' || !this.lastBuilt || now - this.lastFullBuild >= this.options.metricsIntervalMs;
+      const built = buildHubsWithEvents(
+        {
+          pods,
+          events: events.map(normalizeEvent),
+          nodes,
+          podMetrics: this.podMetrics,
+          hubExtras,
+          previousLogs: this.previousLogs,
+          now,
+        },
+        full ? undefined : { built: this.lastBuilt!, changedNamespaces: changed as Set<string> },
+      );
+      this.changed = new Set();
+      if (full) this.lastFullBuild = now;
+      this.lastBuilt = built;
       hubs = built.hubs;
       this.lastHubs = hubs;
       if (!contextDown && this.options.scope !== 'summary') {
@@ -317,7 +372,7 @@ export class ContextWatcher {
             entry.reading = false;
             if (this.disposed || this.hubConfigs.get(key) !== entry) return;
             entry.config = config;
-            this.schedule();
+            this.schedule({ namespace: group.namespace });
           },
           () => {
             entry.reading = false;
@@ -335,7 +390,7 @@ export class ContextWatcher {
         this.logsInFlight.add(uid);
         const settled = () => {
           this.logsInFlight.delete(uid);
-          this.schedule();
+          this.schedule({ namespace: group.namespace });
         };
         client
           .readPodLogs(group.namespace, pod.metadata?.name ?? '', {
@@ -366,7 +421,7 @@ export class ContextWatcher {
           this.metricsTimer = undefined;
           this.pollMetrics();
         }, this.options.metricsIntervalMs);
-        this.schedule();
+        this.schedule('all');
       });
   }
 

@@ -15,9 +15,9 @@ export interface Backoff {
 
 export const defaultBackoff: Backoff = { initialMs: 1000, maxMs: 30_000 };
 
-export interface InformerHooks {
-  /** An object was added, changed or deleted (including by a relist). */
-  onChange(): void;
+export interface InformerHooks<T> {
+  /** An object was added, changed or deleted (including by a relist): the object, as last seen. */
+  onChange(object: T): void;
   /** A list or a watch connection succeeded: whatever was wrong is over. */
   onHealthy(): void;
   /** The list or watch failed; the informer retries by itself after `retryInMs`. */
@@ -47,7 +47,7 @@ export class ResilientInformer<T extends KubernetesObject> {
     kubeConfig: KubeConfig,
     path: string,
     list: () => Promise<{ items: T[]; resourceVersion: string }>,
-    private readonly hooks: InformerHooks,
+    private readonly hooks: InformerHooks<T>,
     private readonly backoff: Backoff = defaultBackoff,
     options: { labelSelector?: string; fieldSelector?: string } = {},
   ) {
@@ -64,8 +64,8 @@ export class ResilientInformer<T extends KubernetesObject> {
       // ListWatch's own reconnect pause between clean watch ends: cancellable and never over our cap.
       delayFn: (ms) => this.delay(Math.min(ms, this.backoff.maxMs)),
     });
-    const changed = () => {
-      if (!this.disposed) this.hooks.onChange();
+    const changed = (object: T) => {
+      if (!this.disposed) this.hooks.onChange(object);
     };
     this.listWatch.on('add', changed);
     this.listWatch.on('update', changed);

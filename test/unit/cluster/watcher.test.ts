@@ -298,6 +298,39 @@ describe('cluster watcher against the test API server', function () {
     assert.ok(Date.now() - burst >= quietMs / 2, `the burst was rebuilt after ${Date.now() - burst} ms`);
   });
 
+  it('rebuilds only the hubs of the namespace that changed, as a full build would; a node’s event rebuilds every hub', async () => {
+    seed(server());
+    const watched = watch({ now });
+    await watched.until((c) => c.hubs.length === 2, 'two hubs');
+    await new Promise((r) => setTimeout(r, 500)); // the side reads (hub config) land and are rebuilt
+    const before = await watched.until(() => true, 'the settled model');
+    const [hubA, hubB] = before.hubs;
+
+    server().cluster.apply(k8s.userPod({ ...a, username: 'cy', created: k8s.at(550) }));
+    const after = await watched.until((c) => c.hubs[0]!.pods.some((p) => p.name === 'jupyter-cy'), 'cy in hub-a');
+    assert.notEqual(after.hubs[0], hubA, 'hub-a is built again');
+    assert.equal(after.hubs[1], hubB, 'hub-b keeps the model it had: nothing of it changed');
+    // A watcher started now builds everything from scratch: hub-a must come out the same.
+    const fresh = watch({ now });
+    await fresh.until((c) => c.hubs.length === 2, 'the fresh watcher’s first model');
+    await new Promise((r) => setTimeout(r, 500));
+    const full = await fresh.until(() => true, 'the fresh watcher’s settled model');
+    fresh.watcher.dispose();
+    assert.deepEqual(after.hubs, full.hubs);
+
+    server().cluster.apply(
+      k8s.event({
+        involved: k8s.node({ name: 'core-1', pool: 'core' }),
+        reason: 'NodeNotReady',
+        type: 'Warning',
+        source: 'node-controller',
+        message: 'Node core-1 status is now: NodeNotReady',
+        first: k8s.at(590),
+      }),
+    );
+    await watched.until((c) => c.hubs[1] !== hubB, 'hub-b built again after the node’s event');
+  });
+
   it('pauses and resumes metrics polling', async () => {
     seed(server());
     const watched = watch({ now, metricsIntervalMs: 50 });
