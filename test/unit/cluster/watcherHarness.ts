@@ -26,13 +26,22 @@ export type WatchOptions = { token?: string; namespaces?: string[] } & Partial<C
  * after each test the watcher is disposed, then the server closed. Call inside a `describe`.
  */
 export function useWatchedServer(): { server: () => TestServer; watch: (options?: WatchOptions) => Watched } {
-  let watched: Watched | undefined;
+  // Every watcher a test starts, not only its last: one left running retries its watches forever once the
+  // server is gone, and keeps the test process from exiting.
+  const started = new Set<Watched>();
   afterEach(() => {
-    watched?.watcher.dispose();
-    watched = undefined;
+    for (const watched of started) watched.watcher.dispose();
+    started.clear();
   });
   const server = useTestServer();
-  return { server, watch: (options) => (watched = watch(server(), options)) };
+  return {
+    server,
+    watch: (options) => {
+      const watched = watch(server(), options);
+      started.add(watched);
+      return watched;
+    },
+  };
 }
 
 export function watch(server: TestServer, options: WatchOptions = {}): Watched {
