@@ -289,7 +289,12 @@ describe('Clusters view: live hubs, pods and events from the Kubernetes API (in 
     assert.equal(((item.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'problemsErrorIcon.foreground');
     assert.equal(item.contextValue, 'pod');
     assert.match((item.tooltip as vscode.MarkdownString).value, /killed by the kernel for memory/);
-    const events = await rowsAt(['lab', 'hub-physics', 'Events']);
+    // The events come by a watch of their own: wait for the fourth kill's, as for the pods' restarts.
+    const events = await waitRows(
+      ['lab', 'hub-physics', 'Events'],
+      (r) => r.some((e) => e.startsWith('OOMKilling ×4 |')),
+      'the fourth OOMKilling event',
+    );
     assert.match(events[0]!, /^(OOMKilling|BackOff) ×4 \| \d+s ago · /);
     assert.ok(
       events.some((r) =>
