@@ -9,6 +9,9 @@
  *     `hubops analyze --json` process against the sqlite3 CLI counting spawners per user (GROUP BY, the
  *     least any per-user analysis reads), its peak memory, and what it predicts for the 5.0–5.3 join it
  *     never runs.
+ * Where the user's Node is older and has no node:sqlite (Node 20: the CLI then runs on sql.js), it also
+ * times sql.js alone on that Node: load its wasm, open the DB, run exactly the statements the analysis runs
+ * (recorded here), and nothing else. That is the floor the analysis's own JavaScript stands on.
  *
  *   npx tsx bench/analyzer.bench.ts [--runs 5] [--skip-large]
  * Writes .bench-output/analyzer.json too.
@@ -18,6 +21,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeHubDb, formatBytes, nodeSqlite, openHubDbFile } from '../src/core/hubdb';
+import type { BindParams } from 'sql.js';
+import { loadSqlJs } from '../src/core/hubdb/sqlJs';
 import { gatherStartupStats } from '../src/core/hubdb/analyzer/dbStats';
 import { startupModel } from '../src/core/hubdb/analyzer/startupModel';
 import { startupStatements } from '../src/core/hubdb/analyzer/startupSql';
@@ -153,6 +158,85 @@ function usersNode(): string | undefined {
   return version && version !== process.version ? node : undefined;
 }
 
+interface Recorded {
+  sql: string;
+  params?: BindParams;
+  /** Run with Database.run (no rows), not prepared and stepped. */
+  run?: true;
+}
+
+/** Every statement `hubops analyze FILE` runs on sql.js (open's checks included), in order, with its parameters. */
+async function analysisStatements(file: string): Promise<Recorded[]> {
+  const proto = (await loadSqlJs()).Database.prototype;
+  const { prepare, run } = proto;
+  const recorded: Recorded[] = [];
+  proto.prepare = function (this: typeof proto, sql, params) {
+    const entry: Recorded = { sql, ...(params ? { params } : {}) };
+    recorded.push(entry);
+    const statement = prepare.call(this, sql, params);
+    const bind = statement.bind;
+    statement.bind = (values) => {
+      if (values) entry.params = values;
+      return bind.call(statement, values);
+    };
+    return statement;
+  };
+  proto.run = function (this: typeof proto, sql, params) {
+    recorded.push({ sql, ...(params ? { params } : {}), run: true });
+    return run.call(this, sql, params);
+  };
+  try {
+    const opened = await openHubDbFile(file, { engine: 'sql.js' });
+    if (!opened.ok) throw opened.error;
+    // As the CLI's text report asks for it (src/cli/analyze.ts).
+    const result = analyzeHubDb(opened.value, {
+      memoryLimitBytes: null,
+      staleDays: 30,
+      snapshotTime: statSync(file).mtime.toISOString(),
+      cleanupScripts: false,
+    });
+    opened.value.close();
+    if (!result.ok) throw result.error;
+    return recorded;
+  } finally {
+    proto.prepare = prepare;
+    proto.run = run;
+  }
+}
+
+/**
+ * A script for the user's Node that does what the CLI's sql.js path does to the SQLite engine and nothing
+ * else: the same wasm and V8 flag, the same header patch, the recorded statements with every row read.
+ */
+function sqlJsFloorScript(wasm: string): string {
+  return `'use strict';
+const fs = require('node:fs');
+// As the CLI does on V8 before 12 (src/cli/sqlWasm.ts).
+if (Number.parseInt(process.versions.v8, 10) < 12) require('node:v8').setFlagsFromString('--liftoff-only');
+const initSqlJs = require(${JSON.stringify(require.resolve('sql.js'))});
+const wasm = fs.readFileSync(${JSON.stringify(wasm)});
+initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) }).then((SQL) => {
+  const bytes = fs.readFileSync(process.argv[2]);
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const db = new SQL.Database(bytes);
+  let rows = 0;
+  for (const { sql, params, run } of JSON.parse(fs.readFileSync(process.argv[3], 'utf8'))) {
+    if (run) {
+      db.run(sql, params);
+      continue;
+    }
+    const statement = db.prepare(sql);
+    if (params) statement.bind(params);
+    while (statement.step()) rows += statement.get().length > 0 ? 1 : 0;
+    statement.free();
+  }
+  db.close();
+  if (process.argv[4] === '--rows') console.log(rows);
+});
+`;
+}
+
 /** 1,000,000 spawners for 200,000 users, written by the sqlite3 CLI (seconds, not minutes). */
 function generateLarge(file: string): void {
   const state = (pod: string) =>
@@ -203,12 +287,23 @@ async function main(): Promise<void> {
     writeFileSync(incident, await buildCalibrationDb({ stressServers: 1500, stressRunning: 700 }));
     const join53 = startupStatements('5.0-5.3')[0]!.sql;
     const oldNode = usersNode();
+    // sql.js alone on the user's Node, when that Node has no node:sqlite (its analyze runs on sql.js).
+    const floor = oldNode && spawnSync(oldNode, ['-e', 'require("node:sqlite")']).status !== 0 ? oldNode : undefined;
+    const statements = join(work, 'statements.json');
+    const floorScript = join(work, 'sqljs-floor.cjs');
+    if (floor) {
+      const recorded = await analysisStatements(incident);
+      writeFileSync(statements, JSON.stringify(recorded));
+      writeFileSync(floorScript, sqlJsFloorScript(join(dist, 'sql-wasm.wasm')));
+      report.sqlJsFloorStatements = recorded.length;
+    }
     const t = interleaved(runs, {
       nodeE0: [node, '-e', '0'],
       analyze: [node, cli, 'analyze', incident],
       version: [node, cli, '--version'],
       sqlite3: ['sqlite3', incident, join53],
       ...(oldNode ? { analyzeOldNode: [oldNode, cli, 'analyze', incident], oldNodeE0: [oldNode, '-e', '0'] } : {}),
+      ...(floor ? { sqlJsFloor: [floor, floorScript, incident, statements] } : {}),
     });
     const ratio = (a: Summary, b: Summary) => (a.seconds / b.seconds).toFixed(1);
     console.log(
@@ -227,6 +322,15 @@ async function main(): Promise<void> {
       console.log(line(`on the user's Node ${version} (sql.js)`, t.analyzeOldNode));
       console.log(line(`node -e 0 on ${version}`, t.oldNodeE0));
       console.log(`  ratio on ${version}: ${ratio(t.analyzeOldNode, t.oldNodeE0)}× node -e 0`);
+      if (t.sqlJsFloor) {
+        console.log(
+          line(`sql.js alone on ${version}, ${String(report.sqlJsFloorStatements)} statements`, t.sqlJsFloor),
+        );
+        console.log(
+          `  ratio on ${version}: hubops analyze = ${ratio(t.analyzeOldNode, t.sqlJsFloor)}× sql.js alone ` +
+            `(load its wasm, open the DB, run the analysis's statements, read every row; no analysis)`,
+        );
+      }
     }
 
     const analyzer = min(
