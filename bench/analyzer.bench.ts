@@ -220,7 +220,6 @@ initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + was
   bytes[18] = 1;
   bytes[19] = 1;
   const db = new SQL.Database(bytes);
-  let rows = 0;
   for (const { sql, params, run } of JSON.parse(fs.readFileSync(process.argv[3], 'utf8'))) {
     if (run) {
       db.run(sql, params);
@@ -228,11 +227,10 @@ initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + was
     }
     const statement = db.prepare(sql);
     if (params) statement.bind(params);
-    while (statement.step()) rows += statement.get().length > 0 ? 1 : 0;
+    while (statement.step()) statement.get();
     statement.free();
   }
   db.close();
-  if (process.argv[4] === '--rows') console.log(rows);
 });
 `;
 }
