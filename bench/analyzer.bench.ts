@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeHubDb, formatBytes, nodeSqlite, openHubDbFile } from '../src/core/hubdb';
 import type { BindParams } from 'sql.js';
+import { compileWasmForShortRun } from '../src/cli/sqlWasm';
 import { loadSqlJs } from '../src/core/hubdb/sqlJs';
 import { gatherStartupStats } from '../src/core/hubdb/analyzer/dbStats';
 import { startupModel } from '../src/core/hubdb/analyzer/startupModel';
@@ -206,20 +207,16 @@ async function analysisStatements(file: string): Promise<Recorded[]> {
 
 /**
  * A script for the user's Node that does what the CLI's sql.js path does to the SQLite engine and nothing
- * else: the same wasm and V8 flag, the same header patch, the recorded statements with every row read.
+ * else: the same wasm, the recorded statements with every row read. (The DB generated here is in rollback
+ * mode, so the CLI patches no header byte either; its V8 flags are given on the command line, see below.)
  */
 function sqlJsFloorScript(wasm: string): string {
   return `'use strict';
 const fs = require('node:fs');
-// As the CLI does on V8 before 12 (src/cli/sqlWasm.ts).
-if (Number.parseInt(process.versions.v8, 10) < 12) require('node:v8').setFlagsFromString('--liftoff-only');
 const initSqlJs = require(${JSON.stringify(require.resolve('sql.js'))});
 const wasm = fs.readFileSync(${JSON.stringify(wasm)});
 initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) }).then((SQL) => {
-  const bytes = fs.readFileSync(process.argv[2]);
-  bytes[18] = 1;
-  bytes[19] = 1;
-  const db = new SQL.Database(bytes);
+  const db = new SQL.Database(fs.readFileSync(process.argv[2]));
   for (const { sql, params, run } of JSON.parse(fs.readFileSync(process.argv[3], 'utf8'))) {
     if (run) {
       db.run(sql, params);
@@ -289,11 +286,17 @@ async function main(): Promise<void> {
     const floor = oldNode && spawnSync(oldNode, ['-e', 'require("node:sqlite")']).status !== 0 ? oldNode : undefined;
     const statements = join(work, 'statements.json');
     const floorScript = join(work, 'sqljs-floor.cjs');
+    // The V8 flags the CLI sets for itself on that Node (src/cli/sqlWasm.ts), given to the floor's process.
+    const floorFlags: string[] = [];
+    let floorStatements = 0;
     if (floor) {
       const recorded = await analysisStatements(incident);
+      floorStatements = recorded.length;
       writeFileSync(statements, JSON.stringify(recorded));
       writeFileSync(floorScript, sqlJsFloorScript(join(dist, 'sql-wasm.wasm')));
-      report.sqlJsFloorStatements = recorded.length;
+      const v8 = spawnSync(floor, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
+      compileWasmForShortRun(v8, (flag) => floorFlags.push(flag));
+      report.sqlJsFloor = { statements: floorStatements, v8Flags: floorFlags };
     }
     const t = interleaved(runs, {
       nodeE0: [node, '-e', '0'],
@@ -301,7 +304,7 @@ async function main(): Promise<void> {
       version: [node, cli, '--version'],
       sqlite3: ['sqlite3', incident, join53],
       ...(oldNode ? { analyzeOldNode: [oldNode, cli, 'analyze', incident], oldNodeE0: [oldNode, '-e', '0'] } : {}),
-      ...(floor ? { sqlJsFloor: [floor, floorScript, incident, statements] } : {}),
+      ...(floor ? { sqlJsFloor: [floor, ...floorFlags, floorScript, incident, statements] } : {}),
     });
     const ratio = (a: Summary, b: Summary) => (a.seconds / b.seconds).toFixed(1);
     console.log(
@@ -321,9 +324,7 @@ async function main(): Promise<void> {
       console.log(line(`node -e 0 on ${version}`, t.oldNodeE0));
       console.log(`  ratio on ${version}: ${ratio(t.analyzeOldNode, t.oldNodeE0)}× node -e 0`);
       if (t.sqlJsFloor) {
-        console.log(
-          line(`sql.js alone on ${version}, ${String(report.sqlJsFloorStatements)} statements`, t.sqlJsFloor),
-        );
+        console.log(line(`sql.js alone on ${version}, ${floorStatements} statements`, t.sqlJsFloor));
         console.log(
           `  ratio on ${version}: hubops analyze = ${ratio(t.analyzeOldNode, t.sqlJsFloor)}× sql.js alone ` +
             `(load its wasm, open the DB, run the analysis's statements, read every row; no analysis)`,
